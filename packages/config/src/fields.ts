@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** A URL whose scheme is one of `protocols`, so a Redis URL in DATABASE_URL is caught at start-up. */
+export const urlWith = (...protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
+  );
+
+/** Comma-separated e-mail addresses, e.g. ADMIN_EMAILS. */
+export const emailList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email({ message: 'must be comma-separated e-mail addresses' })));
+
+export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info');
+
+/** Settings every process that touches the database and queues shares. */
+export const coreFields = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: logLevel,
+  DATABASE_URL: urlWith('postgres', 'postgresql'),
+  REDIS_URL: urlWith('redis', 'rediss'),
+  /** Prefix of every Redis key the app writes; lets tests and several instances share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only')
+    .default('taskstack'),
+  PUBLIC_URL: z
+    .url({ message: 'must be the absolute URL users open, e.g. https://tasks.example.com' })
+    .default('http://localhost:3000'),
+};
+
+/** Settings of S3-compatible object storage (DigitalOcean Spaces), used for attachments and backup copies. */
+export const s3Fields = {
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+};

@@ -1,0 +1,5 @@
+import { initialSchema } from './0001-initial-schema.js';
+import type { Migration } from './types.js';
+
+/** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
+export const migrations: Migration[] = [initialSchema];

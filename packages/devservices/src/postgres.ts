@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { freePort, startProcess, stopProcess, waitUntil } from './processes.js';
+
+export type Service = { url: string; stop: () => Promise<void> };
+
+/** Finds initdb/postgres of the newest PostgreSQL installed the Debian way, or on PATH. */
+function postgresBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  if (existsSync(root)) {
+    const versions = readdirSync(root)
+      .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return join(root, versions[0], 'bin');
+  }
+  try {
+    return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(
+      'PostgreSQL server binaries not found: run `npm run setup` (installs the postgresql package)',
+    );
+  }
+}
+
+/** PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user. */
+function asPostgres(command: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
+
+/** Starts a throw-away PostgreSQL server in a temp directory; `stop()` shuts it down and deletes its data. */
+export async function startPostgres(): Promise<Service> {
+  const bin = postgresBinDir();
+  const dir = mkdtempSync(join(tmpdir(), 'taskstack-pg-'));
+  if (process.getuid?.() === 0) {
+    const { uid, gid } = userIds('postgres');
+    chownSync(dir, uid, gid);
+  }
+  const [initCmd, initArgs] = asPostgres(join(bin, 'initdb'), [
+    '-D',
+    dir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ]);
+  execFileSync(initCmd, initArgs, { stdio: 'pipe' });
+  const port = await freePort();
+  const [cmd, args] = asPostgres(join(bin, 'postgres'), [
+    '-D',
+    dir,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    // Throw-away data: durability is not needed, speed is.
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=300',
+  ]);
+  const proc = startProcess(cmd, args);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  await waitUntil(
+    'postgres',
+    async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.end();
+    },
+    proc,
+  );
+  return {
+    url,
+    stop: async () => {
+      // SIGINT is PostgreSQL's "fast" shutdown: disconnect clients, no waiting.
+      proc.child.kill('SIGINT');
+      await stopProcess(proc.child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function userIds(name: string): { uid: number; gid: number } {
+  const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }));
+  const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }));
+  return { uid, gid };
+}

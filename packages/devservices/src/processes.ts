@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createServer } from 'node:net';
+
+const children = new Set<ChildProcess>();
+
+/** Stops every child we started when this process ends, including on Ctrl-C, so no server outlives its owner. */
+function killChildren(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}
+process.once('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    killChildren();
+    // Only exit here if nobody else handles the signal (the app's Shutdown does, and exits itself).
+    if (process.listenerCount(signal) === 1) process.exit(130);
+  });
+}
+
+/** Asks the kernel for a port nobody listens on. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Starts a long-running server process that is tracked for clean-up; its output is kept for error messages. */
+export function startProcess(
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { child, output: () => output };
+}
+
+/** Polls `probe` until it resolves, failing with the server's own output if it exits or never answers. */
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<unknown>,
+  proc: { child: ChildProcess; output: () => string },
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.child.exitCode !== null)
+      throw new Error(`${what} exited (${proc.child.exitCode}):\n${proc.output()}`);
+    try {
+      await probe();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline)
+        throw new Error(`${what} did not become ready: ${String(error)}\n${proc.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Sends SIGTERM and waits for the exit, escalating to SIGKILL after `graceMs`. */
+export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,90 @@
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { freePort } from './processes.js';
+
+export type ReceivedMail = { from: string; to: string[]; subject: string; text: string; html: string };
+
+/** What the sink answers to a message: accept it, or refuse it with an SMTP code (4xx temporary, 5xx permanent). */
+export type SinkPolicy = (mail: ReceivedMail) => { code: number; message: string } | undefined;
+
+/** A real SMTP server that keeps what it receives, for `npm start` and for tests that read emails. */
+export class SmtpSink {
+  readonly messages: ReceivedMail[] = [];
+  policy: SinkPolicy = () => undefined;
+  private listeners: Array<(mail: ReceivedMail) => void> = [];
+
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+  ) {}
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts listening on a free loopback port. */
+  static async start(onMail?: (mail: ReceivedMail) => void): Promise<SmtpSink> {
+    const port = await freePort();
+    let sink: SmtpSink | undefined;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((parsed) => {
+            const addresses = (value: typeof parsed.to) =>
+              (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) =>
+                a.value.map((v) => v.address ?? ''),
+              );
+            const mail: ReceivedMail = {
+              from: parsed.from?.value[0]?.address ?? '',
+              to: addresses(parsed.to),
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              html: typeof parsed.html === 'string' ? parsed.html : '',
+            };
+            const refusal = sink!.policy(mail);
+            if (refusal) {
+              const error = Object.assign(new Error(refusal.message), { responseCode: refusal.code });
+              return callback(error);
+            }
+            sink!.messages.push(mail);
+            onMail?.(mail);
+            for (const listener of sink!.listeners) listener(mail);
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    sink = new SmtpSink(server, port);
+    return sink;
+  }
+
+  /** Resolves with the first message (already received or arriving) that matches. */
+  waitFor(match: (mail: ReceivedMail) => boolean, timeoutMs = 10_000): Promise<ReceivedMail> {
+    const found = this.messages.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners = this.listeners.filter((l) => l !== listener);
+        reject(new Error(`no matching email within ${timeoutMs} ms (received ${this.messages.length})`));
+      }, timeoutMs);
+      const listener = (mail: ReceivedMail) => {
+        if (!match(mail)) return;
+        clearTimeout(timer);
+        this.listeners = this.listeners.filter((l) => l !== listener);
+        resolve(mail);
+      };
+      this.listeners.push(listener);
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}

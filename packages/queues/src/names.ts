@@ -1,0 +1,7 @@
+/** Queue names shared by the API (producer) and the worker (consumer). */
+export const QUEUES = {
+  emails: 'emails',
+  backups: 'backups',
+  reminders: 'reminders',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -1,0 +1,24 @@
+// `npm test`: every workspace's vitest suite in one run, closing with the line `N passed, N failed[, N skipped]`.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+const report = 'test-results/vitest.json';
+mkdirSync('test-results', { recursive: true });
+const run = spawnSync(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
+
+let summary;
+try {
+  const results = JSON.parse(readFileSync(report, 'utf8'));
+  summary = { passed: results.numPassedTests, failed: results.numFailedTests, skipped: results.numPendingTests + results.numTodoTests };
+  // A file that fails to load has no tests to count but is a failure all the same.
+  summary.failed += results.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+} catch {
+  summary = { passed: 0, failed: 1, skipped: 0 };
+}
+const line = `${summary.passed} passed, ${summary.failed} failed` + (summary.skipped ? `, ${summary.skipped} skipped` : '');
+console.log(line);
+process.exit(run.status === 0 && summary.failed === 0 ? 0 : 1);

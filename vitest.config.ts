@@ -1,0 +1,40 @@
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+/** Workspaces whose tests run in Node against the real services the global setup starts. */
+const nodeProjects = [
+  'packages/config',
+  'packages/db',
+  'packages/queues',
+  'packages/runtime',
+  'packages/devservices',
+  'api',
+  'worker',
+  'stack',
+];
+
+// `source` makes workspace packages resolve to their TypeScript sources, so tests need no build step.
+const conditions = ['source', ...defaultServerConditions];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    // Runs once for the whole run (projects do not extend the root), so all files share one Postgres and Redis.
+    globalSetup: ['./vitest.global-setup.ts'],
+    projects: [
+      ...nodeProjects.map((root) => ({
+        resolve: { conditions },
+        ssr: { resolve: { conditions } },
+        test: {
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          name: root.replace('packages/', ''),
+          root,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          environment: 'node',
+        },
+      })),
+    ],
+  },
+});
