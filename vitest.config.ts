@@ -13,8 +13,9 @@ const nodeProjects = [
   'stack',
 ];
 
-// `source` makes workspace packages resolve to their TypeScript sources, so tests need no build step.
-const conditions = ['source', ...defaultServerConditions];
+// `source` makes workspace packages resolve to their TypeScript sources, so tests need no build step;
+// `module` is dropped because Node cannot load some packages' "module" builds (extensionless ESM).
+const conditions = ['source', ...defaultServerConditions.filter((c) => c !== 'module')];
 
 export default defineConfig({
   resolve: { conditions },

@@ -24,14 +24,28 @@ function problems(env: NodeJS.ProcessEnv): string[] {
 
 describe('loadConfig', () => {
   it('parses a valid environment with defaults', () => {
-    const config = loadConfig(schema, { DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h:6379', ADMIN_EMAILS: 'A@x.io, b@y.io' });
-    expect(config).toEqual({ DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h:6379', PORT: 3000, ADMIN_EMAILS: ['a@x.io', 'b@y.io'] });
+    const config = loadConfig(schema, {
+      DATABASE_URL: 'postgres://u@h/db',
+      REDIS_URL: 'redis://h:6379',
+      ADMIN_EMAILS: 'A@x.io, b@y.io',
+    });
+    expect(config).toEqual({
+      DATABASE_URL: 'postgres://u@h/db',
+      REDIS_URL: 'redis://h:6379',
+      PORT: 3000,
+      ADMIN_EMAILS: ['a@x.io', 'b@y.io'],
+    });
   });
 
   it('reports every bad variable at once, one line each, naming it', () => {
     const lines = problems({ DATABASE_URL: 'redis://h', PORT: '99999', ADMIN_EMAILS: 'not-an-email' });
     expect(lines).toHaveLength(4);
-    expect(lines.map((l) => l.split(':')[0]).sort()).toEqual(['ADMIN_EMAILS', 'DATABASE_URL', 'PORT', 'REDIS_URL']);
+    expect(lines.map((l) => l.split(':')[0]).sort()).toEqual([
+      'ADMIN_EMAILS',
+      'DATABASE_URL',
+      'PORT',
+      'REDIS_URL',
+    ]);
     expect(lines.find((l) => l.startsWith('REDIS_URL'))).toBe('REDIS_URL: is required');
   });
 

@@ -20,8 +20,13 @@ describe('migrations', () => {
     const workspace = await Workspace.create({ name: 'W' });
     const project = await Project.create({ workspaceId: workspace.id, name: 'P' });
     await Task.create({
-      workspaceId: workspace.id, projectId: project.id, number: 1, title: 'Fix the login page',
-      description: 'Users see a blank screen', position: 'a0', createdById: user.id,
+      workspaceId: workspace.id,
+      projectId: project.id,
+      number: 1,
+      title: 'Fix the login page',
+      description: 'Users see a blank screen',
+      position: 'a0',
+      createdById: user.id,
     });
     const hits = await db.sequelize.query<{ title: string }>(
       `SELECT title FROM tasks WHERE search @@ websearch_to_tsquery('simple', :q)`,
@@ -31,6 +36,8 @@ describe('migrations', () => {
   });
 
   it('reject a second user with the same e-mail in another case', async () => {
-    await expect(User.create({ email: 'ADA@example.com', name: 'Other', passwordHash: 'x' })).rejects.toThrow();
+    await expect(
+      User.create({ email: 'ADA@example.com', name: 'Other', passwordHash: 'x' }),
+    ).rejects.toThrow();
   });
 });

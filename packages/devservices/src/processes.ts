@@ -63,8 +63,9 @@ export async function waitUntil(
       await probe();
       return;
     } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(`${what} did not become ready: ${String(error)}\n${proc.output()}`);
+      if (Date.now() > deadline) {
+        throw new Error(`${what} did not become ready: ${String(error)}\n${proc.output()}`, { cause: error });
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }

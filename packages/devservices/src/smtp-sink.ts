@@ -1,4 +1,5 @@
-import { simpleParser } from 'mailparser';
+import { simpleParser, type AddressObject } from 'mailparser';
+import type { Readable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from './processes.js';
 
@@ -7,16 +8,29 @@ export type ReceivedMail = { from: string; to: string[]; subject: string; text: 
 /** What the sink answers to a message: accept it, or refuse it with an SMTP code (4xx temporary, 5xx permanent). */
 export type SinkPolicy = (mail: ReceivedMail) => { code: number; message: string } | undefined;
 
+const addresses = (value: AddressObject | AddressObject[] | undefined): string[] =>
+  (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
+
 /** A real SMTP server that keeps what it receives, for `npm start` and for tests that read emails. */
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
   policy: SinkPolicy = () => undefined;
   private listeners: Array<(mail: ReceivedMail) => void> = [];
+  private readonly server: SMTPServer;
 
   private constructor(
-    private readonly server: SMTPServer,
     readonly port: number,
-  ) {}
+    private readonly onMail?: (mail: ReceivedMail) => void,
+  ) {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        this.receive(stream).then(() => callback(), callback);
+      },
+    });
+  }
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
@@ -24,45 +38,28 @@ export class SmtpSink {
 
   /** Starts listening on a free loopback port. */
   static async start(onMail?: (mail: ReceivedMail) => void): Promise<SmtpSink> {
-    const port = await freePort();
-    let sink: SmtpSink | undefined;
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((parsed) => {
-            const addresses = (value: typeof parsed.to) =>
-              (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) =>
-                a.value.map((v) => v.address ?? ''),
-              );
-            const mail: ReceivedMail = {
-              from: parsed.from?.value[0]?.address ?? '',
-              to: addresses(parsed.to),
-              subject: parsed.subject ?? '',
-              text: parsed.text ?? '',
-              html: typeof parsed.html === 'string' ? parsed.html : '',
-            };
-            const refusal = sink!.policy(mail);
-            if (refusal) {
-              const error = Object.assign(new Error(refusal.message), { responseCode: refusal.code });
-              return callback(error);
-            }
-            sink!.messages.push(mail);
-            onMail?.(mail);
-            for (const listener of sink!.listeners) listener(mail);
-            callback();
-          })
-          .catch(callback);
-      },
-    });
+    const sink = new SmtpSink(await freePort(), onMail);
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      sink.server.once('error', reject);
+      sink.server.listen(sink.port, '127.0.0.1', () => resolve());
     });
-    sink = new SmtpSink(server, port);
     return sink;
+  }
+
+  private async receive(stream: Readable): Promise<void> {
+    const parsed = await simpleParser(stream);
+    const mail: ReceivedMail = {
+      from: parsed.from?.value[0]?.address ?? '',
+      to: addresses(parsed.to),
+      subject: parsed.subject ?? '',
+      text: parsed.text ?? '',
+      html: typeof parsed.html === 'string' ? parsed.html : '',
+    };
+    const refusal = this.policy(mail);
+    if (refusal) throw Object.assign(new Error(refusal.message), { responseCode: refusal.code });
+    this.messages.push(mail);
+    this.onMail?.(mail);
+    for (const listener of this.listeners) listener(mail);
   }
 
   /** Resolves with the first message (already received or arriving) that matches. */

@@ -7,7 +7,13 @@ const url = z.url();
 export const emailJobs = {
   welcome: z.object({ to: email, name: z.string(), verifyUrl: url.optional() }),
   'password-reset': z.object({ to: email, name: z.string(), resetUrl: url }),
-  invitation: z.object({ to: email, inviterName: z.string(), workspaceName: z.string(), role: z.string(), acceptUrl: url }),
+  invitation: z.object({
+    to: email,
+    inviterName: z.string(),
+    workspaceName: z.string(),
+    role: z.string(),
+    acceptUrl: url,
+  }),
   'task-assigned': z.object({
     to: email,
     name: z.string(),
@@ -16,7 +22,14 @@ export const emailJobs = {
     taskRef: z.string(),
     taskUrl: url,
   }),
-  'due-reminder': z.object({ to: email, name: z.string(), taskTitle: z.string(), taskRef: z.string(), dueAt: z.string(), taskUrl: url }),
+  'due-reminder': z.object({
+    to: email,
+    name: z.string(),
+    taskTitle: z.string(),
+    taskRef: z.string(),
+    dueAt: z.string(),
+    taskUrl: url,
+  }),
   'backup-failed': z.object({ to: z.array(email).min(1), file: z.string(), error: z.string() }),
 } as const;
 export type EmailJobName = keyof typeof emailJobs;
@@ -24,7 +37,10 @@ export type EmailJobData<N extends EmailJobName> = z.infer<(typeof emailJobs)[N]
 
 /** Jobs on the backups queue. */
 export const backupJobs = {
-  backup: z.object({ reason: z.enum(['schedule', 'manual']).default('schedule'), backupId: z.uuid().optional() }),
+  backup: z.object({
+    reason: z.enum(['schedule', 'manual']).default('schedule'),
+    backupId: z.uuid().optional(),
+  }),
   'verify-backup': z.object({ backupId: z.uuid().optional() }),
 } as const;
 export type BackupJobName = keyof typeof backupJobs;

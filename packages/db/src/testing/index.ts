@@ -41,24 +41,36 @@ export async function prepareTemplateDatabase(serverUrl: string): Promise<void> 
  * A fresh, migrated database of its own for one test file, cloned from the template in milliseconds, so test
  * files run in parallel without seeing each other's rows. `drop()` removes it.
  */
-export async function createTestDatabase(serverUrl = testServerUrl()): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  serverUrl = testServerUrl(),
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `test_${randomBytes(6).toString('hex')}`;
   await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
   return {
     url: withDatabase(serverUrl, name),
-    drop: () => admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+    drop: () =>
+      admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => {},
+      ),
   };
 }
 
 /** The server the global setup started (or the one DATABASE_URL named). */
 export function testServerUrl(): string {
   const url = process.env.TEST_DATABASE_SERVER_URL;
-  if (!url) throw new Error('TEST_DATABASE_SERVER_URL is not set: run tests through `npm test` (vitest global setup)');
+  if (!url)
+    throw new Error(
+      'TEST_DATABASE_SERVER_URL is not set: run tests through `npm test` (vitest global setup)',
+    );
   return url;
 }
 
 /** A connected Sequelize on a fresh test database; closes and drops it on `close()`. */
-export async function openTestDatabase(): Promise<{ sequelize: Sequelize; url: string; close: () => Promise<void> }> {
+export async function openTestDatabase(): Promise<{
+  sequelize: Sequelize;
+  url: string;
+  close: () => Promise<void>;
+}> {
   const db = await createTestDatabase();
   const sequelize = connectDatabase(db.url, { poolMax: 5 });
   return {

@@ -1,0 +1,56 @@
+import cookieParser from 'cookie-parser';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from './context.js';
+import { createMetrics } from './metrics.js';
+import { notFoundHandler, problemHandler } from './middlewares/problem.js';
+import { openApiDocument } from './openapi/registry.js';
+import { boardRoutes } from './routes/board.js';
+import { identityRoutes } from './routes/identity.js';
+import { operationsRouter } from './routes/operations.js';
+import { spaFallback } from './static.js';
+
+/** Builds the Express app: headers, logging, metrics, `/api/v1`, then the problem+json error handler. */
+export function createApp(ctx: AppContext, options: { staticDir?: string } = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.TRUST_PROXY);
+  app.set('query parser', 'simple');
+  const metrics = createMetrics(ctx.sequelize);
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const id =
+          (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) ||
+          randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+    }),
+  );
+  app.use(metrics.middleware);
+  app.use(operationsRouter(ctx, metrics.registry));
+
+  const api = express.Router();
+  api.use(helmet());
+  if (ctx.config.CORS_ORIGIN) api.use(cors({ origin: ctx.config.CORS_ORIGIN, credentials: true }));
+  api.use(express.json({ limit: '1mb' }));
+  api.use(cookieParser());
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  api.use(identityRoutes(ctx));
+  api.use(boardRoutes(ctx));
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
+
+  if (options.staticDir) app.use(spaFallback(options.staticDir));
+  app.use(notFoundHandler);
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,34 @@
+import { coreFields, emailList, loadConfig, port, s3Fields } from '@taskstack/config';
+import { z } from 'zod';
+
+export const apiConfigSchema = z
+  .object({
+    ...coreFields,
+    ...s3Fields,
+    PORT: port(3000),
+    /** HMAC key for access tokens; rotate by changing it (every session must sign in again). */
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)'),
+    ADMIN_EMAILS: emailList,
+    MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
+    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+    STORAGE_DIR: z.string().default('.data/attachments'),
+    /** Origin allowed by CORS; same-origin deployments (nginx in front) need none. */
+    CORS_ORIGIN: z.url().optional(),
+    /** Hops of reverse proxies whose X-Forwarded-For is trusted (1 behind nginx), so rate limits see client IPs. */
+    TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
+  })
+  .superRefine((config, ctx) => {
+    if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
+    }
+  });
+export type ApiConfig = z.infer<typeof apiConfigSchema>;
+
+/** Reads and validates the API's environment once; throws ConfigError listing every bad variable. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  return loadConfig(apiConfigSchema, env);
+}

@@ -1,0 +1,29 @@
+import type { Logger } from '@taskstack/runtime';
+import type { EmailQueue } from '@taskstack/queues';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Sequelize } from 'sequelize';
+import type { ApiConfig } from './config.js';
+
+/** Everything a route needs, built once by `startApi` and passed to every router factory. */
+export type AppContext = {
+  config: ApiConfig;
+  logger: Logger;
+  sequelize: Sequelize;
+  /** Commands, rate limits and the event log; request paths fail fast if Redis is down. */
+  redis: Redis;
+  emails: EmailQueue;
+  /** Every queue by name, for admin counts and enqueueing backups. */
+  queues: Record<string, Queue>;
+  /** Aborted when the process starts shutting down: long-lived responses (the event stream) end on it. */
+  shutdownSignal: AbortSignal;
+};
+
+/** The signed-in user, set by `authenticate`. */
+export type AuthUser = { id: string };
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: AuthUser;
+  }
+}

@@ -1,0 +1,25 @@
+/** An error that becomes an RFC 9457 problem+json response with its status; safe to show to the caller. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const badRequest = (detail: string, extra?: Record<string, unknown>) =>
+  new HttpError(400, 'Bad Request', detail, extra);
+export const unauthorized = (detail = 'Sign in to continue.') => new HttpError(401, 'Unauthorized', detail);
+export const forbidden = (detail = 'Your role in this workspace does not allow this.') =>
+  new HttpError(403, 'Forbidden', detail);
+/** 404 is also the answer for ids of workspaces the caller is not in, so their existence is never revealed. */
+export const notFound = (what = 'Resource') => new HttpError(404, 'Not Found', `${what} not found.`);
+export const conflict = (detail: string) => new HttpError(409, 'Conflict', detail);
+export const payloadTooLarge = (detail: string) => new HttpError(413, 'Payload Too Large', detail);
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new HttpError(429, 'Too Many Requests', `Too many attempts. Try again in ${retryAfterSeconds} s.`, {
+    retryAfter: retryAfterSeconds,
+  });

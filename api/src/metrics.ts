@@ -1,0 +1,50 @@
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Sequelize } from 'sequelize';
+
+/** Prometheus metrics of one API process: requests by route template, latency, db pool, event-loop lag (default metrics). */
+export function createMetrics(sequelize: Sequelize) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const labelNames = ['method', 'route', 'status'] as const;
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests',
+    labelNames,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  type Pool = { size: number; available: number; using: number; waiting: number };
+  const pool = () => (sequelize.connectionManager as unknown as { pool: Pool }).pool;
+  new Gauge({
+    name: 'db_pool_connections',
+    help: 'Database pool connections by state',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const p = pool();
+      this.set({ state: 'in_use' }, p.using);
+      this.set({ state: 'idle' }, p.available);
+      this.set({ state: 'waiting' }, p.waiting);
+    },
+  });
+
+  /** Times each request and labels it with the route template (`/tasks/:id`), never the raw path, to bound cardinality. */
+  const middleware: RequestHandler = (req, res, next) => {
+    const end = duration.startTimer();
+    res.once('finish', () => {
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const labels = { method: req.method, route, status: String(res.statusCode) };
+      requests.inc(labels);
+      end(labels);
+    });
+    next();
+  };
+  return { registry, middleware };
+}

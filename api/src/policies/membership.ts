@@ -1,0 +1,27 @@
+import { Membership, type Role } from '@taskstack/db';
+import type { Transaction } from 'sequelize';
+import { forbidden, notFound } from '../errors.js';
+
+const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+
+/** True when `role` is at least `minimum` in owner > admin > member > viewer. */
+export function roleAtLeast(role: Role, minimum: Role): boolean {
+  return RANK[role] >= RANK[minimum];
+}
+
+/**
+ * The one tenant check every route goes through: a non-member gets 404 (the workspace's existence is not
+ * revealed), a member below `minimum` gets 403. Returns the membership for further decisions.
+ */
+export async function authorize(
+  userId: string,
+  workspaceId: string,
+  minimum: Role,
+  what = 'Resource',
+  transaction?: Transaction,
+): Promise<Membership> {
+  const membership = await Membership.findOne({ where: { userId, workspaceId }, transaction });
+  if (!membership) throw notFound(what);
+  if (!roleAtLeast(membership.role, minimum)) throw forbidden();
+  return membership;
+}

@@ -1,0 +1,34 @@
+import { pendingMigrations } from '@taskstack/db';
+import { Router } from 'express';
+import type { Registry } from 'prom-client';
+import type { AppContext } from '../context.js';
+
+/** `/health` (the process lives), `/ready` (Postgres, Redis and schema are usable) and `/metrics`. */
+export function operationsRouter(ctx: AppContext, metrics: Registry): Router {
+  const router = Router();
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/ready', async (_req, res) => {
+    const checks = await Promise.all([
+      ctx.sequelize
+        .query('SELECT 1')
+        .then(() => pendingMigrations(ctx.sequelize))
+        .then(
+          (pending) => (pending.length ? `migrations pending: ${pending.join(', ')}` : 'ok'),
+          () => 'unreachable',
+        ),
+      ctx.redis.ping().then(
+        () => 'ok',
+        () => 'unreachable',
+      ),
+    ]);
+    const [database, redis] = checks;
+    const ready = checks.every((c) => c === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database, redis });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,61 @@
+import { connectDatabase } from '@taskstack/db';
+import { createRedis, EmailQueue, QUEUES } from '@taskstack/queues';
+import { createLogger } from '@taskstack/runtime';
+import { Queue } from 'bullmq';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { ApiConfig } from './config.js';
+import type { AppContext } from './context.js';
+
+export type RunningApi = { url: string; context: AppContext; close: () => Promise<void> };
+
+/**
+ * Connects to Postgres and Redis and serves the API. `close()` stops accepting, ends event streams, waits for
+ * in-flight requests, then closes queues, Redis and the pool — in that order.
+ */
+export async function startApi(
+  config: ApiConfig,
+  options: { staticDir?: string; port?: number } = {},
+): Promise<RunningApi> {
+  const logger = createLogger('api', config.LOG_LEVEL);
+  const sequelize = connectDatabase(config.DATABASE_URL, { applicationName: 'taskstack-api' });
+  const redis = createRedis(config.REDIS_URL);
+  const shutdown = new AbortController();
+  const emails = new EmailQueue(redis, config.REDIS_PREFIX);
+  const queues: Record<string, Queue> = { [QUEUES.emails]: emails.queue };
+  for (const name of [QUEUES.backups, QUEUES.reminders]) {
+    queues[name] = new Queue(name, { connection: redis, prefix: config.REDIS_PREFIX });
+  }
+  const context: AppContext = {
+    config,
+    logger,
+    sequelize,
+    redis,
+    emails,
+    queues,
+    shutdownSignal: shutdown.signal,
+  };
+  const app = createApp(context, options);
+  const server = app.listen(options.port ?? config.PORT, '0.0.0.0');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port }, 'api listening');
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    context,
+    close: async () => {
+      shutdown.abort();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await Promise.all(Object.values(queues).map((queue) => queue.close()));
+      await redis.quit().catch(() => redis.disconnect());
+      await sequelize.close();
+    },
+  };
+}
