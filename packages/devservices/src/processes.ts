@@ -10,9 +10,10 @@ function killChildren(): void {
 process.once('exit', killChildren);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
+    // When the app has its own handler (Shutdown), it stops the servers in order and exits; otherwise we do.
+    if (process.listenerCount(signal) > 1) return;
     killChildren();
-    // Only exit here if nobody else handles the signal (the app's Shutdown does, and exits itself).
-    if (process.listenerCount(signal) === 1) process.exit(130);
+    process.exit(130);
   });
 }
 

@@ -1,0 +1,118 @@
+/**
+ * `npm start`: the whole product on one localhost URL for trying it out and developing — a migrated database,
+ * the API serving the web app, the worker, and a seeded demo workspace. Brings throw-away PostgreSQL, Redis and
+ * an SMTP sink (which logs every message) unless DATABASE_URL, REDIS_URL or SMTP_URL name real ones.
+ */
+import { exitOnConfigError } from '@taskstack/config';
+import { checkDatabase, connectDatabase, migrateUp } from '@taskstack/db';
+import { SmtpSink, startPostgres, startRedis, type Service } from '@taskstack/devservices';
+import { createLogger, Shutdown } from '@taskstack/runtime';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadApiConfig } from '../api/src/config.js';
+import { startApi } from '../api/src/server.js';
+import { loadWorkerConfig } from '../worker/src/config.js';
+import { startWorker } from '../worker/src/start.js';
+import { seedDemo } from './seed-demo.js';
+
+const logger = createLogger('start', process.env.LOG_LEVEL ?? 'info');
+const shutdown = new Shutdown(logger);
+const services: Service[] = [];
+
+/** One line naming the bad setting, the throw-away servers stopped, exit non-zero. */
+async function fail(line: string): Promise<never> {
+  process.stderr.write(`start: ${line}\n`);
+  await Promise.all(services.map((s) => s.stop()));
+  process.exit(1);
+}
+
+/** Newest modification time under `dir`, to rebuild the web app only when its sources changed. */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+function buildUi(): string {
+  const dist = 'ui/dist';
+  if (
+    !existsSync(join(dist, 'index.html')) ||
+    newest('ui/src') > statSync(join(dist, 'index.html')).mtimeMs
+  ) {
+    logger.info('building the web app');
+    execFileSync('npm', ['run', 'build', '-w', '@taskstack/ui'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return dist;
+}
+
+/** A database of our own on a throw-away server, so the server's `postgres` database stays untouched. */
+async function localDatabase(): Promise<string> {
+  const server = await startPostgres();
+  services.push(server);
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  await client.query('CREATE DATABASE taskstack');
+  await client.end();
+  return server.url.replace(/\/postgres$/, '/taskstack');
+}
+
+const env = { ...process.env };
+env.PORT ??= '3000';
+env.DATABASE_URL ??= await localDatabase();
+if (!env.REDIS_URL) {
+  const redis = await startRedis();
+  services.push(redis);
+  env.REDIS_URL = redis.url;
+}
+let sink: SmtpSink | undefined;
+if (!env.SMTP_URL) {
+  sink = await SmtpSink.start((mail) =>
+    logger.info({ to: mail.to, subject: mail.subject, text: mail.text }, 'email (SMTP sink)'),
+  );
+  env.SMTP_URL = sink.url;
+}
+env.PUBLIC_URL ??= `http://localhost:${env.PORT}`;
+env.JWT_SECRET ??= randomBytes(32).toString('hex');
+env.MAIL_FROM ??= 'taskstack <no-reply@taskstack.localhost>';
+env.BACKUP_DIR ??= '.data/backups';
+
+let apiConfig, workerConfig;
+try {
+  apiConfig = loadApiConfig(env);
+  workerConfig = loadWorkerConfig(env);
+} catch (error) {
+  exitOnConfigError(error, 'start');
+}
+
+const sequelize = connectDatabase(apiConfig.DATABASE_URL, { poolMax: 1 });
+const problem = await checkDatabase(sequelize);
+if (problem) await fail(`DATABASE_URL: cannot connect (${problem})`);
+const applied = await migrateUp(sequelize);
+await sequelize.close();
+logger.info({ applied }, 'database migrated');
+
+const staticDir = buildUi();
+const worker = await startWorker(workerConfig);
+const api = await startApi(apiConfig, { staticDir });
+shutdown
+  .add('api', api.close)
+  .add('worker', worker.close)
+  .add('smtp sink', () => sink?.close())
+  .add('services', () => Promise.all(services.map((s) => s.stop())))
+  .listen();
+
+const demo = await seedDemo(api.url);
+process.stdout.write(
+  `\n  taskstack is running at ${apiConfig.PUBLIC_URL}\n` +
+    (demo
+      ? `  demo sign-in: ${demo.email} / ${demo.password}\n`
+      : '  (existing database: sign in with your account)\n') +
+    (sink ? `  emails are caught by a local SMTP sink and logged here\n` : '') +
+    `  Ctrl-C stops everything.\n\n`,
+);
