@@ -2,23 +2,39 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 
-const report = 'test-results/vitest.json';
+// One report per run: several runs may share a working tree (parallel developers, a watcher).
+const report = `test-results/vitest-${process.pid}.json`;
 mkdirSync('test-results', { recursive: true });
 const run = spawnSync(
   'npx',
-  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit' },
 );
 
 let summary;
 try {
   const results = JSON.parse(readFileSync(report, 'utf8'));
-  summary = { passed: results.numPassedTests, failed: results.numFailedTests, skipped: results.numPendingTests + results.numTodoTests };
+  summary = {
+    passed: results.numPassedTests,
+    failed: results.numFailedTests,
+    skipped: results.numPendingTests + results.numTodoTests,
+  };
   // A file that fails to load has no tests to count but is a failure all the same.
-  summary.failed += results.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  summary.failed += results.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length;
 } catch {
   summary = { passed: 0, failed: 1, skipped: 0 };
 }
-const line = `${summary.passed} passed, ${summary.failed} failed` + (summary.skipped ? `, ${summary.skipped} skipped` : '');
+const line =
+  `${summary.passed} passed, ${summary.failed} failed` +
+  (summary.skipped ? `, ${summary.skipped} skipped` : '');
 console.log(line);
 process.exit(run.status === 0 && summary.failed === 0 ? 0 : 1);
