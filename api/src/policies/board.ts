@@ -1,0 +1,69 @@
+import { Attachment, Comment, Label, Project, Task, type Membership, type Role } from '@taskstack/db';
+import type { Transaction } from 'sequelize';
+import { notFound } from '../errors.js';
+import { authorize } from './membership.js';
+
+type Options = { transaction?: Transaction };
+
+/**
+ * Resource loaders: each finds the row, resolves its workspace and goes through `authorize`, so a foreign id is
+ * a 404 exactly like a missing one and a too-low role a 403.
+ */
+export async function loadProjectFor(
+  userId: string,
+  projectId: string,
+  minimum: Role,
+  { transaction }: Options = {},
+): Promise<{ project: Project; membership: Membership }> {
+  const project = await Project.findByPk(projectId, { transaction });
+  if (!project) throw notFound('Project');
+  const membership = await authorize(userId, project.workspaceId, minimum, 'Project', transaction);
+  return { project, membership };
+}
+
+/** Loads a label the caller may act on with `minimum` role. */
+export async function loadLabelFor(userId: string, labelId: string, minimum: Role): Promise<Label> {
+  const label = await Label.findByPk(labelId);
+  if (!label) throw notFound('Label');
+  await authorize(userId, label.workspaceId, minimum, 'Label');
+  return label;
+}
+
+/** Loads a task the caller may act on with `minimum` role. */
+export async function loadTaskFor(
+  userId: string,
+  taskId: string,
+  minimum: Role,
+  { transaction }: Options = {},
+): Promise<{ task: Task; membership: Membership }> {
+  const task = await Task.findByPk(taskId, { transaction });
+  if (!task) throw notFound('Task');
+  const membership = await authorize(userId, task.workspaceId, minimum, 'Task', transaction);
+  return { task, membership };
+}
+
+/** Loads a comment with its task; the author-or-admin rules are decided by the caller on the membership. */
+export async function loadCommentFor(
+  userId: string,
+  commentId: string,
+  minimum: Role,
+): Promise<{ comment: Comment; task: Task; membership: Membership }> {
+  const comment = await Comment.findByPk(commentId);
+  const task = comment && (await Task.findByPk(comment.taskId));
+  if (!comment || !task) throw notFound('Comment');
+  const membership = await authorize(userId, task.workspaceId, minimum, 'Comment');
+  return { comment, task, membership };
+}
+
+/** Loads an attachment with its task; called again on every download so a removed member loses access at once. */
+export async function loadAttachmentFor(
+  userId: string,
+  attachmentId: string,
+  minimum: Role,
+): Promise<{ attachment: Attachment; task: Task }> {
+  const attachment = await Attachment.findByPk(attachmentId);
+  const task = attachment && (await Task.findByPk(attachment.taskId));
+  if (!attachment || !task) throw notFound('Attachment');
+  await authorize(userId, task.workspaceId, minimum, 'Attachment');
+  return { attachment, task };
+}

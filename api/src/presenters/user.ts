@@ -1,0 +1,26 @@
+import type { User } from '@taskstack/db';
+import { z } from 'zod';
+import '../openapi/registry.js';
+import { isInstanceAdmin } from '../auth/instance-admin.js';
+import type { ApiConfig } from '../config.js';
+
+export const userSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.email(),
+    name: z.string(),
+    isInstanceAdmin: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi('User');
+
+/** A user as the account owner (and instance admins) see it. */
+export function presentUser(user: User, config: ApiConfig): z.infer<typeof userSchema> {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    isInstanceAdmin: isInstanceAdmin(user, config),
+    createdAt: user.createdAt.toISOString(),
+  };
+}

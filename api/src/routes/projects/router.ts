@@ -1,0 +1,134 @@
+import { Project } from '@taskstack/db';
+import { Router } from 'express';
+import { QueryTypes } from 'sequelize';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { authenticate, currentUser } from '../../middlewares/authenticate.js';
+import { validate } from '../../middlewares/validate.js';
+import { jsonContent as json } from '../../openapi/json-content.js';
+import { documentRoute } from '../../openapi/registry.js';
+import { authorize } from '../../policies/membership.js';
+import { loadProjectFor } from '../../policies/board.js';
+import { emptyTaskCounts, presentProject, projectOutput, type TaskCounts } from '../../presenters/project.js';
+import { createProjectBody, projectParams, updateProjectBody, workspaceParams } from './schema.js';
+
+/** Task counts per status for many projects in one query, so the project list costs a constant number of queries. */
+async function countTasks(ctx: AppContext, projectIds: string[]): Promise<Map<string, TaskCounts>> {
+  const counts = new Map(projectIds.map((id) => [id, emptyTaskCounts()]));
+  if (projectIds.length === 0) return counts;
+  const rows = await ctx.sequelize.query<{ project_id: string; status: keyof TaskCounts; n: string }>(
+    `SELECT project_id, status, count(*) AS n FROM tasks WHERE project_id IN (:ids) GROUP BY 1, 2`,
+    { replacements: { ids: projectIds }, type: QueryTypes.SELECT },
+  );
+  for (const row of rows) counts.get(row.project_id)![row.status] = Number(row.n);
+  return counts;
+}
+
+/** Projects of a workspace: anyone in it reads them, admins and owners change them. */
+export function projectsRouter(ctx: AppContext): Router {
+  const router = Router();
+  const auth = authenticate(ctx.config.JWT_SECRET);
+
+  documentRoute({
+    method: 'get',
+    path: '/workspaces/:id/projects',
+    summary: 'List the projects of a workspace (viewer+)',
+    tags: ['projects'],
+    request: { params: workspaceParams },
+    responses: { 200: { description: 'Projects, oldest first', ...json(z.array(projectOutput)) } },
+  });
+  router.get(
+    '/workspaces/:id/projects',
+    auth,
+    validate({ params: workspaceParams })(async (req, res, { params }) => {
+      await authorize(currentUser(req).id, params.id, 'viewer', 'Workspace');
+      const projects = await Project.findAll({
+        where: { workspaceId: params.id },
+        order: [
+          ['createdAt', 'ASC'],
+          ['id', 'ASC'],
+        ],
+      });
+      const counts = await countTasks(
+        ctx,
+        projects.map((p) => p.id),
+      );
+      res.json(projects.map((project) => presentProject(project, counts.get(project.id))));
+    }),
+  );
+
+  documentRoute({
+    method: 'post',
+    path: '/workspaces/:id/projects',
+    summary: 'Create a project (admin+)',
+    tags: ['projects'],
+    request: { params: workspaceParams, body: json(createProjectBody) },
+    responses: { 201: { description: 'Created', ...json(projectOutput) } },
+  });
+  router.post(
+    '/workspaces/:id/projects',
+    auth,
+    validate({ params: workspaceParams, body: createProjectBody })(async (req, res, { params, body }) => {
+      await authorize(currentUser(req).id, params.id, 'admin', 'Workspace');
+      const project = await Project.create({ workspaceId: params.id, ...body });
+      res.status(201).json(presentProject(project));
+    }),
+  );
+
+  documentRoute({
+    method: 'get',
+    path: '/projects/:id',
+    summary: 'Read a project (viewer+)',
+    tags: ['projects'],
+    request: { params: projectParams },
+    responses: { 200: { description: 'The project', ...json(projectOutput) } },
+  });
+  router.get(
+    '/projects/:id',
+    auth,
+    validate({ params: projectParams })(async (req, res, { params }) => {
+      const { project } = await loadProjectFor(currentUser(req).id, params.id, 'viewer');
+      const counts = await countTasks(ctx, [project.id]);
+      res.json(presentProject(project, counts.get(project.id)));
+    }),
+  );
+
+  documentRoute({
+    method: 'patch',
+    path: '/projects/:id',
+    summary: 'Rename, describe or archive a project (admin+)',
+    tags: ['projects'],
+    request: { params: projectParams, body: json(updateProjectBody) },
+    responses: { 200: { description: 'The updated project', ...json(projectOutput) } },
+  });
+  router.patch(
+    '/projects/:id',
+    auth,
+    validate({ params: projectParams, body: updateProjectBody })(async (req, res, { params, body }) => {
+      const { project } = await loadProjectFor(currentUser(req).id, params.id, 'admin');
+      await project.update(body);
+      const counts = await countTasks(ctx, [project.id]);
+      res.json(presentProject(project, counts.get(project.id)));
+    }),
+  );
+
+  documentRoute({
+    method: 'delete',
+    path: '/projects/:id',
+    summary: 'Delete a project with its tasks (admin+)',
+    tags: ['projects'],
+    request: { params: projectParams },
+    responses: { 204: { description: 'Deleted' } },
+  });
+  router.delete(
+    '/projects/:id',
+    auth,
+    validate({ params: projectParams })(async (req, res, { params }) => {
+      const { project } = await loadProjectFor(currentUser(req).id, params.id, 'admin');
+      await project.destroy();
+      res.status(204).end();
+    }),
+  );
+
+  return router;
+}
