@@ -1,0 +1,24 @@
+import argon2 from 'argon2';
+
+/** OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): strong, yet affordable on a 2-core host under load. */
+const OPTIONS = { type: argon2.argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
+
+/** Hashes a password for storage; the encoded hash carries its own salt and parameters. */
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, OPTIONS);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Checks a password against a stored hash. Without a hash (unknown email) it verifies against a dummy one, so a
+ * login for an unknown account takes as long as a wrong password and does not reveal which emails exist.
+ */
+export async function verifyPassword(hash: string | undefined, password: string): Promise<boolean> {
+  if (!hash) {
+    dummyHash ??= hashPassword('taskstack-dummy-password');
+    await argon2.verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  return argon2.verify(hash, password).catch(() => false);
+}

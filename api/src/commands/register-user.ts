@@ -1,0 +1,37 @@
+import { User } from '@taskstack/db';
+import { fn, col, where, UniqueConstraintError } from 'sequelize';
+import { hashPassword } from '../auth/passwords.js';
+import type { AppContext } from '../context.js';
+import { conflict } from '../errors.js';
+
+/** Any fixed number: serialises registrations so exactly one "first user" becomes instance admin. */
+const FIRST_USER_LOCK = 7_243_001;
+
+/** Finds a user by email, ignoring case (the unique index is on lower(email)). */
+export function findUserByEmail(email: string): Promise<User | null> {
+  return User.findOne({ where: where(fn('lower', col('email')), email.toLowerCase()) });
+}
+
+/** Creates an account (the very first one is the instance admin) and enqueues its welcome email. */
+export async function registerUser(
+  ctx: AppContext,
+  input: { email: string; password: string; name: string },
+): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  let user: User;
+  try {
+    user = await ctx.sequelize.transaction(async (transaction) => {
+      await ctx.sequelize.query(`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`, { transaction });
+      const first = (await User.count({ transaction })) === 0;
+      return User.create(
+        { email: input.email, name: input.name, passwordHash, isInstanceAdmin: first },
+        { transaction },
+      );
+    });
+  } catch (error) {
+    if (error instanceof UniqueConstraintError) throw conflict('An account with this email already exists.');
+    throw error;
+  }
+  await ctx.emails.send('welcome', { to: user.email, name: user.name }, `welcome-${user.id}`);
+  return user;
+}
