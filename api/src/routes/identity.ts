@@ -1,12 +1,18 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { authRouter } from './auth/router.js';
+import { invitationsRouter } from './invitations/router.js';
 import { meRouter } from './me/router.js';
+import { membersRouter } from './members/router.js';
+import { workspacesRouter } from './workspaces/router.js';
 
 /** Accounts and tenancy: auth, /me, workspaces, members, invitations, instance admin. */
 export function identityRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use(authRouter(ctx));
   router.use(meRouter(ctx));
+  router.use(workspacesRouter(ctx));
+  router.use(membersRouter(ctx));
+  router.use(invitationsRouter(ctx));
   return router;
 }
