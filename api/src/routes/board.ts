@@ -1,12 +1,17 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
+import { EventPublisher } from '../events/publisher.js';
 import { labelsRouter } from './labels/router.js';
 import { projectsRouter } from './projects/router.js';
+import { tasksRouter } from './tasks/router.js';
 
 /** The work itself: projects, labels, tasks, comments, attachments, activity and the event stream. */
 export function boardRoutes(ctx: AppContext): Router {
   const router = Router();
+  const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX);
+  const removeFiles = async () => {};
   router.use(projectsRouter(ctx));
   router.use(labelsRouter(ctx));
+  router.use(tasksRouter(ctx, { events, removeFiles }));
   return router;
 }

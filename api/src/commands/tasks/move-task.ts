@@ -1,0 +1,76 @@
+import { Task } from '@taskstack/db';
+import type { AppContext } from '../../context.js';
+import { badRequest, conflict, notFound } from '../../errors.js';
+import type { EventPublisher } from '../../events/publisher.js';
+import { labelIdsOf, presentTask, type TaskOutput } from '../../presenters/task.js';
+import type { MoveTaskInput } from '../../routes/tasks/schema.js';
+import { recordActivity } from '../activity.js';
+import { afterCommit } from '../side-effects.js';
+import { after, before, endOfColumn, lockProject } from './positions.js';
+
+/**
+ * Moves a task into a column next to a neighbour. Only the moved row is written (a fractional key between its
+ * new neighbours), and the project's row lock makes concurrent moves take turns, so keys stay unique and ordered.
+ */
+export async function moveTask(
+  ctx: AppContext,
+  events: EventPublisher,
+  taskId: string,
+  actorId: string,
+  { status, beforeId, afterId }: MoveTaskInput,
+): Promise<TaskOutput> {
+  const anchorId = beforeId ?? afterId;
+  if (anchorId === taskId) throw badRequest('A task cannot be moved next to itself.');
+  const result = await ctx.sequelize.transaction(async (transaction) => {
+    const unlocked = await Task.findByPk(taskId, { attributes: ['projectId'], transaction });
+    if (!unlocked) throw notFound('Task');
+    await lockProject(unlocked.projectId, transaction);
+    const task = await Task.findByPk(taskId, { transaction });
+    if (!task) throw notFound('Task');
+    const column = { sequelize: ctx.sequelize, projectId: task.projectId, status, exclude: task.id };
+    let position: string;
+    if (anchorId) {
+      const anchor = await Task.findByPk(anchorId, {
+        attributes: ['projectId', 'status', 'position'],
+        transaction,
+      });
+      if (!anchor || anchor.projectId !== task.projectId) {
+        throw badRequest('Invalid body.', {
+          errors: [{ path: beforeId ? 'beforeId' : 'afterId', message: 'is not a task of this project' }],
+        });
+      }
+      if (anchor.status !== status)
+        throw conflict('The neighbouring task has moved meanwhile; reload the board.');
+      position = beforeId
+        ? await after(column, anchor.position, transaction)
+        : await before(column, anchor.position, transaction);
+    } else {
+      position = await endOfColumn(column, transaction);
+    }
+    const from = { status: task.status, position: task.position };
+    await task.update({ status, position }, { transaction });
+    const activity = await recordActivity(
+      {
+        workspaceId: task.workspaceId,
+        projectId: task.projectId,
+        actorId,
+        verb: 'task.moved',
+        subjectType: 'task',
+        subjectId: task.id,
+        data: { from, to: { status, position } },
+      },
+      transaction,
+    );
+    const labels = (await labelIdsOf([task.id], transaction)).get(task.id)!;
+    return { task, labels, activity };
+  });
+  const output = presentTask(result.task, result.labels);
+  await afterCommit(ctx, events, [
+    {
+      workspaceId: result.task.workspaceId,
+      type: 'task.moved',
+      data: { projectId: output.projectId, task: output },
+    },
+  ]);
+  return output;
+}

@@ -1,0 +1,55 @@
+import { Project, type TaskStatus } from '@taskstack/db';
+import { generateKeyBetween } from 'fractional-indexing';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+
+/**
+ * Takes the project's row lock for the rest of the transaction. Every write that picks a position (create, move,
+ * status change) takes it first, so two people moving cards at once are serialised and positions stay unique.
+ */
+export async function lockProject(projectId: string, transaction: Transaction): Promise<void> {
+  await Project.findByPk(projectId, { attributes: ['id'], lock: transaction.LOCK.UPDATE, transaction });
+}
+
+type Column = { sequelize: Sequelize; projectId: string; status: TaskStatus; exclude?: string };
+
+async function neighbour(
+  { sequelize, projectId, status, exclude }: Column,
+  where: string,
+  order: 'ASC' | 'DESC',
+  replacements: Record<string, unknown>,
+  transaction: Transaction,
+): Promise<string | null> {
+  const rows = await sequelize.query<{ position: string }>(
+    `SELECT position FROM tasks
+      WHERE project_id = :projectId AND status = :status AND id <> :exclude ${where}
+      ORDER BY position ${order} LIMIT 1`,
+    {
+      replacements: {
+        projectId,
+        status,
+        exclude: exclude ?? '00000000-0000-0000-0000-000000000000',
+        ...replacements,
+      },
+      type: QueryTypes.SELECT,
+      transaction,
+    },
+  );
+  return rows[0]?.position ?? null;
+}
+
+/** A key after the last task of the column (call with the project locked). */
+export async function endOfColumn(column: Column, transaction: Transaction): Promise<string> {
+  return generateKeyBetween(await neighbour(column, '', 'DESC', {}, transaction), null);
+}
+
+/** A key directly after `position` in the column: between it and the next task's key. */
+export async function after(column: Column, position: string, transaction: Transaction): Promise<string> {
+  const next = await neighbour(column, 'AND position > :position', 'ASC', { position }, transaction);
+  return generateKeyBetween(position, next);
+}
+
+/** A key directly before `position` in the column: between the previous task's key and it. */
+export async function before(column: Column, position: string, transaction: Transaction): Promise<string> {
+  const previous = await neighbour(column, 'AND position < :position', 'DESC', { position }, transaction);
+  return generateKeyBetween(previous, position);
+}

@@ -1,0 +1,65 @@
+import type { Redis } from 'ioredis';
+
+/** The events the board publishes; clients may ignore types they do not know. */
+export type BoardEventType =
+  | 'task.created'
+  | 'task.updated'
+  | 'task.moved'
+  | 'task.deleted'
+  | 'comment.created'
+  | 'comment.updated'
+  | 'comment.deleted';
+
+/** One event as it travels between replicas: `id` is the Redis stream id, monotonic within a workspace. */
+export type BoardEvent = { id: string; workspaceId: string; type: string; data: string };
+
+/** How long a workspace's events stay replayable for clients reconnecting with `Last-Event-ID`. */
+export const EVENT_HISTORY_MS = 10 * 60_000;
+
+export const eventStreamKey = (prefix: string, workspaceId: string) => `${prefix}:events:${workspaceId}`;
+export const eventChannel = (prefix: string) => `${prefix}:events`;
+
+// Appending to the history and announcing on the channel in one script keeps the channel's order equal to the
+// stream ids' order, which the SSE handler relies on when it stitches replay and live events together.
+const PUBLISH_SCRIPT = `
+local id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[1], '*', 'type', ARGV[2], 'data', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PUBLISH', KEYS[2], cjson.encode({id = id, workspaceId = ARGV[5], type = ARGV[2], data = ARGV[3]}))
+return id
+`;
+
+type WithScript = Redis & {
+  taskstackPublishEvent?: (...args: (string | number)[]) => Promise<string>;
+};
+
+/**
+ * Publishes board events to every API replica (Redis pub/sub) and keeps a short per-workspace history (a stream
+ * trimmed by age) so a reconnecting client can replay what it missed.
+ */
+export class EventPublisher {
+  private readonly redis: WithScript;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.redis = redis as WithScript;
+    if (!this.redis.taskstackPublishEvent) {
+      this.redis.defineCommand('taskstackPublishEvent', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
+    }
+  }
+
+  /** Returns the event id. Call after the transaction commits, so nobody hears of a change that rolled back. */
+  publish(workspaceId: string, type: BoardEventType, data: unknown): Promise<string> {
+    const now = Date.now();
+    return this.redis.taskstackPublishEvent!(
+      eventStreamKey(this.prefix, workspaceId),
+      eventChannel(this.prefix),
+      String(now - EVENT_HISTORY_MS),
+      type,
+      JSON.stringify(data),
+      String(EVENT_HISTORY_MS * 2),
+      workspaceId,
+    );
+  }
+}

@@ -1,0 +1,114 @@
+import { TASK_PRIORITIES, TASK_STATUSES, Task } from '@taskstack/db';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { z } from 'zod';
+import { decodeCursor, uuidPart } from '../../pagination.js';
+import type { ListTasksQuery } from './schema.js';
+
+// Timestamps travel in cursors exactly as Postgres prints them (microseconds kept, unlike a JS Date).
+const timestampText = z
+  .string()
+  .regex(/^(infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/);
+
+type Key = { expr: string; type: string; part: z.ZodType<string> };
+
+/** Each sort is a keyset: expressions ordered one way, ending with the id, so pages never skip or repeat rows. */
+const SORTS: Record<ListTasksQuery['sort'], { keys: Key[]; direction: 'ASC' | 'DESC' }> = {
+  position: {
+    keys: [
+      { expr: 't.status', type: 'task_status', part: z.enum(TASK_STATUSES) },
+      { expr: 't.position', type: 'text', part: z.string().max(200) },
+    ],
+    direction: 'ASC',
+  },
+  dueAt: {
+    keys: [{ expr: `COALESCE(t.due_at, 'infinity'::timestamptz)`, type: 'timestamptz', part: timestampText }],
+    direction: 'ASC',
+  },
+  createdAt: {
+    keys: [{ expr: 't.created_at', type: 'timestamptz', part: timestampText }],
+    direction: 'DESC',
+  },
+  priority: {
+    keys: [{ expr: 't.priority', type: 'task_priority', part: z.enum(TASK_PRIORITIES) }],
+    direction: 'DESC',
+  },
+};
+
+const COLUMNS = `t.id, t.workspace_id, t.project_id, t.number, t.title, t.description, t.status, t.position,
+  t.priority, t.due_at, t.assignee_id, t.archived, t.created_by_id, t.created_at, t.updated_at`;
+
+export type TaskRow = { task: Task; cursorKey: string[] };
+
+/** One page (plus one row, to know whether there is more) of a project's tasks, filtered and sorted in SQL. */
+export async function findTasks(
+  sequelize: Sequelize,
+  projectId: string,
+  query: ListTasksQuery,
+): Promise<TaskRow[]> {
+  const sort = SORTS[query.sort];
+  const keys: Key[] = [...sort.keys, { expr: 't.id', type: 'uuid', part: uuidPart }];
+  const where = ['t.project_id = :projectId'];
+  const replacements: Record<string, unknown> = { projectId, limit: query.limit + 1 };
+  if (query.status) {
+    where.push('t.status = :status');
+    replacements.status = query.status;
+  }
+  if (query.assigneeId) {
+    where.push('t.assignee_id = :assigneeId');
+    replacements.assigneeId = query.assigneeId;
+  }
+  if (query.labelId) {
+    where.push('EXISTS (SELECT 1 FROM task_labels tl WHERE tl.task_id = t.id AND tl.label_id = :labelId)');
+    replacements.labelId = query.labelId;
+  }
+  if (query.q) {
+    where.push(`t.search @@ websearch_to_tsquery('simple', :q)`);
+    replacements.q = query.q;
+  }
+  if (query.dueBefore) {
+    where.push('t.due_at < :dueBefore');
+    replacements.dueBefore = query.dueBefore;
+  }
+  if (query.cursor) {
+    const values = decodeCursor(
+      query.cursor,
+      keys.map((k) => k.part),
+    );
+    const comparison = sort.direction === 'ASC' ? '>' : '<';
+    where.push(
+      `(${keys.map((k) => k.expr).join(', ')}) ${comparison} (${keys
+        .map((k, i) => `CAST(:c${i} AS ${k.type})${k.type === 'text' ? ' COLLATE "C"' : ''}`)
+        .join(', ')})`,
+    );
+    values.forEach((value, i) => (replacements[`c${i}`] = value));
+  }
+  const keyColumns = keys.map((k, i) => `(${k.expr})::text AS k${i}`).join(', ');
+  const rows = await sequelize.query<Record<string, unknown>>(
+    `SELECT ${COLUMNS}, ${keyColumns} FROM tasks t WHERE ${where.join(' AND ')}
+      ORDER BY ${keys.map((k) => `${k.expr} ${sort.direction}`).join(', ')} LIMIT :limit`,
+    { replacements, type: QueryTypes.SELECT },
+  );
+  return rows.map((row) => ({
+    task: Task.build(
+      {
+        id: row.id,
+        workspaceId: row.workspace_id,
+        projectId: row.project_id,
+        number: row.number,
+        title: row.title,
+        description: row.description,
+        status: row.status,
+        position: row.position,
+        priority: row.priority,
+        dueAt: row.due_at,
+        assigneeId: row.assignee_id,
+        archived: row.archived,
+        createdById: row.created_by_id,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      } as never,
+      { isNewRecord: false, raw: true },
+    ),
+    cursorKey: keys.map((_, i) => row[`k${i}`] as string),
+  }));
+}
