@@ -1,3 +1,4 @@
+import { literal, type FindOptions } from 'sequelize';
 import { z } from 'zod';
 import { badRequest } from './errors.js';
 
@@ -28,8 +29,6 @@ export function decodeCursor(cursor: string, parts: z.ZodType<string>[]): string
   return parsed.data as string[];
 }
 
-/** A cursor part holding a timestamp as Postgres printed it. */
-export const timestampPart = z.string().refine((value) => !Number.isNaN(Date.parse(value)));
 export const uuidPart = z.uuid();
 
 /** Splits `limit + 1` fetched rows into a page and the cursor of its last row (null on the last page). */
@@ -48,3 +47,34 @@ export function toPage<T, O>(
 /** The response schema of a page of `item`. */
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** A cursor part holding a timestamp exactly as Postgres prints it (microseconds kept, unlike a JS Date). */
+export const timestampPart = z
+  .string()
+  .regex(/^(infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/);
+
+/**
+ * Find options for a keyset page over (created_at, id) of a single table: the cursor condition, the order, and
+ * the timestamp as text (`cursorTime`) to build the next cursor from without losing microseconds.
+ */
+export function createdAtKeyset(cursor: string | undefined, direction: 'ASC' | 'DESC') {
+  const values = cursor ? decodeCursor(cursor, [timestampPart, uuidPart]) : undefined;
+  const comparison = direction === 'ASC' ? '>' : '<';
+  return {
+    where: values
+      ? literal(`(created_at, id) ${comparison} (CAST(:cursorTime AS timestamptz), CAST(:cursorId AS uuid))`)
+      : undefined,
+    replacements: values ? { cursorTime: values[0], cursorId: values[1] } : {},
+    attributes: { include: [[literal('created_at::text'), 'cursorTime']] },
+    order: [
+      ['createdAt', direction],
+      ['id', direction],
+    ],
+  } satisfies Partial<FindOptions> & { where: unknown };
+}
+
+/** The cursor key of a row fetched with `createdAtKeyset`. */
+export const createdAtKey = (row: { id: string; get(key: string): unknown }) => [
+  String(row.get('cursorTime')),
+  row.id,
+];

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { EventPublisher } from '../events/publisher.js';
+import { activityRouter } from './activity/router.js';
+import { commentsRouter } from './comments/router.js';
 import { labelsRouter } from './labels/router.js';
 import { projectsRouter } from './projects/router.js';
 import { tasksRouter } from './tasks/router.js';
@@ -13,5 +15,7 @@ export function boardRoutes(ctx: AppContext): Router {
   router.use(projectsRouter(ctx));
   router.use(labelsRouter(ctx));
   router.use(tasksRouter(ctx, { events, removeFiles }));
+  router.use(commentsRouter(ctx, events));
+  router.use(activityRouter(ctx));
   return router;
 }

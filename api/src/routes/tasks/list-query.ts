@@ -1,13 +1,8 @@
 import { TASK_PRIORITIES, TASK_STATUSES, Task } from '@taskstack/db';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { z } from 'zod';
-import { decodeCursor, uuidPart } from '../../pagination.js';
+import { decodeCursor, timestampPart, uuidPart } from '../../pagination.js';
 import type { ListTasksQuery } from './schema.js';
-
-// Timestamps travel in cursors exactly as Postgres prints them (microseconds kept, unlike a JS Date).
-const timestampText = z
-  .string()
-  .regex(/^(infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/);
 
 type Key = { expr: string; type: string; part: z.ZodType<string> };
 
@@ -21,11 +16,11 @@ const SORTS: Record<ListTasksQuery['sort'], { keys: Key[]; direction: 'ASC' | 'D
     direction: 'ASC',
   },
   dueAt: {
-    keys: [{ expr: `COALESCE(t.due_at, 'infinity'::timestamptz)`, type: 'timestamptz', part: timestampText }],
+    keys: [{ expr: `COALESCE(t.due_at, 'infinity'::timestamptz)`, type: 'timestamptz', part: timestampPart }],
     direction: 'ASC',
   },
   createdAt: {
-    keys: [{ expr: 't.created_at', type: 'timestamptz', part: timestampText }],
+    keys: [{ expr: 't.created_at', type: 'timestamptz', part: timestampPart }],
     direction: 'DESC',
   },
   priority: {

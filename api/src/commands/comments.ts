@@ -1,0 +1,87 @@
+import { Comment, type Task } from '@taskstack/db';
+import type { AppContext } from '../context.js';
+import type { EventPublisher } from '../events/publisher.js';
+import { presentComment } from '../presenters/comment.js';
+import { recordActivity } from './activity.js';
+import { afterCommit } from './side-effects.js';
+
+const excerpt = (body: string) => (body.length > 140 ? `${body.slice(0, 139)}…` : body);
+
+/** Adds a comment, records it in the project's activity and announces it to the workspace. */
+export async function addComment(
+  ctx: AppContext,
+  events: EventPublisher,
+  task: Task,
+  authorId: string,
+  body: string,
+) {
+  const comment = await ctx.sequelize.transaction(async (transaction) => {
+    const comment = await Comment.create({ taskId: task.id, authorId, body }, { transaction });
+    await recordActivity(
+      {
+        workspaceId: task.workspaceId,
+        projectId: task.projectId,
+        actorId: authorId,
+        verb: 'comment.created',
+        subjectType: 'comment',
+        subjectId: comment.id,
+        data: { taskId: task.id, taskNumber: task.number, excerpt: excerpt(body) },
+      },
+      transaction,
+    );
+    return comment;
+  });
+  const output = presentComment(comment);
+  await afterCommit(ctx, events, [
+    {
+      workspaceId: task.workspaceId,
+      type: 'comment.created',
+      data: { projectId: task.projectId, taskId: task.id, comment: output },
+    },
+  ]);
+  return output;
+}
+
+/** Edits or deletes a comment (`body` null), recording and announcing the change like a new one. */
+export async function changeComment(
+  ctx: AppContext,
+  events: EventPublisher,
+  task: Task,
+  comment: Comment,
+  actorId: string,
+  body: string | null,
+) {
+  const verb = body === null ? 'comment.deleted' : 'comment.updated';
+  await ctx.sequelize.transaction(async (transaction) => {
+    if (body === null) await comment.destroy({ transaction });
+    else await comment.update({ body }, { transaction });
+    await recordActivity(
+      {
+        workspaceId: task.workspaceId,
+        projectId: task.projectId,
+        actorId,
+        verb,
+        subjectType: 'comment',
+        subjectId: comment.id,
+        data: {
+          taskId: task.id,
+          taskNumber: task.number,
+          ...(body === null ? {} : { excerpt: excerpt(body) }),
+        },
+      },
+      transaction,
+    );
+  });
+  const output = presentComment(comment);
+  await afterCommit(ctx, events, [
+    {
+      workspaceId: task.workspaceId,
+      type: verb,
+      data:
+        body === null
+          ? { projectId: task.projectId, taskId: task.id, id: comment.id }
+          : { projectId: task.projectId, taskId: task.id, comment: output },
+    },
+  ]);
+  return output;
+}

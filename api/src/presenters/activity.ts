@@ -1,0 +1,25 @@
+import type { ActivityEvent } from '@taskstack/db';
+import { z } from 'zod';
+
+export const activityOutput = z
+  .object({
+    id: z.uuid(),
+    actorId: z.uuid().nullable(),
+    verb: z.string().openapi({ example: 'task.moved' }),
+    subject: z.object({ type: z.string(), id: z.uuid() }),
+    data: z.record(z.string(), z.unknown()).openapi({ description: 'What changed, by verb' }),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('ActivityEvent');
+
+/** The public shape of an activity event. */
+export function presentActivity(event: ActivityEvent): z.infer<typeof activityOutput> {
+  return {
+    id: event.id,
+    actorId: event.actorId ?? null,
+    verb: event.verb,
+    subject: { type: event.subjectType, id: event.subjectId },
+    data: event.data,
+    createdAt: event.createdAt.toISOString(),
+  };
+}
