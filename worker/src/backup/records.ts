@@ -1,0 +1,113 @@
+import type pg from 'pg';
+import type { Manifest } from './manifest.js';
+
+/**
+ * The `backups` rows behind `GET /admin/backups` (id, file, size, sha256, startedAt, finishedAt, status,
+ * verifiedAt, location). Plain SQL on the worker's pool rather than the shared Sequelize models, whose classes
+ * bind to one connection per process while tests run several workers in one process.
+ */
+export type BackupRow = {
+  id: string;
+  file: string;
+  status: 'running' | 'succeeded' | 'failed';
+  sha256: string | null;
+  location: string;
+  finished_at: Date | null;
+};
+
+export async function startRecord(db: pg.Pool, file: string, startedAt: Date, id?: string): Promise<string> {
+  if (id) {
+    const { rowCount } = await db.query(
+      `UPDATE backups SET file = $2, status = 'running', started_at = $3, finished_at = NULL, error = NULL,
+              size = NULL, sha256 = NULL, manifest = NULL, updated_at = now() WHERE id = $1`,
+      [id, file, startedAt],
+    );
+    if (rowCount) return id;
+  }
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO backups (file, status, started_at) VALUES ($1, 'running', $2) RETURNING id`,
+    [file, startedAt],
+  );
+  return rows[0]!.id;
+}
+
+export async function recordSuccess(
+  db: pg.Pool,
+  id: string,
+  manifest: Manifest,
+  location: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE backups SET status = 'succeeded', size = $2, sha256 = $3, manifest = $4, location = $5,
+            finished_at = $6, error = NULL, updated_at = now() WHERE id = $1`,
+    [id, manifest.size, manifest.sha256, JSON.stringify(manifest), location, manifest.finishedAt],
+  );
+}
+
+export async function recordFailure(db: pg.Pool, id: string, error: string): Promise<void> {
+  await db.query(
+    `UPDATE backups SET status = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE id = $1`,
+    [id, error],
+  );
+}
+
+/** Notes a problem after the dump itself succeeded (e.g. pruning old copies), without failing the backup. */
+export async function recordWarning(db: pg.Pool, id: string, warning: string): Promise<void> {
+  await db.query(`UPDATE backups SET error = $2, updated_at = now() WHERE id = $1`, [id, warning]);
+}
+
+export async function recordVerification(db: pg.Pool, id: string, error: string | undefined): Promise<void> {
+  await db.query(
+    `UPDATE backups SET verified_at = now(), verification_status = $2, verification_error = $3, updated_at = now()
+      WHERE id = $1`,
+    [id, error ? 'failed' : 'passed', error ?? null],
+  );
+}
+
+/** The backup to verify: the one asked for, else the newest that succeeded. */
+export async function findBackup(db: pg.Pool, id?: string): Promise<BackupRow | undefined> {
+  const { rows } = await db.query<BackupRow>(
+    id
+      ? `SELECT id, file, status, sha256, location, finished_at FROM backups WHERE id = $1`
+      : `SELECT id, file, status, sha256, location, finished_at FROM backups WHERE status = 'succeeded'
+          ORDER BY started_at DESC LIMIT 1`,
+    id ? [id] : [],
+  );
+  return rows[0];
+}
+
+/** When the last backup succeeded, to seed the freshness metric after a restart. */
+export async function lastSuccess(db: pg.Pool): Promise<Date | undefined> {
+  const { rows } = await db.query<{ at: Date | null }>(
+    `SELECT max(finished_at) AS at FROM backups WHERE status = 'succeeded'`,
+  );
+  return rows[0]?.at ?? undefined;
+}
+
+/** Instance administrators: ADMIN_EMAILS plus users flagged in the database, without duplicates. */
+export async function adminEmails(db: pg.Pool, configured: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ email: string }>(
+    `SELECT email FROM users WHERE is_instance_admin ORDER BY email`,
+  );
+  return [...new Set([...configured, ...rows.map((r) => r.email.toLowerCase())])];
+}
+
+/**
+ * In a database just restored from a dump, the dump's own row still says "running" (it was taken mid-backup):
+ * mark it with what the manifest proves, and any other unfinished row as interrupted.
+ */
+export async function settleRestoredRecords(client: pg.Client, manifest: Manifest): Promise<void> {
+  const { rows } = await client.query<{ present: boolean }>(
+    `SELECT to_regclass('backups') IS NOT NULL AS present`,
+  );
+  if (!rows[0]?.present) return;
+  await client.query(
+    `UPDATE backups SET status = 'succeeded', size = $2, sha256 = $3, finished_at = $4
+      WHERE file = $1 AND status = 'running'`,
+    [manifest.file, manifest.size, manifest.sha256, manifest.finishedAt],
+  );
+  await client.query(
+    `UPDATE backups SET status = 'failed', error = 'interrupted: the database was restored from a backup taken meanwhile'
+      WHERE status = 'running'`,
+  );
+}

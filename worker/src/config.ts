@@ -1,0 +1,49 @@
+import { coreFields, emailList, loadConfig, port, s3Fields, urlWith } from '@taskstack/config';
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+
+/** A cron expression checked at start-up (cron-parser is what BullMQ's schedulers use), so a typo fails fast. */
+const cron = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine(
+      (value) => {
+        try {
+          CronExpressionParser.parse(value, { tz: 'UTC' });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be a cron expression, e.g. "30 2 * * *"' },
+    );
+
+const keep = (fallback: number) => z.coerce.number().int().min(0).max(1000).default(fallback);
+
+export const workerConfigSchema = z.object({
+  ...coreFields,
+  ...s3Fields,
+  /** Outgoing mail, e.g. smtp://user:pass@smtp.example.com:587 (smtps:// for implicit TLS). */
+  SMTP_URL: urlWith('smtp', 'smtps'),
+  MAIL_FROM: z.string().min(3).default('taskstack <no-reply@localhost>'),
+  ADMIN_EMAILS: emailList,
+  WORKER_HTTP_PORT: port(3001),
+  /** Jobs processed at once by each queue's worker (backups always run one at a time). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  BACKUP_DIR: z.string().default('.data/backups'),
+  BACKUP_CRON: cron('30 2 * * *'),
+  BACKUP_VERIFY_CRON: cron('30 4 * * *'),
+  BACKUP_KEEP_DAILY: keep(7),
+  BACKUP_KEEP_WEEKLY: keep(4),
+  BACKUP_KEEP_MONTHLY: keep(6),
+  /** Key prefix of backup copies in S3_BUCKET; copies are made only when S3_BUCKET is set. */
+  S3_BACKUP_PREFIX: z.string().default('backups/'),
+  REMINDER_CRON: cron('0 * * * *'),
+});
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+
+/** Reads and validates the worker's environment once; throws ConfigError listing every bad variable. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  return loadConfig(workerConfigSchema, env);
+}

@@ -1,0 +1,58 @@
+import type { Queue } from 'bullmq';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type WorkerMetrics = ReturnType<typeof createMetrics>;
+
+/** Prometheus metrics of the worker: job outcomes and durations by name, queue depth, backup freshness. */
+export function createMetrics(queues: Queue[]) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const labelNames = ['queue', 'name'] as const;
+  const completed = new Counter({
+    name: 'worker_jobs_completed_total',
+    help: 'Jobs that completed',
+    labelNames,
+    registers: [registry],
+  });
+  const failed = new Counter({
+    name: 'worker_jobs_failed_total',
+    help: 'Job attempts that failed (retried or not)',
+    labelNames,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'worker_job_duration_seconds',
+    help: 'Time a job attempt took, by job name',
+    labelNames,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'worker_queue_jobs',
+    help: 'Jobs in each queue by state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      for (const queue of queues) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+        for (const [state, count] of Object.entries(counts)) this.set({ queue: queue.name, state }, count);
+      }
+    },
+  });
+  const lastBackup = new Gauge({
+    name: 'worker_backup_last_success_timestamp_seconds',
+    help: 'Unix time the last backup succeeded (0: none since the worker started and none recorded)',
+    registers: [registry],
+  });
+  const backupFailures = new Counter({
+    name: 'worker_backup_failures_total',
+    help: 'Backups that failed',
+    registers: [registry],
+  });
+  const lastVerification = new Gauge({
+    name: 'worker_backup_last_verification_ok',
+    help: '1 when the last restore test of a backup matched its manifest, 0 when it did not',
+    registers: [registry],
+  });
+  return { registry, completed, failed, duration, lastBackup, backupFailures, lastVerification };
+}

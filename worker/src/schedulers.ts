@@ -1,0 +1,44 @@
+import { QUEUES } from '@taskstack/queues';
+import type { JobsOptions, Queue } from 'bullmq';
+import type { WorkerConfig } from './config.js';
+
+const keepHistory = { removeOnComplete: { count: 200 }, removeOnFail: { count: 200 } };
+
+/** A failed nightly backup is retried twice, minutes apart (jittered so replicas of a fleet do not align). */
+export const BACKUP_JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5 * 60_000, jitter: 0.3 },
+  ...keepHistory,
+};
+
+/**
+ * Registers the recurring jobs (idempotent: `upsertJobScheduler` replaces a scheduler of the same id, so every
+ * worker replica can call it at start-up and a changed cron takes effect on the next deploy). Times are UTC.
+ */
+export async function upsertSchedulers(config: WorkerConfig, queues: Record<string, Queue>): Promise<void> {
+  const backups = queues[QUEUES.backups]!;
+  const reminders = queues[QUEUES.reminders]!;
+  await backups.upsertJobScheduler(
+    'nightly-backup',
+    { pattern: config.BACKUP_CRON, tz: 'UTC' },
+    { name: 'backup', data: { reason: 'schedule' }, opts: BACKUP_JOB_OPTIONS },
+  );
+  await backups.upsertJobScheduler(
+    'verify-backup',
+    { pattern: config.BACKUP_VERIFY_CRON, tz: 'UTC' },
+    {
+      name: 'verify-backup',
+      data: {},
+      opts: { attempts: 2, backoff: { type: 'exponential', delay: 60_000 }, ...keepHistory },
+    },
+  );
+  await reminders.upsertJobScheduler(
+    'due-reminders',
+    { pattern: config.REMINDER_CRON, tz: 'UTC' },
+    {
+      name: 'scan-due-tasks',
+      data: {},
+      opts: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, ...keepHistory },
+    },
+  );
+}

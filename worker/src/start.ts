@@ -1,0 +1,119 @@
+import {
+  backupJobs,
+  createRedis,
+  EmailQueue,
+  emailJobs,
+  QUEUES,
+  reminderJobs,
+  type QueueName,
+} from '@taskstack/queues';
+import { createLogger } from '@taskstack/runtime';
+import { Queue, type Worker } from 'bullmq';
+import pg from 'pg';
+import { lastSuccess } from './backup/records.js';
+import { s3StoreFrom } from './backup/s3-store.js';
+import type { WorkerConfig } from './config.js';
+import { createMailer } from './emails/mailer.js';
+import { startHttp } from './http.js';
+import { createMetrics } from './metrics.js';
+import { upsertSchedulers } from './schedulers.js';
+import { backupTask } from './tasks/backup.js';
+import type { TaskContext } from './tasks/context.js';
+import { scanDueTasksTask } from './tasks/scan-due-tasks.js';
+import { sendEmailTask } from './tasks/send-email.js';
+import { verifyBackupTask } from './tasks/verify-backup.js';
+import { assertHandlers, createQueueWorker, type Handler } from './workers.js';
+
+/** Knobs that are not configuration: tests shorten the lock so a killed worker's job is retried in seconds. */
+export type WorkerTuning = { lockDurationMs?: number };
+
+export type WorkerHandle = { url: string; close: () => Promise<void> };
+
+/** The domain of MAIL_FROM, used to make Message-IDs that identify the job that sent them. */
+function mailDomain(from: string, publicUrl: string): string {
+  return /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? new URL(publicUrl).hostname;
+}
+
+/**
+ * Starts one BullMQ worker per queue, the recurring schedules and the health/metrics endpoint. Refuses to start
+ * when a declared job has no handler. `close()` stops taking jobs and waits for the ones in flight.
+ */
+export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {}): Promise<WorkerHandle> {
+  const logger = createLogger('worker', config.LOG_LEVEL);
+  const redis = createRedis(config.REDIS_URL, { forWorker: true });
+  const prefix = config.REDIS_PREFIX;
+  const queues = Object.fromEntries(
+    Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]),
+  );
+  const metrics = createMetrics(Object.values(queues));
+  const db = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: 4,
+    application_name: 'taskstack-worker',
+  });
+  const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, config.WORKER_CONCURRENCY);
+  const ctx: TaskContext = {
+    config,
+    db,
+    emails: new EmailQueue(redis, prefix),
+    s3: s3StoreFrom(config),
+    metrics,
+    logger,
+  };
+  const sendEmail = sendEmailTask(mailer, redis, prefix, mailDomain(config.MAIL_FROM, config.PUBLIC_URL));
+  const handlers: Record<QueueName, Record<string, Handler>> = {
+    emails: Object.fromEntries(Object.keys(emailJobs).map((name) => [name, sendEmail])),
+    backups: { backup: backupTask(ctx), 'verify-backup': verifyBackupTask(ctx) },
+    reminders: { 'scan-due-tasks': scanDueTasksTask(ctx) },
+  };
+  const declared: Record<QueueName, string[]> = {
+    [QUEUES.emails]: Object.keys(emailJobs),
+    [QUEUES.backups]: Object.keys(backupJobs),
+    [QUEUES.reminders]: Object.keys(reminderJobs),
+  };
+  const release = async () => {
+    mailer.close();
+    ctx.s3?.close();
+    await ctx.emails.close();
+    await Promise.all(Object.values(queues).map((q) => q.close()));
+    await db.end();
+    await redis.quit().catch(() => redis.disconnect());
+  };
+  try {
+    for (const queue of Object.values(QUEUES)) assertHandlers(queue, declared[queue], handlers[queue]);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+
+  const last = await lastSuccess(db);
+  if (last) metrics.lastBackup.set(last.getTime() / 1000);
+  // One backup or verification at a time across every worker process: they share the server and the disk.
+  await queues[QUEUES.backups]!.setGlobalConcurrency(1);
+  await upsertSchedulers(config, queues);
+
+  const common = { connection: redis, prefix, metrics, logger, lockDurationMs: tuning.lockDurationMs };
+  const workers: Worker[] = [
+    createQueueWorker(QUEUES.emails, handlers[QUEUES.emails], {
+      ...common,
+      concurrency: config.WORKER_CONCURRENCY,
+    }),
+    createQueueWorker(QUEUES.backups, handlers[QUEUES.backups], { ...common, concurrency: 1 }),
+    createQueueWorker(QUEUES.reminders, handlers[QUEUES.reminders], { ...common, concurrency: 1 }),
+  ];
+  const http = await startHttp(config.WORKER_HTTP_PORT, metrics.registry, () =>
+    workers.every((w) => w.isRunning()),
+  );
+  logger.info({ port: config.WORKER_HTTP_PORT, queues: Object.keys(declared) }, 'worker started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: http.url,
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        await http.close();
+        await release();
+      })()),
+  };
+}

@@ -1,0 +1,16 @@
+import type { Logger } from '@taskstack/runtime';
+import type { EmailQueue } from '@taskstack/queues';
+import type pg from 'pg';
+import type { S3BackupStore } from '../backup/s3-store.js';
+import type { WorkerConfig } from '../config.js';
+import type { WorkerMetrics } from '../metrics.js';
+
+/** What the scheduled tasks share: settings, the database pool, the outgoing mail queue, metrics. */
+export type TaskContext = {
+  config: WorkerConfig;
+  db: pg.Pool;
+  emails: EmailQueue;
+  s3: S3BackupStore | undefined;
+  metrics: WorkerMetrics;
+  logger: Logger;
+};
