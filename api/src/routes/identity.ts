@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
+import { adminRouter } from './admin/router.js';
 import { authRouter } from './auth/router.js';
 import { invitationsRouter } from './invitations/router.js';
 import { meRouter } from './me/router.js';
@@ -14,5 +15,6 @@ export function identityRoutes(ctx: AppContext): Router {
   router.use(workspacesRouter(ctx));
   router.use(membersRouter(ctx));
   router.use(invitationsRouter(ctx));
+  router.use(adminRouter(ctx));
   return router;
 }

@@ -1,0 +1,106 @@
+import { Backup } from '@taskstack/db';
+import { QUEUES } from '@taskstack/queues';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildUser, tokenFor } from './factories.js';
+import { startTestApi, type TestApi } from './harness.js';
+import { registerThroughApi } from './sessions.js';
+
+let api: TestApi;
+let adminToken: string;
+let userToken: string;
+beforeAll(async () => {
+  api = await startTestApi({ ADMIN_EMAILS: 'ops@example.com', LOG_LEVEL: 'error' });
+  adminToken = (await registerThroughApi(api)).token; // the first account
+  userToken = (await registerThroughApi(api)).token;
+});
+afterAll(() => api.close());
+
+const get = (path: string, token?: string) => api.call('GET', `/api/v1${path}`, { token });
+
+describe('instance admin routes', () => {
+  it('answer 401 without a token and 403 for users who are not instance admins', async () => {
+    for (const path of ['/admin/backups', '/admin/queues', '/admin/users']) {
+      expect((await get(path)).status).toBe(401);
+      const res = await get(path, userToken);
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    }
+    expect((await api.call('POST', '/api/v1/admin/backups', { token: userToken })).status).toBe(403);
+  });
+
+  it('admit ADMIN_EMAILS accounts as well as the first user', async () => {
+    const ops = await buildUser({ email: 'ops@example.com' });
+    expect((await get('/admin/queues', await tokenFor(api, ops))).status).toBe(200);
+  });
+
+  it('list backups the worker recorded, newest first', async () => {
+    await Backup.create({
+      file: 'old.dump',
+      status: 'succeeded',
+      size: 1234,
+      sha256: 'ab'.repeat(32),
+      startedAt: new Date('2026-01-01T02:30:00Z'),
+      finishedAt: new Date('2026-01-01T02:31:00Z'),
+      verifiedAt: new Date('2026-01-01T03:00:00Z'),
+    });
+    await Backup.create({ file: 'new.dump', startedAt: new Date('2026-01-02T02:30:00Z') });
+    const res = await get('/admin/backups', adminToken);
+    expect(res.status).toBe(200);
+    expect(res.body.map((b: { file: string }) => b.file)).toEqual(['new.dump', 'old.dump']);
+    expect(res.body[1]).toMatchObject({
+      size: 1234,
+      status: 'succeeded',
+      location: 'local',
+      startedAt: '2026-01-01T02:30:00.000Z',
+      verifiedAt: '2026-01-01T03:00:00.000Z',
+    });
+    expect(res.body[0]).toMatchObject({ status: 'running', finishedAt: null, size: null });
+  });
+
+  it('enqueue a manual backup and count it among the queue’s jobs', async () => {
+    const res = await api.call('POST', '/api/v1/admin/backups', { token: adminToken });
+    expect(res.status).toBe(202);
+    expect(res.body.jobId).toMatch(/^manual-[0-9a-f-]{36}$/);
+    const job = await api.context.queues[QUEUES.backups]!.getJob(res.body.jobId);
+    expect(job).toMatchObject({ name: 'backup', data: { reason: 'manual' } });
+
+    const queues = await get('/admin/queues', adminToken);
+    expect(queues.status).toBe(200);
+    expect(Object.keys(queues.body).sort()).toEqual(['backups', 'emails', 'reminders']);
+    expect(queues.body.backups.waiting).toBeGreaterThanOrEqual(1);
+    expect(queues.body.emails).toEqual({
+      waiting: expect.any(Number),
+      active: 0,
+      delayed: 0,
+      failed: 0,
+      completed: 0,
+    });
+  });
+
+  it('page through users with a cursor', async () => {
+    for (let i = 0; i < 3; i++) await buildUser();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
+      const page = await get(`/admin/users${query}`, adminToken);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((u: { id: string }) => u.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.length).toBe(new Set(seen).size);
+    const all = await get('/admin/users?limit=100', adminToken);
+    expect(seen).toEqual(all.body.items.map((u: { id: string }) => u.id));
+    expect(all.body.items[0].isInstanceAdmin).toBe(true);
+    expect(all.body.nextCursor).toBeNull();
+  });
+
+  it('refuse absurd limits and malformed cursors with 400', async () => {
+    expect((await get('/admin/users?limit=0', adminToken)).status).toBe(400);
+    expect((await get('/admin/users?limit=100000', adminToken)).status).toBe(400);
+    expect((await get('/admin/users?cursor=%%%', adminToken)).status).toBe(400);
+    expect((await get('/admin/users?cursor=WyJ4Il0', adminToken)).status).toBe(400);
+    expect((await get('/admin/users?sort=email', adminToken)).status).toBe(400);
+  });
+});
