@@ -11,6 +11,7 @@ const nodeProjects = [
   'api',
   'worker',
   'stack',
+  'monitoring',
 ];
 
 // `source` makes workspace packages resolve to their TypeScript sources, so tests need no build step;
