@@ -1,0 +1,147 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { renderStack, renderStackFiles } from './render.js';
+import { parseStackSettings, StackSettingsError } from './settings.js';
+
+const base = { domain: 'app.taskstack.test', acmeEmail: 'ops@example.com', imageTag: 'abc123' };
+
+// The parsed YAML is checked field by field; a loose type keeps the assertions readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+type Compose = {
+  services: Record<string, Record<string, Loose>>;
+  networks: Record<string, Loose>;
+  secrets: Record<string, { external: boolean; name: string }>;
+  configs: Record<string, { name: string; file: string }>;
+};
+const composeOf = (input: object): Compose => parse(renderStack(parseStackSettings({ ...base, ...input })));
+
+describe('renderStack', () => {
+  it('renders the same bytes for the same settings', () => {
+    expect(renderStack(parseStackSettings(base))).toBe(renderStack(parseStackSettings({ ...base })));
+  });
+
+  it('describes every service the stack runs, with memory limits, restart policies and log rotation', () => {
+    const { services } = composeOf({});
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'migrate',
+      'nginx',
+      'postgres',
+      'redis',
+      'renewer',
+      'worker',
+    ]);
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.deploy.resources.limits.memory, name).toMatch(/^\d+M$/);
+      expect(service.deploy.restart_policy.condition, name).toMatch(/^(any|on-failure)$/);
+      expect(service.logging.options['max-size'], name).toBe('10m');
+    }
+  });
+
+  it('rolls api updates start-first with automatic rollback and a monitor window', () => {
+    const { api } = composeOf({ apiReplicas: 3, updateMonitorSeconds: 25 }).services;
+    expect(api!.deploy.replicas).toBe(3);
+    expect(api!.deploy.endpoint_mode).toBe('dnsrr');
+    expect(api!.deploy.update_config).toMatchObject({
+      order: 'start-first',
+      failure_action: 'rollback',
+      monitor: '25s',
+    });
+    expect(api!.deploy.rollback_config.order).toBe('start-first');
+    expect(api!.healthcheck.test.join(' ')).toContain('/ready');
+  });
+
+  it('runs migrations as a one-shot job of the api image', () => {
+    const { migrate, api } = composeOf({}).services;
+    expect(migrate!.deploy.mode).toBe('replicated-job');
+    expect(migrate!.image).toBe(api!.image);
+    expect(migrate!.image).toBe('taskstack/api:abc123');
+  });
+
+  it('passes every secret as a versioned external Docker secret read through *_FILE', () => {
+    const compose = composeOf({ secretVersions: { jwt_secret: 'abc' } });
+    expect(compose.secrets.jwt_secret).toEqual({ external: true, name: 'taskstack_jwt_secret_abc' });
+    expect(compose.secrets.database_url!.name).toBe('taskstack_database_url_v1');
+    const text = renderStack(parseStackSettings(base));
+    expect(text).not.toMatch(/PASSWORD:|SECRET:|postgres:\/\//);
+    expect(compose.services.api!.environment.JWT_SECRET_FILE).toBe('/run/secrets/jwt_secret');
+    expect(compose.services.postgres!.environment.POSTGRES_PASSWORD_FILE).toBe(
+      '/run/secrets/postgres_password',
+    );
+  });
+
+  it('keeps the backend network internal and pins stateful services to the labelled node', () => {
+    const compose = composeOf({ placement: { statefulLabel: 'db' } });
+    expect(compose.networks.backend).toEqual({ driver: 'overlay', internal: true });
+    expect(compose.services.postgres!.networks).toEqual(['backend']);
+    for (const name of ['postgres', 'redis', 'worker']) {
+      expect(compose.services[name]!.deploy.placement.constraints).toEqual(['node.labels.db == true']);
+    }
+    expect(compose.services.nginx!.deploy.placement.constraints).toEqual([
+      'node.labels.taskstack.edge == true',
+    ]);
+  });
+
+  it('publishes nginx on host-mode ports and mounts the site config as a content-named Docker config', () => {
+    const compose = composeOf({ ports: { http: 8081, https: 8444 } });
+    expect(compose.services.nginx!.ports).toEqual([
+      { target: 8080, published: 8081, protocol: 'tcp', mode: 'host' },
+      { target: 8443, published: 8444, protocol: 'tcp', mode: 'host' },
+    ]);
+    expect(compose.configs.nginx_site!.name).toMatch(/^taskstack_nginx_site_[0-9a-f]{12}$/);
+    const other = composeOf({ domain: 'other.example.org' });
+    expect(other.configs.nginx_site!.name).not.toBe(compose.configs.nginx_site!.name);
+  });
+
+  it('configures Redis for queues: AOF, noeviction, password from an ACL secret', () => {
+    const command = composeOf({}).services.redis!.command.join(' ');
+    expect(command).toContain('--appendonly yes');
+    expect(command).toContain('--maxmemory-policy noeviction');
+    expect(command).toContain('--aclfile /run/secrets/redis_acl');
+  });
+
+  it('adds S3 settings and secrets only with S3 storage', () => {
+    const local = composeOf({});
+    expect(local.secrets.s3_access_key_id).toBeUndefined();
+    const s3 = composeOf({
+      storage: { driver: 's3', endpoint: 'https://ams3.digitaloceanspaces.com', bucket: 'files' },
+    });
+    expect(s3.secrets.s3_access_key_id!.external).toBe(true);
+    expect(s3.services.api!.environment.STORAGE_DRIVER).toBe('s3');
+    expect(s3.services.api!.deploy.placement).toBeUndefined();
+    expect(s3.services.worker!.environment.S3_BACKUP_PREFIX).toBe('backups/');
+  });
+
+  it('adds Prometheus with a config promtool accepts when monitoring is on', () => {
+    const settings = parseStackSettings({ ...base, monitoring: true });
+    const files = renderStackFiles(settings);
+    expect(parse(files['docker-stack.yml']!).services.prometheus.networks).toEqual(['backend']);
+    const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
+    writeFileSync(join(dir, 'prometheus.yml'), files['prometheus.yml']!);
+    expect(
+      execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' }),
+    ).toMatch(/SUCCESS/);
+  });
+});
+
+describe('parseStackSettings', () => {
+  it('lists every problem on its own line', () => {
+    expect(() => parseStackSettings({ domain: 'Not A Domain', acmeEmail: 'x', apiReplicas: 0 })).toThrow(
+      StackSettingsError,
+    );
+    try {
+      parseStackSettings({ domain: 'Not A Domain', acmeEmail: 'x', apiReplicas: 0 });
+    } catch (error) {
+      const problems = (error as StackSettingsError).problems.join('\n');
+      expect(problems).toMatch(/^domain: /m);
+      expect(problems).toMatch(/^acmeEmail: /m);
+      expect(problems).toMatch(/^apiReplicas: /m);
+      expect(problems).toMatch(/^imageTag: /m);
+    }
+  });
+});

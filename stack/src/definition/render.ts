@@ -1,0 +1,377 @@
+/**
+ * The one definition of the swarm stack, rendered to a compose v3 file for `docker stack deploy`. The local swarm
+ * (tests, demos) and the droplets (Pulumi → deployer over SSH) deploy exactly this output.
+ */
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+import { renderNginxSite } from './nginx.js';
+import { renderPrometheusConfig } from './prometheus.js';
+import { requiredSecrets, secretName, secretPath, type SecretKey } from './secrets.js';
+import type { StackSettings } from './settings.js';
+
+type Service = Record<string, unknown>;
+
+/** File the compose file refers to for the nginx site config (written next to it by `renderStackFiles`). */
+export const NGINX_SITE_FILE = 'nginx-site.conf';
+export const ACME_CA_FILE = 'acme-ca.pem';
+export const PROMETHEUS_FILE = 'prometheus.yml';
+
+const shortHash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 12);
+
+const logging = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
+
+const placedOn = (label: string) => ({ constraints: [`node.labels.${label} == true`] });
+
+/** Rolling update of stateless services: new task up and healthy before the old one stops; bad updates roll back. */
+const rollingUpdate = (settings: StackSettings) => ({
+  update_config: {
+    parallelism: 1,
+    delay: '5s',
+    order: 'start-first',
+    failure_action: 'rollback',
+    monitor: `${settings.updateMonitorSeconds}s`,
+    max_failure_ratio: 0,
+  },
+  rollback_config: { parallelism: 0, order: 'start-first', failure_action: 'pause', monitor: '10s' },
+});
+
+/** Stateful services own a volume, so the old task stops before the new one starts. */
+const statefulUpdate = (settings: StackSettings) => ({
+  update_config: {
+    parallelism: 1,
+    order: 'stop-first',
+    failure_action: 'rollback',
+    monitor: `${settings.updateMonitorSeconds}s`,
+  },
+  rollback_config: { parallelism: 1, order: 'stop-first', failure_action: 'pause' },
+});
+
+const restartAlways = { condition: 'any', delay: '5s', window: '30s' };
+
+const secretRefs = (...keys: SecretKey[]) => keys.map((key) => ({ source: key, target: key, mode: 0o444 }));
+
+/** A health probe run inside a Node image (no curl needed); `/ready` checks Postgres, Redis and migrations. */
+const nodeProbe = (url: string) => ({
+  test: ['CMD', 'node', '-e', `fetch('${url}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
+  interval: '5s',
+  timeout: '3s',
+  retries: 3,
+  start_period: '60s',
+});
+
+const image = (settings: StackSettings, name: string) =>
+  `${settings.images.registry}${name}:${settings.imageTag}`;
+
+/** Environment the api and worker share: where their dependencies are and how they log. */
+function appEnvironment(settings: StackSettings): Record<string, string> {
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: settings.logLevel,
+    DATABASE_URL_FILE: secretPath('database_url'),
+    REDIS_URL_FILE: secretPath('redis_url'),
+    REDIS_PREFIX: 'taskstack',
+    PUBLIC_URL: `https://${settings.domain}${settings.ports.https === 443 ? '' : `:${settings.ports.https}`}`,
+    ADMIN_EMAILS: settings.adminEmails.join(','),
+  };
+  if (settings.storage.driver === 's3') {
+    Object.assign(env, {
+      S3_ENDPOINT: settings.storage.endpoint,
+      S3_REGION: settings.storage.region,
+      S3_BUCKET: settings.storage.bucket,
+      S3_FORCE_PATH_STYLE: String(settings.storage.forcePathStyle),
+      S3_ACCESS_KEY_ID_FILE: secretPath('s3_access_key_id'),
+      S3_SECRET_ACCESS_KEY_FILE: secretPath('s3_secret_access_key'),
+    });
+  }
+  return env;
+}
+
+function services(settings: StackSettings): Record<string, Service> {
+  const { memory, placement } = settings;
+  const s3 = settings.storage.driver === 's3';
+  const s3Secrets: SecretKey[] = s3 ? ['s3_access_key_id', 's3_secret_access_key'] : [];
+  const limits = (size: string) => ({ resources: { limits: { memory: size } } });
+
+  const postgres: Service = {
+    image: settings.images.postgres,
+    environment: {
+      POSTGRES_USER: 'taskstack',
+      POSTGRES_DB: 'taskstack',
+      POSTGRES_PASSWORD_FILE: secretPath('postgres_password'),
+      PGDATA: '/var/lib/postgresql/data/pgdata',
+    },
+    secrets: secretRefs('postgres_password'),
+    volumes: ['postgres-data:/var/lib/postgresql/data'],
+    networks: ['backend'],
+    healthcheck: {
+      test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', 'taskstack', '-d', 'taskstack'],
+      interval: '5s',
+      timeout: '3s',
+      retries: 5,
+      start_period: '60s',
+    },
+    stop_grace_period: '60s',
+    logging,
+    deploy: {
+      endpoint_mode: 'dnsrr',
+      replicas: 1,
+      placement: placedOn(placement.statefulLabel),
+      ...limits(memory.postgres),
+      restart_policy: restartAlways,
+      ...statefulUpdate(settings),
+    },
+  };
+
+  // Redis as a queue store: append-only file, never evict (BullMQ needs every key), password via an ACL file.
+  const redis: Service = {
+    image: settings.images.redis,
+    command: [
+      'redis-server',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+      '--aclfile',
+      secretPath('redis_acl'),
+    ],
+    secrets: secretRefs('redis_acl', 'redis_password'),
+    volumes: ['redis-data:/data'],
+    networks: ['backend'],
+    healthcheck: {
+      test: [
+        'CMD-SHELL',
+        `REDISCLI_AUTH="$$(cat ${secretPath('redis_password')})" redis-cli ping | grep -q PONG`,
+      ],
+      interval: '5s',
+      timeout: '3s',
+      retries: 5,
+      start_period: '30s',
+    },
+    stop_grace_period: '30s',
+    logging,
+    deploy: {
+      endpoint_mode: 'dnsrr',
+      replicas: 1,
+      placement: placedOn(placement.statefulLabel),
+      ...limits(memory.redis),
+      restart_policy: restartAlways,
+      ...statefulUpdate(settings),
+    },
+  };
+
+  // One-shot per deploy (re-run whenever its image changes); api tasks report ready only once migrations are current.
+  const migrate: Service = {
+    image: image(settings, settings.images.api),
+    command: ['node', 'packages/db/dist/cli/migrate.js'],
+    environment: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: settings.logLevel,
+      DATABASE_URL_FILE: secretPath('database_url'),
+    },
+    secrets: secretRefs('database_url'),
+    networks: ['backend'],
+    logging,
+    deploy: {
+      mode: 'replicated-job',
+      ...limits(memory.migrate),
+      restart_policy: { condition: 'on-failure', delay: '5s', max_attempts: 10 },
+    },
+  };
+
+  const api: Service = {
+    image: image(settings, settings.images.api),
+    environment: {
+      ...appEnvironment(settings),
+      PORT: '3000',
+      JWT_SECRET_FILE: secretPath('jwt_secret'),
+      MAX_UPLOAD_BYTES: String(settings.maxUploadBytes),
+      TRUST_PROXY: '1',
+      STORAGE_DRIVER: settings.storage.driver,
+      ...(s3 ? {} : { STORAGE_DIR: '/data/attachments' }),
+    },
+    secrets: secretRefs('database_url', 'redis_url', 'jwt_secret', ...s3Secrets),
+    ...(s3 ? {} : { volumes: ['attachments:/data/attachments'] }),
+    networks: ['backend', 'egress'],
+    healthcheck: nodeProbe('http://127.0.0.1:3000/ready'),
+    stop_grace_period: '20s',
+    logging,
+    deploy: {
+      endpoint_mode: 'dnsrr',
+      replicas: settings.apiReplicas,
+      // Local attachment storage lives on one node's volume; S3 lets api tasks run anywhere.
+      ...(s3 ? {} : { placement: placedOn(placement.statefulLabel) }),
+      ...limits(memory.api),
+      restart_policy: restartAlways,
+      ...rollingUpdate(settings),
+    },
+  };
+
+  const worker: Service = {
+    image: image(settings, settings.images.worker),
+    environment: {
+      ...appEnvironment(settings),
+      WORKER_HTTP_PORT: '3001',
+      SMTP_URL_FILE: secretPath('smtp_url'),
+      MAIL_FROM: settings.mailFrom,
+      BACKUP_DIR: '/backups',
+      BACKUP_CRON: settings.backup.cron,
+      BACKUP_VERIFY_CRON: settings.backup.verifyCron,
+      BACKUP_KEEP_DAILY: String(settings.backup.keepDaily),
+      BACKUP_KEEP_WEEKLY: String(settings.backup.keepWeekly),
+      BACKUP_KEEP_MONTHLY: String(settings.backup.keepMonthly),
+      ...(settings.storage.driver === 's3' ? { S3_BACKUP_PREFIX: settings.storage.backupPrefix } : {}),
+    },
+    secrets: secretRefs('database_url', 'redis_url', 'smtp_url', ...s3Secrets),
+    volumes: ['backups:/backups'],
+    networks: ['backend', 'egress'],
+    healthcheck: nodeProbe('http://127.0.0.1:3001/health'),
+    stop_grace_period: '30s',
+    logging,
+    deploy: {
+      endpoint_mode: 'dnsrr',
+      replicas: 1,
+      placement: placedOn(placement.statefulLabel),
+      ...limits(memory.worker),
+      restart_policy: restartAlways,
+      ...rollingUpdate(settings),
+    },
+  };
+
+  // Host-mode ports: the edge node's own 80/443 (no routing mesh, which needs IPVS); nginx listens unprivileged.
+  const nginx: Service = {
+    image: image(settings, settings.images.nginx),
+    ports: [
+      { target: 8080, published: settings.ports.http, protocol: 'tcp', mode: 'host' },
+      { target: 8443, published: settings.ports.https, protocol: 'tcp', mode: 'host' },
+    ],
+    configs: [{ source: 'nginx_site', target: '/etc/nginx/conf.d/taskstack.conf', mode: 0o444 }],
+    environment: { DOMAIN: settings.domain },
+    volumes: ['certs:/etc/nginx/certs', 'acme-webroot:/var/www/acme:ro'],
+    networks: ['backend', 'egress'],
+    stop_grace_period: '30s',
+    logging,
+    deploy: {
+      replicas: 1,
+      placement: placedOn(placement.edgeLabel),
+      ...limits(memory.nginx),
+      restart_policy: restartAlways,
+      // Host ports cannot be held by two tasks on one node: the old nginx stops first.
+      update_config: {
+        parallelism: 1,
+        order: 'stop-first',
+        failure_action: 'rollback',
+        monitor: `${settings.updateMonitorSeconds}s`,
+      },
+      rollback_config: { parallelism: 1, order: 'stop-first', failure_action: 'pause' },
+    },
+  };
+
+  const renewer: Service = {
+    image: image(settings, settings.images.renewer),
+    environment: {
+      DOMAIN: settings.domain,
+      ACME_EMAIL: settings.acmeEmail,
+      ACME_DIRECTORY: settings.acme.directoryUrl,
+      ACME_ENABLED: String(settings.acme.enabled),
+      RENEW_INTERVAL_SECONDS: String(settings.acme.renewIntervalSeconds),
+      ...(settings.acme.caCertificate ? { REQUESTS_CA_BUNDLE: '/etc/taskstack/acme-ca.pem' } : {}),
+    },
+    ...(settings.acme.caCertificate
+      ? { configs: [{ source: 'acme_ca', target: '/etc/taskstack/acme-ca.pem', mode: 0o444 }] }
+      : {}),
+    volumes: ['certs:/certs', 'acme-webroot:/var/www/acme', 'letsencrypt:/etc/letsencrypt'],
+    networks: ['egress'],
+    stop_grace_period: '10s',
+    logging,
+    deploy: {
+      replicas: 1,
+      placement: placedOn(placement.edgeLabel),
+      ...limits(memory.renewer),
+      restart_policy: restartAlways,
+      update_config: { parallelism: 1, order: 'stop-first', failure_action: 'rollback' },
+    },
+  };
+
+  const all: Record<string, Service> = { postgres, redis, migrate, api, worker, nginx, renewer };
+  if (settings.monitoring) {
+    all.prometheus = {
+      image: settings.images.prometheus,
+      configs: [{ source: 'prometheus', target: '/etc/prometheus/prometheus.yml', mode: 0o444 }],
+      volumes: ['prometheus-data:/prometheus'],
+      networks: ['backend'],
+      logging,
+      deploy: {
+        endpoint_mode: 'dnsrr',
+        replicas: 1,
+        placement: placedOn(placement.statefulLabel),
+        ...limits(memory.prometheus),
+        restart_policy: restartAlways,
+        ...statefulUpdate(settings),
+      },
+    };
+  }
+  return all;
+}
+
+/** The compose file and the files it refers to, all deterministic for the same settings. */
+export function renderStackFiles(settings: StackSettings): Record<string, string> {
+  const site = renderNginxSite(settings);
+  const files: Record<string, string> = { [NGINX_SITE_FILE]: site };
+  const configs: Record<string, unknown> = {
+    nginx_site: { name: `${settings.name}_nginx_site_${shortHash(site)}`, file: `./${NGINX_SITE_FILE}` },
+  };
+  if (settings.acme.caCertificate) {
+    files[ACME_CA_FILE] = settings.acme.caCertificate;
+    configs.acme_ca = {
+      name: `${settings.name}_acme_ca_${shortHash(settings.acme.caCertificate)}`,
+      file: `./${ACME_CA_FILE}`,
+    };
+  }
+  if (settings.monitoring) {
+    const prometheus = renderPrometheusConfig(settings);
+    files[PROMETHEUS_FILE] = prometheus;
+    configs.prometheus = {
+      name: `${settings.name}_prometheus_${shortHash(prometheus)}`,
+      file: `./${PROMETHEUS_FILE}`,
+    };
+  }
+
+  const secrets = Object.fromEntries(
+    requiredSecrets(settings).map((key) => [key, { external: true, name: secretName(settings, key) }]),
+  );
+  const volumes = [
+    'postgres-data',
+    'redis-data',
+    'attachments',
+    'backups',
+    'certs',
+    'acme-webroot',
+    'letsencrypt',
+  ];
+  if (settings.monitoring) volumes.push('prometheus-data');
+
+  const compose = {
+    version: '3.9',
+    services: services(settings),
+    networks: {
+      // Postgres, Redis and the app talk only here; `internal` means no route out of it.
+      backend: { driver: 'overlay', internal: true },
+      // Outbound traffic (SMTP, S3, ACME) for the services that need it.
+      egress: { driver: 'overlay' },
+    },
+    volumes: Object.fromEntries(volumes.map((v) => [v, {}])),
+    secrets,
+    configs,
+  };
+  files['docker-stack.yml'] =
+    `# Rendered by stack/src/definition/render.ts for stack "${settings.name}"; do not edit.\n` +
+    stringify(compose, { lineWidth: 0, aliasDuplicateObjects: false });
+  return files;
+}
+
+/** The compose v3 file for `docker stack deploy`; same settings, same bytes (Pulumi diffs on it). */
+export function renderStack(settings: StackSettings): string {
+  return renderStackFiles(settings)['docker-stack.yml']!;
+}

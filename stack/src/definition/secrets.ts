@@ -1,0 +1,29 @@
+/** The Docker secrets of the stack: which exist, and the versioned names the compose file refers to them by. */
+import type { StackSettings } from './settings.js';
+
+/** Every secret a deployment may hold; values come from the deployer (generated locally) or from Pulumi. */
+export const secretKeys = [
+  'postgres_password',
+  'database_url',
+  'redis_password',
+  'redis_acl',
+  'redis_url',
+  'jwt_secret',
+  'smtp_url',
+  's3_access_key_id',
+  's3_secret_access_key',
+] as const;
+export type SecretKey = (typeof secretKeys)[number];
+
+/** The secrets these settings need (S3 keys only with S3 storage). */
+export function requiredSecrets(settings: StackSettings): SecretKey[] {
+  return secretKeys.filter((key) => settings.storage.driver === 's3' || !key.startsWith('s3_'));
+}
+
+/** Swarm name of a secret: immutable in Docker, so each value version gets its own name. */
+export function secretName(settings: StackSettings, key: SecretKey): string {
+  return `${settings.name}_${key}_${settings.secretVersions[key] ?? 'v1'}`;
+}
+
+/** Where a service reads a secret (the `*_FILE` variables point here). */
+export const secretPath = (key: SecretKey): string => `/run/secrets/${key}`;

@@ -1,0 +1,157 @@
+/**
+ * What an operator chooses about one deployment of the stack. The same settings render the same compose file, so the
+ * local swarm and the droplets run identical definitions; Pulumi builds these settings from its stack config.
+ */
+import { z } from 'zod';
+
+/** A Docker memory size such as `256M` or `1G`. */
+const memory = z.string().regex(/^\d+[KMG]$/, 'a size like 256M or 1G');
+
+/** A cron expression with five fields, as BullMQ's job schedulers take it. */
+const cron = z.string().regex(/^(\S+\s+){4}\S+$/, 'a five-field cron expression');
+
+/** A Docker node label key, e.g. `taskstack.stateful`. */
+const labelKey = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, . _ -');
+
+export const stackSettingsSchema = z.object({
+  /** Name of the swarm stack; prefixes every service, network, volume, secret and config. */
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,30}$/, 'lowercase letters, digits and -, starting with a letter')
+    .default('taskstack'),
+  /** Host name users open; certificates are issued for it. */
+  domain: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/,
+      'a lowercase DNS name',
+    ),
+  /** Contact address given to the ACME CA (expiry warnings). */
+  acmeEmail: z.email(),
+  acme: z
+    .object({
+      /** ACME directory; Let's Encrypt production unless a test CA (Pebble) or staging is wanted. */
+      directoryUrl: z.url().default('https://acme-v02.api.letsencrypt.org/directory'),
+      /** Whether to request certificates at all; off keeps the self-signed certificate (air-gapped demos). */
+      enabled: z.boolean().default(true),
+      /** How often the renewer asks certbot to renew (certbot only renews within 30 days of expiry). */
+      renewIntervalSeconds: z.number().int().min(60).default(43_200),
+      /** The CA's certificate is publicly trusted; false for test CAs, which also turns off OCSP stapling. */
+      publicCa: z.boolean().default(true),
+      /** PEM of a test CA's HTTPS certificate for the renewer to trust (Pebble); absent for public CAs. */
+      caCertificate: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
+    })
+    .prefault({}),
+  /** How many API tasks serve behind nginx. */
+  apiReplicas: z.number().int().min(1).max(20).default(2),
+  /** Tag of our own images (the deployer uses the git sha). */
+  imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'a Docker image tag'),
+  images: z
+    .object({
+      /** Registry prefix with trailing slash (e.g. `registry.digitalocean.com/acme/`); empty for local images. */
+      registry: z
+        .string()
+        .regex(/^([a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*\/)?$/, 'empty or a registry path ending in /')
+        .default(''),
+      api: z.string().default('taskstack/api'),
+      worker: z.string().default('taskstack/worker'),
+      nginx: z.string().default('taskstack/nginx'),
+      renewer: z.string().default('taskstack/renewer'),
+      /** Third-party images, pinned by major like our Dockerfiles' bases. */
+      postgres: z.string().default('postgres:17-trixie'),
+      redis: z.string().default('redis:8-trixie'),
+      prometheus: z.string().default('prom/prometheus:v3'),
+    })
+    .prefault({}),
+  /** Adds Prometheus scraping the api and worker `/metrics` inside the backend network. */
+  monitoring: z.boolean().default(false),
+  backup: z
+    .object({
+      cron: cron.default('30 2 * * *'),
+      verifyCron: cron.default('0 4 * * 0'),
+      keepDaily: z.number().int().min(1).default(7),
+      keepWeekly: z.number().int().min(0).default(4),
+      keepMonthly: z.number().int().min(0).default(6),
+    })
+    .prefault({}),
+  placement: z
+    .object({
+      /** Node label (value `true`) of the node that holds Postgres, Redis, backups and local uploads. */
+      statefulLabel: labelKey.default('taskstack.stateful'),
+      /** Node label (value `true`) of the node whose ports 80/443 DNS points at; nginx and the renewer run there. */
+      edgeLabel: labelKey.default('taskstack.edge'),
+    })
+    .prefault({}),
+  /** Memory limits per task; the defaults keep the whole stack under 1.5 GB on a 2 GB droplet. */
+  memory: z
+    .object({
+      postgres: memory.default('512M'),
+      redis: memory.default('192M'),
+      api: memory.default('256M'),
+      worker: memory.default('256M'),
+      migrate: memory.default('256M'),
+      nginx: memory.default('64M'),
+      renewer: memory.default('128M'),
+      prometheus: memory.default('256M'),
+    })
+    .prefault({}),
+  /** Host ports nginx publishes (mode host). */
+  ports: z
+    .object({
+      http: z.number().int().min(1).max(65535).default(80),
+      https: z.number().int().min(1).max(65535).default(443),
+    })
+    .prefault({}),
+  /** Upload limit shared by the API (MAX_UPLOAD_BYTES) and nginx (client_max_body_size). */
+  maxUploadBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
+  adminEmails: z.array(z.email()).default([]),
+  mailFrom: z.string().default('taskstack <no-reply@localhost>'),
+  storage: z
+    .discriminatedUnion('driver', [
+      z.object({ driver: z.literal('local') }),
+      z.object({
+        driver: z.literal('s3'),
+        endpoint: z.url(),
+        region: z.string().default('us-east-1'),
+        bucket: z.string().min(1),
+        forcePathStyle: z.boolean().default(false),
+        backupPrefix: z.string().default('backups/'),
+      }),
+    ])
+    .default({ driver: 'local' }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** How long swarm watches a freshly updated task before it counts the update as good (or rolls back). */
+  updateMonitorSeconds: z.number().int().min(5).max(600).default(20),
+  /**
+   * Version suffix of each Docker secret (secrets are immutable; a new value gets a new name). The deployer sets these
+   * to content hashes; anything rendering by hand may leave the default `v1`.
+   */
+  secretVersions: z.record(z.string(), z.string().regex(/^[a-z0-9]{1,16}$/)).default({}),
+});
+
+/** Settings as written by the operator (defaults optional). */
+export type StackSettingsInput = z.input<typeof stackSettingsSchema>;
+/** Settings with every default applied; what rendering and deploying take. */
+export type StackSettings = z.output<typeof stackSettingsSchema>;
+
+/** Validates operator input once, so every later step can trust the settings. */
+export function parseStackSettings(input: unknown): StackSettings {
+  const result = stackSettingsSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new StackSettingsError(lines);
+  }
+  return result.data;
+}
+
+/** Invalid settings, one line per problem, so the CLI prints them without a stack trace. */
+export class StackSettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid stack settings:\n  ${problems.join('\n  ')}`);
+    this.name = 'StackSettingsError';
+  }
+}
