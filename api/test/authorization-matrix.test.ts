@@ -1,0 +1,259 @@
+/**
+ * The authorization matrix: every workspace-scoped route × every role, plus a caller from another workspace, all
+ * generated from the one table below. A role at or above a row's minimum gets the success status, a lower role
+ * 403, and an outsider (who owns a workspace of their own) 404 — the ids are foreign to them. Each cell gets a
+ * fresh world, so deleting in one cell cannot change another.
+ */
+import { Comment, Invitation, type Role, type User } from '@taskstack/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLabel, buildProject, createTask } from './board-factories.js';
+import { addMember, buildUser, buildWorkspace, tokenFor } from './factories.js';
+import { startTestApi, type TestApi } from './harness.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+const ROLES = ['owner', 'admin', 'member', 'viewer'] as const satisfies readonly Role[];
+type Actor = Role | 'outsider';
+const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+
+/** One workspace with a member of every role, a spare member to act on, and an outsider with their own workspace. */
+async function buildWorld() {
+  const owner = await buildUser();
+  const workspace = await buildWorkspace(owner);
+  const users = { owner } as Record<Role, User>;
+  for (const role of ['admin', 'member', 'viewer'] as const) {
+    users[role] = await buildUser();
+    await addMember(workspace, users[role], role);
+  }
+  const spare = await buildUser();
+  await addMember(workspace, spare, 'member');
+  const outsider = await buildUser();
+  await buildWorkspace(outsider);
+  const tokens = {} as Record<Actor, string>;
+  for (const role of ROLES) tokens[role] = await tokenFor(api, users[role]);
+  tokens.outsider = await tokenFor(api, outsider);
+  const ownerToken = tokens.owner;
+  return { workspace, users, spare, tokens, ownerToken };
+}
+type World = Awaited<ReturnType<typeof buildWorld>>;
+
+type Row = {
+  /** `METHOD /path` as documented; the test name. */
+  route: string;
+  minimum: Role;
+  success: number;
+  /** Creates whatever the route acts on and returns the concrete path (and body). */
+  target: (world: World, actor: Actor) => Promise<{ path: string; body?: unknown }>;
+};
+
+const ws = (w: World) => `/workspaces/${w.workspace.id}`;
+const task = async (w: World) => createTask(api, w.ownerToken, await buildProject(w.workspace));
+
+const TABLE: Row[] = [
+  // Identity: workspaces, members, invitations.
+  { route: 'GET /workspaces/:id', minimum: 'viewer', success: 200, target: async (w) => ({ path: ws(w) }) },
+  {
+    route: 'PATCH /workspaces/:id',
+    minimum: 'owner',
+    success: 200,
+    target: async (w) => ({ path: ws(w), body: { name: 'Renamed' } }),
+  },
+  { route: 'DELETE /workspaces/:id', minimum: 'owner', success: 204, target: async (w) => ({ path: ws(w) }) },
+  {
+    route: 'GET /workspaces/:id/members',
+    minimum: 'viewer',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/members` }),
+  },
+  {
+    route: 'PATCH /workspaces/:id/members/:userId',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/members/${w.spare.id}`, body: { role: 'viewer' } }),
+  },
+  {
+    route: 'DELETE /workspaces/:id/members/:userId',
+    minimum: 'admin',
+    success: 204,
+    target: async (w) => ({ path: `${ws(w)}/members/${w.spare.id}` }),
+  },
+  {
+    route: 'POST /workspaces/:id/invitations',
+    minimum: 'admin',
+    success: 201,
+    target: async (w) => ({
+      path: `${ws(w)}/invitations`,
+      body: { email: 'new@example.com', role: 'member' },
+    }),
+  },
+  {
+    route: 'GET /workspaces/:id/invitations',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/invitations` }),
+  },
+  {
+    route: 'DELETE /workspaces/:id/invitations/:invitationId',
+    minimum: 'admin',
+    success: 204,
+    target: async (w) => {
+      const invitation = await Invitation.create({
+        workspaceId: w.workspace.id,
+        email: 'pending@example.com',
+        role: 'viewer',
+        tokenHash: `hash-${w.workspace.id}`,
+        invitedById: w.users.owner.id,
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
+      return { path: `${ws(w)}/invitations/${invitation.id}` };
+    },
+  },
+
+  // Board: projects, labels, tasks, comments.
+  {
+    route: 'POST /workspaces/:id/projects',
+    minimum: 'admin',
+    success: 201,
+    target: async (w) => ({ path: `${ws(w)}/projects`, body: { name: 'New project' } }),
+  },
+  {
+    route: 'PATCH /projects/:id',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({
+      path: `/projects/${(await buildProject(w.workspace)).id}`,
+      body: { name: 'Renamed' },
+    }),
+  },
+  {
+    route: 'DELETE /projects/:id',
+    minimum: 'admin',
+    success: 204,
+    target: async (w) => ({ path: `/projects/${(await buildProject(w.workspace)).id}` }),
+  },
+  {
+    route: 'POST /workspaces/:id/labels',
+    minimum: 'admin',
+    success: 201,
+    target: async (w) => ({ path: `${ws(w)}/labels`, body: { name: 'urgent', color: '#aa0000' } }),
+  },
+  {
+    route: 'PATCH /labels/:id',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({
+      path: `/labels/${(await buildLabel(w.workspace)).id}`,
+      body: { name: 'renamed' },
+    }),
+  },
+  {
+    route: 'DELETE /labels/:id',
+    minimum: 'admin',
+    success: 204,
+    target: async (w) => ({ path: `/labels/${(await buildLabel(w.workspace)).id}` }),
+  },
+  {
+    route: 'POST /projects/:id/tasks',
+    minimum: 'member',
+    success: 201,
+    target: async (w) => ({
+      path: `/projects/${(await buildProject(w.workspace)).id}/tasks`,
+      body: { title: 'T' },
+    }),
+  },
+  {
+    route: 'PATCH /tasks/:id',
+    minimum: 'member',
+    success: 200,
+    target: async (w) => ({ path: `/tasks/${(await task(w)).id}`, body: { title: 'Edited' } }),
+  },
+  {
+    route: 'POST /tasks/:id/move',
+    minimum: 'member',
+    success: 200,
+    target: async (w) => ({ path: `/tasks/${(await task(w)).id}/move`, body: { status: 'done' } }),
+  },
+  {
+    route: 'DELETE /tasks/:id',
+    minimum: 'member',
+    success: 204,
+    target: async (w) => ({ path: `/tasks/${(await task(w)).id}` }),
+  },
+  {
+    route: 'POST /tasks/:id/comments',
+    minimum: 'member',
+    success: 201,
+    target: async (w) => ({ path: `/tasks/${(await task(w)).id}/comments`, body: { body: 'Hello' } }),
+  },
+  {
+    // The actor's own comment (authors edit their own, if their role still allows commenting).
+    route: 'PATCH /comments/:id',
+    minimum: 'member',
+    success: 200,
+    target: async (w, actor) => {
+      const author = actor === 'outsider' ? w.users.member : w.users[actor];
+      const comment = await Comment.create({ taskId: (await task(w)).id, authorId: author.id, body: 'Mine' });
+      return { path: `/comments/${comment.id}`, body: { body: 'Edited' } };
+    },
+  },
+  {
+    // Someone else's comment: only admins and owners may delete it.
+    route: 'DELETE /comments/:id',
+    minimum: 'admin',
+    success: 204,
+    target: async (w) => {
+      const comment = await Comment.create({
+        taskId: (await task(w)).id,
+        authorId: w.spare.id,
+        body: 'Theirs',
+      });
+      return { path: `/comments/${comment.id}` };
+    },
+  },
+];
+
+/** What `actor` must get on `row`. */
+function expected(row: Row, actor: Actor): number {
+  if (actor === 'outsider') return 404;
+  return RANK[actor] >= RANK[row.minimum] ? row.success : 403;
+}
+
+describe('authorization matrix', () => {
+  it.each(TABLE.map((row) => [row.route, row] as const))('%s', async (_name, row) => {
+    const method = row.route.split(' ')[0]!;
+    const outcomes: Record<string, number> = {};
+    const wanted: Record<string, number> = {};
+    for (const actor of [...ROLES, 'outsider'] as const) {
+      const world = await buildWorld();
+      const { path, body } = await row.target(world, actor);
+      const res = await api.call(method, `/api/v1${path}`, { token: world.tokens[actor], body });
+      outcomes[actor] = res.status;
+      wanted[actor] = expected(row, actor);
+      if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    }
+    expect(outcomes).toEqual(wanted);
+  });
+
+  it('covers every documented workspace-scoped mutating route', async () => {
+    const doc = (await api.call('GET', '/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    // Routes outside any workspace (auth, /me, creating a workspace, invitation links, instance admin) have
+    // their own tests.
+    const exempt =
+      /^(POST \/auth|POST \/workspaces$|POST \/invitations|POST \/admin|POST \/tasks\/:id\/attachments$)/;
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((method) => method !== 'get')
+        .map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const missing = documented.filter(
+      (route) => !exempt.test(route) && !TABLE.some((r) => r.route === route),
+    );
+    expect(missing, 'add a row for each of these to TABLE in test/authorization-matrix.test.ts').toEqual([]);
+  });
+});
