@@ -1,5 +1,7 @@
 import { backupJobs } from '@taskstack/queues';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { dumpDatabase } from '../backup/dump.js';
 import type { Manifest } from '../backup/manifest.js';
 import { removeAbandonedTemps } from '../backup/local-store.js';
@@ -32,7 +34,7 @@ export function backupTask(ctx: TaskContext) {
     const abandoned = await removeAbandonedTemps(config.BACKUP_DIR);
     if (abandoned.length > 0)
       logger.warn({ abandoned }, 'removed unfinished backup files of a stopped worker');
-    const now = new Date();
+    const now = await unusedSecond(config.BACKUP_DIR, databaseName(config.DATABASE_URL));
     const file = backupFileName(databaseName(config.DATABASE_URL), now);
     const id = await startRecord(db, file, now, parsed.data.backupId);
     if (id !== parsed.data.backupId) await job.updateData({ ...parsed.data, backupId: id });
@@ -60,6 +62,15 @@ export function backupTask(ctx: TaskContext) {
     await prune(ctx, id);
     return { file, size: manifest.size };
   };
+}
+
+/** Backup names have one-second resolution: a backup right after another waits for the next second. */
+async function unusedSecond(dir: string, database: string): Promise<Date> {
+  for (;;) {
+    const now = new Date();
+    if (!existsSync(join(dir, backupFileName(database, now)))) return now;
+    await new Promise((resolve) => setTimeout(resolve, 1000 - now.getUTCMilliseconds()));
+  }
 }
 
 /** Retention runs after each success; a failure to prune is recorded on the backup but does not undo it. */

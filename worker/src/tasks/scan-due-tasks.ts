@@ -6,19 +6,15 @@ type DueTask = {
   number: number;
   title: string;
   due_at: Date;
-  workspace_id: string;
-  project_id: string;
+  /** The due date as Postgres prints it: microseconds a JS Date would lose. */
+  due_exact: string;
+  project_name: string;
   email: string;
   name: string;
 };
 
-/** Where the web app shows a task; the link in reminder emails. */
-export function taskUrl(
-  publicUrl: string,
-  task: Pick<DueTask, 'workspace_id' | 'project_id' | 'number'>,
-): string {
-  return new URL(`/w/${task.workspace_id}/p/${task.project_id}/t/${task.number}`, publicUrl).toString();
-}
+/** Where the web app shows a task (the same link the API puts in task-assigned emails). */
+const taskUrl = (publicUrl: string, id: string) => new URL(`/tasks/${id}`, publicUrl).toString();
 
 /** `2026-11-25 14:00 UTC`: the worker has no idea of the reader's zone, so it says which one it uses. */
 const formatDue = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -31,8 +27,8 @@ const formatDue = (date: Date) => `${date.toISOString().slice(0, 16).replace('T'
 export function scanDueTasksTask(ctx: TaskContext) {
   return async (_job: Job): Promise<{ reminded: number }> => {
     const { rows } = await ctx.db.query<DueTask>(
-      `SELECT t.id, t.number, t.title, t.due_at, t.workspace_id, t.project_id, u.email, u.name
-         FROM tasks t JOIN users u ON u.id = t.assignee_id
+      `SELECT t.id, t.number, t.title, t.due_at, t.due_at::text AS due_exact, p.name AS project_name, u.email, u.name
+         FROM tasks t JOIN users u ON u.id = t.assignee_id JOIN projects p ON p.id = t.project_id
         WHERE t.status <> 'done' AND NOT t.archived
           AND t.due_at > now() AND t.due_at <= now() + interval '24 hours'
           AND t.reminded_due_at IS DISTINCT FROM t.due_at
@@ -45,16 +41,16 @@ export function scanDueTasksTask(ctx: TaskContext) {
           to: task.email,
           name: task.name,
           taskTitle: task.title,
-          taskRef: `#${task.number}`,
+          taskRef: `${task.project_name} #${task.number}`,
           dueAt: formatDue(task.due_at),
-          taskUrl: taskUrl(ctx.config.PUBLIC_URL, task),
+          taskUrl: taskUrl(ctx.config.PUBLIC_URL, task.id),
         },
         `due-reminder-${task.id}-${task.due_at.getTime()}`,
       );
-      await ctx.db.query(`UPDATE tasks SET reminded_due_at = due_at WHERE id = $1 AND due_at = $2`, [
-        task.id,
-        task.due_at,
-      ]);
+      await ctx.db.query(
+        `UPDATE tasks SET reminded_due_at = due_at WHERE id = $1 AND due_at = $2::timestamptz`,
+        [task.id, task.due_exact],
+      );
     }
     return { reminded: rows.length };
   };
