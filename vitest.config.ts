@@ -37,6 +37,8 @@ export default defineConfig({
           environment: 'node',
         },
       })),
+      // The web app's component/store tests and its browser end-to-end suite define their own projects.
+      'ui/vitest.config.ts',
     ],
   },
 });

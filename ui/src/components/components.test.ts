@@ -1,0 +1,118 @@
+import { mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
+import { ApiError } from '../services/errors.js';
+import type { Task } from '../services/types.js';
+import { useToastStore } from '../stores/toasts.js';
+import MarkdownView from './MarkdownView.vue';
+import QuickAdd from './QuickAdd.vue';
+import TaskCard from './TaskCard.vue';
+import ToastHost from './ToastHost.vue';
+
+const task: Task = {
+  id: 't1',
+  projectId: 'p1',
+  number: 12,
+  title: 'Fix the login page',
+  description: '',
+  status: 'todo',
+  position: 'a0',
+  priority: 'urgent',
+  dueAt: null,
+  assigneeId: 'u1',
+  labelIds: ['l1'],
+  createdBy: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+beforeEach(() => setActivePinia(createPinia()));
+
+describe('TaskCard', () => {
+  it('shows number, title, labels and priority, and names them all for screen readers', () => {
+    const wrapper = mount(TaskCard, {
+      props: {
+        task,
+        assignee: { userId: 'u1', name: 'Ada Lovelace', email: 'ada@example.com', role: 'member' },
+        labels: [{ id: 'l1', workspaceId: 'w1', name: 'bug', color: '#dc2626' }],
+      },
+    });
+    expect(wrapper.text()).toContain('#12');
+    expect(wrapper.text()).toContain('Fix the login page');
+    expect(wrapper.text()).toContain('bug');
+    expect(wrapper.text()).toContain('Urgent');
+    const card = wrapper.get('[data-task-id="t1"]');
+    expect(card.attributes('tabindex')).toBe('0');
+    expect(card.attributes('aria-label')).toBe('#12 Fix the login page, Urgent, assigned to Ada Lovelace');
+  });
+
+  it('marks a card picked up with the keyboard as pressed', () => {
+    const wrapper = mount(TaskCard, { props: { task, labels: [], grabbed: true } });
+    expect(wrapper.get('article').attributes('aria-pressed')).toBe('true');
+    expect(wrapper.get('article').classes()).toContain('grabbed');
+  });
+});
+
+describe('QuickAdd', () => {
+  it('adds a task with Enter and stays open for the next one', async () => {
+    const added: string[] = [];
+    const wrapper = mount(QuickAdd, {
+      props: { columnLabel: 'To do', add: async (title: string) => void added.push(title) },
+      attachTo: document.body,
+    });
+    await wrapper.get('button').trigger('click');
+    const input = wrapper.get('input');
+    expect(wrapper.get('label').text()).toBe('New task title in To do');
+    await input.setValue('  Write release notes ');
+    await wrapper.get('form').trigger('submit');
+    await nextTick();
+    await nextTick();
+    expect(added).toEqual(['Write release notes']);
+    expect((wrapper.get('input').element as HTMLInputElement).value).toBe('');
+    await wrapper.get('input').trigger('keydown', { key: 'Escape' });
+    expect(wrapper.find('input').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it('keeps the typed title when adding fails', async () => {
+    const wrapper = mount(QuickAdd, {
+      props: { columnLabel: 'Done', add: () => Promise.reject(new Error('nope')) },
+    });
+    await wrapper.get('button').trigger('click');
+    await wrapper.get('input').setValue('Keep me');
+    await wrapper.get('form').trigger('submit');
+    await new Promise((r) => setTimeout(r, 0));
+    expect((wrapper.get('input').element as HTMLInputElement).value).toBe('Keep me');
+  });
+});
+
+describe('MarkdownView', () => {
+  // Sanitising needs a real DOM parser, so the XSS check runs in Chromium (ui/e2e); here, the rendering.
+  it('renders markdown with line breaks and lists', () => {
+    const wrapper = mount(MarkdownView, { props: { source: '**bold**\nnext line\n\n- item' } });
+    expect(wrapper.find('strong').text()).toBe('bold');
+    expect(wrapper.find('br').exists()).toBe(true);
+    expect(wrapper.find('li').text()).toBe('item');
+  });
+
+  it('says so when there is nothing to show', () => {
+    expect(mount(MarkdownView, { props: { source: '  ', empty: 'No description.' } }).text()).toBe(
+      'No description.',
+    );
+  });
+});
+
+describe('ToastHost', () => {
+  it("shows the API's problem title and detail as an alert, and can be dismissed", async () => {
+    const wrapper = mount(ToastHost);
+    const toasts = useToastStore();
+    toasts.error(new ApiError(409, 'Conflict', 'The last owner cannot be removed.'));
+    await nextTick();
+    const alert = wrapper.get('[role="alert"]');
+    expect(alert.text()).toContain('Conflict');
+    expect(alert.text()).toContain('The last owner cannot be removed.');
+    await wrapper.get('button[aria-label="Dismiss"]').trigger('click');
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false);
+  });
+});

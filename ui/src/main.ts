@@ -1,0 +1,34 @@
+import { createPinia } from 'pinia';
+import { createApp, watch } from 'vue';
+import App from './App.vue';
+import { createAppRouter } from './router.js';
+import { loadRuntimeConfig } from './services/config.js';
+import { http } from './services/index.js';
+import { useAuthStore } from './stores/auth.js';
+import { useToastStore } from './stores/toasts.js';
+import { applyTheme, storedTheme } from './theme.js';
+import './styles.css';
+
+applyTheme(storedTheme());
+const config = await loadRuntimeConfig();
+http.configure(config.apiBaseUrl);
+
+const app = createApp(App);
+const pinia = createPinia();
+app.use(pinia);
+const router = createAppRouter();
+app.use(router);
+
+// When the refresh cookie no longer works, go back to sign-in and come back here afterwards.
+const auth = useAuthStore();
+watch(
+  () => auth.expired,
+  (expired) => {
+    if (!expired) return;
+    const current = router.currentRoute.value;
+    useToastStore().push('info', 'Your session has ended', 'Sign in again to continue.');
+    if (!current.meta.public) void router.push({ name: 'signin', query: { redirect: current.fullPath } });
+  },
+);
+
+app.mount('#app');

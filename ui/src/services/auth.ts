@@ -1,0 +1,46 @@
+import type { HttpClient } from './http.js';
+import { ENDPOINTS as E } from './endpoints.js';
+import type { Session, User } from './types.js';
+
+/** Accounts and sessions; keeps the client's in-memory token in step with sign-in and sign-out. */
+export class AuthService {
+  constructor(private readonly http: HttpClient) {}
+
+  async register(input: { email: string; password: string; name: string }): Promise<User> {
+    const session = await this.http.call<Session>(E.register, { body: input });
+    this.http.setAccessToken(session.accessToken);
+    return session.user;
+  }
+
+  async login(input: { email: string; password: string }): Promise<User> {
+    const session = await this.http.call<Session>(E.login, { body: input });
+    this.http.setAccessToken(session.accessToken);
+    return session.user;
+  }
+
+  /** Resumes a session after a reload from the refresh cookie; null when there is none. */
+  async resume(): Promise<User | null> {
+    if (!(await this.http.refresh())) return null;
+    return this.me();
+  }
+
+  me(): Promise<User> {
+    return this.http.call<User>(E.me);
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.http.call(E.logout);
+    } finally {
+      this.http.setAccessToken(null);
+    }
+  }
+
+  forgotPassword(email: string): Promise<void> {
+    return this.http.call(E.forgotPassword, { body: { email } });
+  }
+
+  resetPassword(token: string, password: string): Promise<void> {
+    return this.http.call(E.resetPassword, { body: { token, password } });
+  }
+}

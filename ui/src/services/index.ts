@@ -1,0 +1,21 @@
+import { AdminService } from './admin.js';
+import { AuthService } from './auth.js';
+import { EventService } from './events.js';
+import { HttpClient } from './http.js';
+import { ProjectService } from './projects.js';
+import { TaskService } from './tasks.js';
+import { WorkspaceService } from './workspaces.js';
+
+/** The app's single API client: one HttpClient (one in-memory token) shared by every resource service. */
+export const http = new HttpClient();
+export const api = {
+  auth: new AuthService(http),
+  workspaces: new WorkspaceService(http),
+  projects: new ProjectService(http),
+  tasks: new TaskService(http),
+  admin: new AdminService(http),
+  events: new EventService(http),
+};
+export type Api = typeof api;
+export { ApiError, messageOf } from './errors.js';
+export * from './types.js';

@@ -1,0 +1,70 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { api } from '../services/index.js';
+import type { BoardEvent, StreamState, Subscription } from '../services/events.js';
+import type { Comment, Task } from '../services/types.js';
+import { useBoardStore } from './board.js';
+import { useTaskStore } from './task.js';
+
+/** Pulls `task` / `comment` out of an event payload, whether sent bare or wrapped. */
+function payload<T extends { id: string }>(data: unknown, key: string): T | null {
+  if (!data || typeof data !== 'object') return null;
+  const wrapped = (data as Record<string, unknown>)[key];
+  const value = (wrapped && typeof wrapped === 'object' ? wrapped : data) as Partial<T>;
+  return typeof value.id === 'string' ? (value as T) : null;
+}
+
+/** Keeps the board and the open task in step with what teammates change, through the workspace event stream. */
+export const useRealtimeStore = defineStore('realtime', () => {
+  const state = ref<StreamState>('closed');
+  const workspaceId = ref<string | null>(null);
+  let subscription: Subscription | null = null;
+
+  function apply(event: BoardEvent) {
+    const board = useBoardStore();
+    const detail = useTaskStore();
+    if (event.type === 'task.deleted') {
+      const id =
+        payload<{ id: string }>(event.data, 'task')?.id ?? (event.data as { taskId?: string })?.taskId;
+      if (id) board.remove(id);
+      return;
+    }
+    if (event.type.startsWith('task.')) {
+      const task = payload<Task>(event.data, 'task');
+      if (!task) return;
+      board.upsert(task);
+      detail.receiveTask(task);
+      return;
+    }
+    if (event.type === 'comment.created') {
+      const comment = payload<Comment>(event.data, 'comment');
+      if (comment) detail.receiveComment(comment);
+    }
+  }
+
+  /** Listens to one workspace at a time; switching workspaces closes the old stream. */
+  function connect(id: string) {
+    if (workspaceId.value === id && subscription) return;
+    disconnect();
+    workspaceId.value = id;
+    subscription = api.events.subscribe(id, {
+      onEvent: apply,
+      onState: (s) => {
+        state.value = s;
+      },
+      onResync: () => {
+        const board = useBoardStore();
+        if (board.project) void board.load(board.project.id);
+      },
+    });
+  }
+
+  function disconnect() {
+    subscription?.close();
+    subscription = null;
+    workspaceId.value = null;
+    state.value = 'closed';
+  }
+
+  return { state, workspaceId, connect, disconnect, apply };
+});

@@ -1,0 +1,115 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { api } from '../services/index.js';
+import type { Activity, Attachment, Comment, Task, TaskInput } from '../services/types.js';
+import { useBoardStore } from './board.js';
+
+/** The task open in the detail panel: its fields, comments, attachments and history. */
+export const useTaskStore = defineStore('task', () => {
+  const task = ref<Task | null>(null);
+  const comments = ref<Comment[]>([]);
+  const attachments = ref<Attachment[]>([]);
+  const activity = ref<Activity[]>([]);
+  const loading = ref(false);
+  const error = ref<unknown>(null);
+  const board = useBoardStore();
+
+  async function open(id: string) {
+    loading.value = true;
+    error.value = null;
+    if (task.value?.id !== id) {
+      task.value = null;
+      comments.value = [];
+      attachments.value = [];
+      activity.value = [];
+    }
+    try {
+      const loaded = await api.tasks.get(id);
+      task.value = loaded;
+      const [c, a] = await Promise.all([
+        api.tasks.comments(id),
+        api.tasks.attachments(id).catch(() => [] as Attachment[]),
+      ]);
+      comments.value = c.items;
+      attachments.value = a;
+      void loadActivity();
+    } catch (e) {
+      error.value = e;
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function loadActivity() {
+    const current = task.value;
+    if (!current) return;
+    try {
+      const page = await api.projects.activity(current.projectId);
+      activity.value = page.items.filter(
+        (item) => item.subject === current.id || (item.data as { taskId?: string })?.taskId === current.id,
+      );
+    } catch {
+      activity.value = [];
+    }
+  }
+
+  function close() {
+    task.value = null;
+  }
+
+  /** Saves fields; the board copy is updated by the same call so both views agree. */
+  async function save(patch: TaskInput) {
+    if (!task.value) return;
+    const id = task.value.id;
+    const snapshot = { ...task.value };
+    Object.assign(task.value, patch);
+    try {
+      const saved = board.tasks[id] ? await board.update(id, patch) : await api.tasks.update(id, patch);
+      if (task.value?.id === id) task.value = saved;
+      void loadActivity();
+    } catch (e) {
+      if (task.value?.id === id) task.value = snapshot;
+      throw e;
+    }
+  }
+
+  async function addComment(body: string) {
+    if (!task.value) return;
+    const comment = await api.tasks.comment(task.value.id, body);
+    receiveComment(comment);
+  }
+
+  /** A comment from this tab or a teammate's (event); duplicates are ignored. */
+  function receiveComment(comment: Comment) {
+    if (comment.taskId !== task.value?.id) return;
+    if (comments.value.some((c) => c.id === comment.id)) return;
+    comments.value = [...comments.value, comment];
+  }
+
+  async function upload(file: File) {
+    if (!task.value) return;
+    const attachment = await api.tasks.upload(task.value.id, file);
+    attachments.value = [...attachments.value, attachment];
+  }
+
+  /** Applies a teammate's change to the open task. */
+  function receiveTask(changed: Task) {
+    if (task.value?.id === changed.id && changed.updatedAt >= task.value.updatedAt) task.value = changed;
+  }
+
+  return {
+    task,
+    comments,
+    attachments,
+    activity,
+    loading,
+    error,
+    open,
+    close,
+    save,
+    addComment,
+    receiveComment,
+    upload,
+    receiveTask,
+  };
+});

@@ -1,0 +1,33 @@
+import type { TaskPriority, TaskStatus } from '../services/types.js';
+
+/** How statuses and priorities read on screen. */
+export const STATUS_LABELS: Record<TaskStatus, string> = {
+  backlog: 'Backlog',
+  todo: 'To do',
+  in_progress: 'In progress',
+  done: 'Done',
+};
+export const PRIORITY_LABELS: Record<TaskPriority, string> = {
+  none: 'No priority',
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  urgent: 'Urgent',
+};
+
+/** "Due in 3 days", "Overdue by 2 days", "Due today": what a glance at a card needs. */
+export function dueLabel(
+  dueAt: string | null,
+  now = new Date(),
+): { text: string; tone: 'late' | 'soon' | 'later' } | null {
+  if (!dueAt) return null;
+  const due = new Date(dueAt);
+  const day = 24 * 3600 * 1000;
+  const startOf = (d: Date) => Date.UTC(d.getFullYear(), d.getMonth(), d.getDate());
+  const days = Math.round((startOf(due) - startOf(now)) / day);
+  const date = due.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  if (days < 0) return { text: `${date} · overdue`, tone: 'late' };
+  if (days === 0) return { text: 'Today', tone: 'soon' };
+  if (days === 1) return { text: 'Tomorrow', tone: 'soon' };
+  return { text: date, tone: days <= 3 ? 'soon' : 'later' };
+}
