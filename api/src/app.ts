@@ -10,6 +10,7 @@ import { notFoundHandler, problemHandler } from './middlewares/problem.js';
 import { openApiDocument } from './openapi/registry.js';
 import { boardRoutes } from './routes/board.js';
 import { identityRoutes } from './routes/identity.js';
+import { redactLoggedRequest } from './routes/events/redact-url.js';
 import { operationsRouter } from './routes/operations.js';
 import { spaFallback } from './static.js';
 
@@ -31,6 +32,7 @@ export function createApp(ctx: AppContext, options: { staticDir?: string } = {})
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      serializers: { req: redactLoggedRequest },
     }),
   );
   app.use(metrics.middleware);

@@ -1,0 +1,119 @@
+import { Membership } from '@taskstack/db';
+import { Router, type RequestHandler } from 'express';
+import type { AppContext } from '../../context.js';
+import { compareEventIds, isEventId, type EventHub } from '../../events/hub.js';
+import type { BoardEvent } from '../../events/publisher.js';
+import { authenticate, currentUser } from '../../middlewares/authenticate.js';
+import { validate } from '../../middlewares/validate.js';
+import { documentRoute } from '../../openapi/registry.js';
+import { authorize } from '../../policies/membership.js';
+import { streamQuery } from './schema.js';
+
+/** A comment line keeps proxies from closing an idle stream; each also re-checks the caller is still a member. */
+export const HEARTBEAT_MS = 15_000;
+
+/** `authenticate`, but also taking the token from `?access_token=` (EventSource cannot send headers). */
+function authenticateStream(secret: string): RequestHandler {
+  const inner = authenticate(secret);
+  return (req, res, next) => {
+    const token = req.query.access_token;
+    if (!req.get('authorization') && typeof token === 'string') req.headers.authorization = `Bearer ${token}`;
+    inner(req, res, next);
+  };
+}
+
+const frame = (event: BoardEvent) => `id: ${event.id}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
+
+/**
+ * `GET /events?workspaceId=`: Server-Sent Events of one workspace, from whichever replica made the change.
+ * A client reconnecting with `Last-Event-ID` first gets what it missed from the recent history, then live events;
+ * the two are stitched by id so nothing is lost or repeated.
+ */
+export function eventsRouter(ctx: AppContext, hub: EventHub): Router {
+  const router = Router();
+
+  documentRoute({
+    method: 'get',
+    path: '/events',
+    summary: 'Server-Sent Events of a workspace (viewer+)',
+    description:
+      'Events: task.created, task.updated, task.moved, task.deleted, comment.created, comment.updated, ' +
+      'comment.deleted; `data` is JSON with `projectId`. Ids are monotonic per workspace: reconnect with ' +
+      '`Last-Event-ID` to replay the last 10 minutes; an older id first gets a `resync` event (reload the board). ' +
+      'Authenticate with the Authorization header or `?access_token=`.',
+    tags: ['events'],
+    request: { query: streamQuery },
+    responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: {} } } } },
+  });
+  router.get(
+    '/events',
+    authenticateStream(ctx.config.JWT_SECRET),
+    validate({ query: streamQuery })(async (req, res, { query }) => {
+      const userId = currentUser(req).id;
+      const { workspaceId } = query;
+      await authorize(userId, workspaceId, 'viewer', 'Workspace');
+      const header = req.get('last-event-id') ?? '';
+      const lastEventId = isEventId(header) ? header : undefined;
+
+      res.status(200).set({
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        'X-Accel-Buffering': 'no',
+        Connection: 'keep-alive',
+      });
+      res.flushHeaders();
+      res.write('retry: 3000\n\n');
+
+      let lastSent = lastEventId ?? '0-0';
+      let pending: BoardEvent[] | null = [];
+      const send = (event: BoardEvent) => {
+        if (compareEventIds(event.id, lastSent) <= 0) return;
+        res.write(frame(event));
+        lastSent = event.id;
+      };
+      let unsubscribe = () => {};
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        unsubscribe();
+        ctx.shutdownSignal.removeEventListener('abort', end);
+        res.end();
+        // On shutdown the connection goes too: the server must not wait on a client that has stopped reading.
+        if (ctx.shutdownSignal.aborted) req.socket.destroySoon();
+      };
+      res.on('close', end);
+      ctx.shutdownSignal.addEventListener('abort', end);
+      if (ctx.shutdownSignal.aborted) return end();
+
+      try {
+        // Live events are buffered while the history is replayed, then flushed in id order.
+        unsubscribe = await hub.subscribe(workspaceId, (event) =>
+          pending ? pending.push(event) : send(event),
+        );
+        if (lastEventId) {
+          const history = await hub.since(workspaceId, lastEventId);
+          if (!history.complete) res.write('event: resync\ndata: {}\n\n');
+          history.events.forEach(send);
+        }
+        pending.sort((a, b) => compareEventIds(a.id, b.id)).forEach(send);
+        pending = null;
+      } catch (err) {
+        req.log.warn({ err }, 'event stream failed to start');
+        return end();
+      }
+      if (ended) return unsubscribe();
+
+      const heartbeat = setInterval(() => {
+        res.write(': ping\n\n');
+        Membership.count({ where: { userId, workspaceId } }).then(
+          (count) => count === 0 && end(),
+          () => {},
+        );
+      }, HEARTBEAT_MS);
+      res.once('close', () => clearInterval(heartbeat));
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,80 @@
+/** One Server-Sent Event as a client sees it. */
+export type SseEvent = { id?: string; event: string; data: string };
+
+/**
+ * A minimal EventSource over fetch for tests: collects events as they arrive, lets a test wait for one, and
+ * reports when the server ends the stream.
+ */
+export async function openEventStream(url: string, headers: Record<string, string> = {}) {
+  const abort = new AbortController();
+  const response = await fetch(url, { headers, signal: abort.signal });
+  const events: SseEvent[] = [];
+  const waiters: Array<() => void> = [];
+  let ended = false;
+  const notify = () => waiters.splice(0).forEach((wake) => wake());
+
+  if (response.ok && response.body) {
+    void (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of response.body!) {
+          buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+          let split: number;
+          while ((split = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, split);
+            buffer = buffer.slice(split + 2);
+            const event: SseEvent = { event: 'message', data: '' };
+            let hasData = false;
+            for (const line of block.split('\n')) {
+              const [field, ...rest] = line.split(':');
+              const value = rest.join(':').replace(/^ /, '');
+              if (field === 'id') event.id = value;
+              if (field === 'event') event.event = value;
+              if (field === 'data') {
+                event.data += value;
+                hasData = true;
+              }
+            }
+            if (hasData) events.push(event);
+          }
+          notify();
+        }
+      } catch {
+        // aborted by close()
+      }
+      ended = true;
+      notify();
+    })();
+  }
+
+  /** Resolves with the first collected event matching `predicate`, or rejects after `timeoutMs`. */
+  async function next(predicate: (event: SseEvent) => boolean, timeoutMs = 5000): Promise<SseEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = events.find(predicate);
+      if (found) return found;
+      if (ended) throw new Error('stream ended');
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching event within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Resolves once the server has ended the stream. */
+  async function closedByServer(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!ended) {
+      if (Date.now() > deadline) throw new Error('stream still open');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  return { response, events, next, closedByServer, close: () => abort.abort() };
+}
