@@ -12,6 +12,8 @@ const nodeProjects = [
   'worker',
   'stack',
   'monitoring',
+  // `npm start` itself: fails fast on a bad DATABASE_URL, serves the app, leaves nothing behind on Ctrl-C.
+  'scripts',
 ];
 
 // `source` makes workspace packages resolve to their TypeScript sources, so tests need no build step;

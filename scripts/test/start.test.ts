@@ -1,0 +1,78 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '@taskstack/devservices';
+import { DEMO_EMAIL, DEMO_PASSWORD } from '../seed-demo.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+/** `npm start` as a user runs it, in its own process group so the group's leftovers can be found afterwards. */
+function npmStart(env: Record<string, string>) {
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { child, out: () => stdout, err: () => stderr };
+}
+
+function processesOfGroup(pgid: number): string[] {
+  const table = execFileSync('ps', ['-eo', 'pgid=,pid=,comm='], { encoding: 'utf8' });
+  return table
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([group]) => Number(group) === pgid)
+    .map(([, pid, comm]) => `${pid} ${comm}`);
+}
+
+describe('npm start', () => {
+  it('fails fast with one line naming DATABASE_URL when the database is unreachable', async () => {
+    const run = npmStart({ DATABASE_URL: 'postgres://nope@127.0.0.1:1/x', LOG_LEVEL: 'silent' });
+    const [code] = await once(run.child, 'exit');
+    expect(code).not.toBe(0);
+    const lines = run
+      .err()
+      .split('\n')
+      .filter((l) => l.trim() && !/^npm (warn|error)/.test(l));
+    expect(lines).toEqual([expect.stringMatching(/^start: DATABASE_URL: cannot connect \(ECONNREFUSED/)]);
+  });
+
+  it('serves the app with a seeded demo account, and Ctrl-C leaves no process behind', async () => {
+    const port = await freePort();
+    const run = npmStart({ PORT: String(port), LOG_LEVEL: 'warn' });
+    const deadline = Date.now() + 150_000;
+    while (!run.out().includes('Ctrl-C stops everything')) {
+      if (run.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`npm start did not come up:\n${run.err()}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(run.out()).toContain(`demo sign-in: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const page = await fetch(`${base}/board/anything`);
+    expect(await page.text()).toContain('<div id="app"');
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+
+    const pgid = run.child.pid!;
+    expect(processesOfGroup(pgid).some((p) => /postgres|redis/.test(p))).toBe(true);
+    process.kill(-pgid, 'SIGINT'); // what a terminal's Ctrl-C does: the whole foreground group gets SIGINT
+    await once(run.child, 'exit');
+    const until = Date.now() + 15_000;
+    while (processesOfGroup(pgid).length > 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(processesOfGroup(pgid)).toEqual([]);
+  }, 200_000);
+});
