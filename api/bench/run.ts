@@ -1,0 +1,131 @@
+/**
+ * `npm run bench -w @taskstack/api`: the API under 50 concurrent connections on list-tasks (filtered, paginated),
+ * create-task and move-task, against a project of 10,000 tasks, beside a bare node:http + pg server running the
+ * same SQL in the same run. Prints req/s, p50 and p99 for both and the ratio. Each server runs in its own process;
+ * the load generator (autocannon) runs in this one.
+ *
+ * Settings: BENCH_SECONDS (default 10 per run), BENCH_CONNECTIONS (50), BENCH_TASKS (10000), BENCH_LOG_LEVEL
+ * (the API's LOG_LEVEL, default `warn`: request logging off, as one would measure the framework).
+ */
+import autocannon, { type Result } from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { startChild } from './child.js';
+import { seed, type Seeded } from './seed.js';
+import { startBenchServices } from './services.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const taskCount = Number(process.env.BENCH_TASKS ?? 10_000);
+const STATUSES = ['backlog', 'todo', 'in_progress', 'done'];
+const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
+
+type Scenario = {
+  name: string;
+  request: (s: Seeded, cursor: string) => Parameters<typeof autocannon>[0]['requests'];
+};
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'list-tasks',
+    request: (s, cursor) => [
+      {
+        method: 'GET',
+        path: `/api/v1/projects/${s.projectId}/tasks?status=todo&assigneeId=${s.userId}&limit=50&cursor=${cursor}`,
+      },
+    ],
+  },
+  {
+    name: 'create-task',
+    request: (s) => [
+      {
+        method: 'POST',
+        path: `/api/v1/projects/${s.projectId}/tasks`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Benchmark task', priority: 'medium' }),
+      },
+    ],
+  },
+  {
+    name: 'move-task',
+    request: (s) => [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          path: `/api/v1/tasks/${pick(s.taskIds)}/move`,
+          body: JSON.stringify({ status: pick(STATUSES) }),
+        }),
+      },
+    ],
+  },
+];
+
+async function load(url: string, token: string | undefined, scenario: Scenario, s: Seeded, cursor: string) {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    requests: scenario.request(s, cursor),
+  });
+}
+
+const fmt = (n: number, width = 9) => n.toFixed(n < 100 ? 1 : 0).padStart(width);
+function line(name: string, target: string, r: Result): string {
+  const bad = r.non2xx + r.errors + r.timeouts;
+  return `${name.padEnd(12)} ${target.padEnd(5)} ${fmt(r.requests.average)} ${fmt(r.latency.p50)} ${fmt(r.latency.p99)} ${String(bad).padStart(7)}`;
+}
+
+const services = await startBenchServices();
+const env = {
+  DATABASE_URL: services.databaseUrl,
+  REDIS_URL: services.redisUrl,
+  REDIS_PREFIX: `bench${process.pid}`,
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  NODE_ENV: 'production',
+};
+const api = await startChild('./api-server.ts', env);
+let bare: Awaited<ReturnType<typeof startChild>> | undefined;
+try {
+  console.log(`seeding ${taskCount} tasks…`);
+  const seeded = await seed(api.url, services.databaseUrl, taskCount);
+  bare = await startChild('./bare-server.ts', { ...env, BENCH_USER_ID: seeded.userId });
+  const first = await fetch(
+    `${api.url}/api/v1/projects/${seeded.projectId}/tasks?status=todo&assigneeId=${seeded.userId}&limit=50`,
+    { headers: { authorization: `Bearer ${seeded.token}` } },
+  );
+  const cursor = String(((await first.json()) as { nextCursor: string }).nextCursor);
+
+  console.log(
+    `${connections} connections, ${seconds} s per run, ${taskCount} tasks, API LOG_LEVEL=${env.LOG_LEVEL}\n`,
+  );
+  console.log(`${'scenario'.padEnd(12)} target     req/s   p50 ms   p99 ms  non-2xx`);
+  const summary: string[] = [];
+  for (const scenario of SCENARIOS) {
+    // A short warm-up of each so JIT and pools are hot before measuring.
+    await autocannon({
+      url: api.url,
+      connections,
+      duration: 2,
+      headers: { authorization: `Bearer ${seeded.token}` },
+      requests: scenario.request(seeded, cursor),
+    });
+    const viaApi = await load(api.url, seeded.token, scenario, seeded, cursor);
+    console.log(line(scenario.name, 'api', viaApi));
+    await autocannon({ url: bare.url, connections, duration: 2, requests: scenario.request(seeded, cursor) });
+    const viaBare = await load(bare.url, undefined, scenario, seeded, cursor);
+    console.log(line(scenario.name, 'bare', viaBare));
+    const ratio = viaApi.requests.average / viaBare.requests.average;
+    const verdict = ratio >= 0.5 && viaApi.latency.p99 < 50 ? 'meets' : 'misses';
+    summary.push(
+      `${scenario.name.padEnd(12)} api/bare req/s ${ratio.toFixed(2)}, api p99 ${viaApi.latency.p99} ms → ${verdict} the target (≥ 0.5 and p99 < 50 ms)`,
+    );
+  }
+  console.log(`\n${summary.join('\n')}`);
+} finally {
+  await bare?.stop();
+  await api.stop();
+  await services.stop();
+}
