@@ -100,10 +100,11 @@ describe('GitHub Actions workflows', () => {
     expect(upload).toMatchObject({ if: 'always()', with: { path: 'test-results/' } });
   });
 
-  it('release builds the three images, fails on fixable HIGH/CRITICAL findings, keeps an SBOM, pushes sha tags', () => {
+  it("release builds the stack's images, fails on fixable HIGH/CRITICAL findings, keeps an SBOM, pushes sha tags", () => {
     const release = workflow('release.yml');
     expect(release.on.push).toEqual({ branches: ['main'], tags: ['v*.*.*'] });
-    expect(release.jobs.image.strategy.matrix.image).toEqual(['api', 'worker', 'nginx']);
+    const images = release.jobs.image.strategy.matrix.include as { image: string; dockerfile: string }[];
+    expect(images.map((i) => i.image)).toEqual(['api', 'worker', 'nginx', 'renewer']);
     const trivy = steps('release.yml').filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@'));
     expect(trivy[0]?.with).toMatchObject({
       severity: 'HIGH,CRITICAL',
