@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH_LIMITS } from '../src/routes/auth/limits.js';
+import { startTestApi, type TestApi } from './harness.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+const login = (email: string, headers: Record<string, string> = {}) =>
+  api.call('POST', '/api/v1/auth/login', { body: { email, password: 'some password' }, headers });
+
+describe('per-IP rate limits', () => {
+  it('stop one client after the login limit, whatever accounts it tries and whatever X-Forwarded-For says', async () => {
+    const limit = AUTH_LIMITS.loginPerIp.points;
+    const statuses: number[] = [];
+    for (let i = 0; i < limit; i++) {
+      statuses.push((await login(`guess-${i}@example.com`, { 'x-forwarded-for': `10.0.0.${i}` })).status);
+    }
+    expect(statuses).toEqual(Array(limit).fill(401));
+    const blocked = await login('one-more@example.com', { 'x-forwarded-for': '10.9.9.9' });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(
+      AUTH_LIMITS.loginPerIp.durationSeconds,
+    );
+    // Limits are per route: the same client may still ask for a reset link.
+    const forgot = await api.call('POST', '/api/v1/auth/password/forgot', {
+      body: { email: 'x@example.com' },
+    });
+    expect(forgot.status).toBe(202);
+  });
+
+  it('live in Redis under the app prefix, so every replica shares them', async () => {
+    const keys = await api.context.redis.keys(`${api.config.REDIS_PREFIX}:rl:login-ip*`);
+    expect(keys.length).toBeGreaterThan(0);
+  });
+});
