@@ -1,0 +1,265 @@
+/**
+ * The optional monitoring part of the stack (`settings.monitoring`): Prometheus, Alertmanager, the exporters of
+ * nginx, Postgres, Redis and every node, a blackbox exporter watching the served certificate, and Grafana. None of
+ * them publishes a port; Grafana is reached through nginx (`/grafana/`) with its own login. render.ts merges what
+ * `renderMonitoring` returns into the compose file.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import type { StackSettings } from './settings.js';
+
+type Service = Record<string, unknown>;
+
+/** Our image holding Prometheus, Alertmanager and the exporters (Debian packages), built like api/worker/nginx. */
+export const MONITORING_IMAGE = {
+  name: 'taskstack/monitoring',
+  dockerfile: 'monitoring/Dockerfile',
+} as const;
+/** Grafana has no Debian package: its official image is used as is, so it needs a reachable registry. */
+export const GRAFANA_IMAGE = 'grafana/grafana:11.5.2';
+
+/** Docker secrets only the monitoring services read; the deployer creates them when monitoring is on. */
+export const monitoringSecretKeys = ['alertmanager_yml', 'grafana_admin_password'] as const;
+export type MonitoringSecretKey = (typeof monitoringSecretKeys)[number];
+
+export interface MonitoringOptions {
+  /** Run Grafana (default true); false where its image cannot be pulled (the offline local swarm). */
+  grafana?: boolean;
+}
+
+/** Services, compose configs, the files those configs read, volumes and secret keys of the monitoring part. */
+export interface MonitoringPart {
+  services: Record<string, Service>;
+  configs: Record<string, { name: string; file: string }>;
+  files: Record<string, string>;
+  volumes: string[];
+  secrets: string[];
+}
+
+const repoFile = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+
+/** Grafana's provisioning and dashboard, as kept in monitoring/grafana/ (file name in the stack dir → mount path). */
+const grafanaFiles = {
+  'grafana-datasource.yml': {
+    source: 'monitoring/grafana/provisioning/datasources/prometheus.yml',
+    target: '/etc/grafana/provisioning/datasources/prometheus.yml',
+  },
+  'grafana-dashboards.yml': {
+    source: 'monitoring/grafana/provisioning/dashboards/taskstack.yml',
+    target: '/etc/grafana/provisioning/dashboards/taskstack.yml',
+  },
+  'grafana-dashboard-taskstack.json': {
+    source: 'monitoring/grafana/dashboards/taskstack.json',
+    target: '/etc/grafana/dashboards/taskstack.json',
+  },
+} as const;
+
+const logging = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
+const restart = { condition: 'any', delay: '5s', window: '30s' };
+const limits = (memory: string) => ({ resources: { limits: { memory } } });
+const secretRef = (key: string) => ({ source: key, target: key, mode: 0o444 });
+
+/** Where the monitoring image keeps Prometheus's config, the alert rules and the blackbox modules. */
+const CONFIG_DIR = '/etc/taskstack-monitoring';
+
+/** The monitoring services for these settings; empty when monitoring is off. */
+export function renderMonitoring(settings: StackSettings, options: MonitoringOptions = {}): MonitoringPart {
+  const none: MonitoringPart = { services: {}, configs: {}, files: {}, volumes: [], secrets: [] };
+  if (!settings.monitoring) return none;
+  const image = `${settings.images.registry}${MONITORING_IMAGE.name}:${settings.imageTag}`;
+  const stateful = { constraints: [`node.labels.${settings.placement.statefulLabel} == true`] };
+  // Prometheus and its exporters talk only on the backend network, which has no route out.
+  const base = (memory: string, extra: Record<string, unknown> = {}) => ({
+    image,
+    networks: ['backend'],
+    logging,
+    stop_grace_period: '10s',
+    deploy: { endpoint_mode: 'dnsrr', replicas: 1, ...limits(memory), restart_policy: restart, ...extra },
+  });
+
+  const services: Record<string, Service> = {
+    prometheus: {
+      ...base(settings.memory.prometheus, { placement: stateful }),
+      command: [
+        'prometheus',
+        `--config.file=${CONFIG_DIR}/prometheus.yml`,
+        '--storage.tsdb.path=/prometheus',
+        '--storage.tsdb.retention.time=15d',
+        '--web.listen-address=:9090',
+      ],
+      volumes: ['prometheus-data:/prometheus'],
+    },
+    // Mails through the same SMTP server as the app (egress network); its config is a secret (SMTP credentials).
+    alertmanager: {
+      ...base('64M', { placement: stateful }),
+      command: [
+        'prometheus-alertmanager',
+        '--config.file=/run/secrets/alertmanager_yml',
+        '--storage.path=/alertmanager',
+        '--web.listen-address=:9093',
+        '--cluster.listen-address=',
+      ],
+      networks: ['backend', 'egress'],
+      secrets: [secretRef('alertmanager_yml')],
+      volumes: ['alertmanager-data:/alertmanager'],
+    },
+    // One per node; reads the host's /proc, /sys and filesystems read-only.
+    'node-exporter': {
+      ...base('64M'),
+      command: [
+        'prometheus-node-exporter',
+        '--path.procfs=/host/proc',
+        '--path.sysfs=/host/sys',
+        '--path.rootfs=/rootfs',
+        '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)',
+      ],
+      volumes: ['/proc:/host/proc:ro', '/sys:/host/sys:ro', '/:/rootfs:ro'],
+      deploy: { endpoint_mode: 'dnsrr', mode: 'global', ...limits('64M'), restart_policy: restart },
+    },
+    'postgres-exporter': {
+      ...base('64M'),
+      command: ['prometheus-postgres-exporter'],
+      environment: {
+        DATA_SOURCE_URI: 'postgres:5432/taskstack?sslmode=disable',
+        DATA_SOURCE_USER: 'taskstack',
+        DATA_SOURCE_PASS_FILE: '/run/secrets/postgres_password',
+      },
+      secrets: [secretRef('postgres_password')],
+    },
+    // redis_exporter reads the password only from its environment; a shell puts the secret there at start.
+    'redis-exporter': {
+      ...base('64M'),
+      command: [
+        'sh',
+        '-c',
+        'REDIS_PASSWORD="$$(cat /run/secrets/redis_password)" exec prometheus-redis-exporter',
+      ],
+      environment: { REDIS_ADDR: 'redis://redis:6379' },
+      secrets: [secretRef('redis_password')],
+    },
+    // nginx's stub_status on its internal port 8081 (never published); nginx has a VIP, so its task is named directly.
+    'nginx-exporter': {
+      ...base('64M'),
+      command: ['prometheus-nginx-exporter', '--nginx.scrape-uri=http://tasks.nginx:8081/stub_status'],
+    },
+    'blackbox-exporter': {
+      ...base('64M'),
+      command: ['prometheus-blackbox-exporter', `--config.file=${CONFIG_DIR}/blackbox.yml`],
+    },
+  };
+
+  const part: MonitoringPart = {
+    services,
+    configs: {},
+    files: {},
+    volumes: ['prometheus-data', 'alertmanager-data'],
+    secrets: ['alertmanager_yml', 'postgres_password', 'redis_password'],
+  };
+  if (options.grafana !== false) addGrafana(settings, part);
+  return part;
+}
+
+/** Grafana behind nginx at `/grafana/`, provisioned with the Prometheus datasource and the repository's dashboard. */
+function addGrafana(settings: StackSettings, part: MonitoringPart) {
+  const configs: { source: string; target: string; mode: number }[] = [];
+  for (const [file, { source, target }] of Object.entries(grafanaFiles)) {
+    const key = file.replace(/\.(yml|json)$/, '').replace(/-/g, '_');
+    part.files[file] = repoFile(source);
+    part.configs[key] = { name: `${settings.name}_${key}_${shortHash(part.files[file])}`, file: `./${file}` };
+    configs.push({ source: key, target, mode: 0o444 });
+  }
+  const port = settings.ports.https === 443 ? '' : `:${settings.ports.https}`;
+  part.services.grafana = {
+    image: GRAFANA_IMAGE,
+    environment: {
+      GF_SERVER_ROOT_URL: `https://${settings.domain}${port}/grafana/`,
+      GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
+      GF_SECURITY_ADMIN_USER: 'admin',
+      GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password',
+      GF_SECURITY_COOKIE_SECURE: 'true',
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+      GF_AUTH_ANONYMOUS_ENABLED: 'false',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+    },
+    configs,
+    secrets: [secretRef('grafana_admin_password')],
+    volumes: ['grafana-data:/var/lib/grafana'],
+    networks: ['backend'],
+    logging,
+    stop_grace_period: '10s',
+    deploy: {
+      endpoint_mode: 'dnsrr',
+      replicas: 1,
+      placement: { constraints: [`node.labels.${settings.placement.statefulLabel} == true`] },
+      ...limits('256M'),
+      restart_policy: restart,
+    },
+  };
+  part.volumes.push('grafana-data');
+  part.secrets.push('grafana_admin_password');
+}
+
+/** Same scheme as render.ts: a changed file gets a new config name, so swarm rolls the service onto it. */
+const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+
+/**
+ * Alertmanager's configuration, kept as a Docker secret because it carries the SMTP credentials: alerts go by
+ * email to the stack's admins through the same SMTP server the worker uses (`smtp_url`).
+ */
+export function renderAlertmanagerConfig(settings: StackSettings, smtpUrl: string): string {
+  if (!settings.adminEmails.length) {
+    throw new Error('monitoring needs adminEmails: Alertmanager has nobody to send alerts to');
+  }
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    throw new Error('smtp_url is not a URL such as smtp://user:password@smtp.example.com:587');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new Error(`smtp_url must start with smtp:// or smtps://, not ${url.protocol}//`);
+  }
+  const implicitTls = url.protocol === 'smtps:';
+  const port = url.port || (implicitTls ? '465' : '25');
+  const username = decodeURIComponent(url.username);
+  const global: Record<string, unknown> = {
+    smtp_smarthost: `${url.hostname}:${port}`,
+    smtp_from: settings.mailFrom,
+    smtp_hello: settings.domain,
+    // Credentials only ever travel encrypted (STARTTLS, or TLS from the start on 465); a server without
+    // credentials (a local relay, the test sink) is spoken to as it is.
+    smtp_require_tls: Boolean(username) && !implicitTls,
+  };
+  if (username) {
+    global.smtp_auth_username = username;
+    global.smtp_auth_password = decodeURIComponent(url.password);
+  }
+  return stringify(
+    {
+      global,
+      route: {
+        receiver: 'admins',
+        group_by: ['alertname'],
+        group_wait: '30s',
+        group_interval: '5m',
+        repeat_interval: '4h',
+      },
+      // A whole service down makes its latency and error alerts noise: the critical one is enough.
+      inhibit_rules: [
+        {
+          source_matchers: ['alertname=~"ApiDown|DatabaseDown|RedisDown"'],
+          target_matchers: ['alertname=~"ApiErrorRatioHigh|ApiLatencyP99High|ScrapeTargetDown"'],
+        },
+      ],
+      receivers: [
+        {
+          name: 'admins',
+          email_configs: [{ to: settings.adminEmails.join(', '), send_resolved: true }],
+        },
+      ],
+    },
+    { lineWidth: 0 },
+  );
+}
