@@ -75,7 +75,7 @@ export type Activity = {
   id: string;
   actorId: string | null;
   verb: string;
-  subject: string;
+  subject: { type: string; id: string };
   data: Record<string, unknown>;
   createdAt: string;
 };

@@ -5,6 +5,7 @@ import type { BoardEvent, StreamState, Subscription } from '../services/events.j
 import type { Comment, Task } from '../services/types.js';
 import { useBoardStore } from './board.js';
 import { useTaskStore } from './task.js';
+import { useWorkspaceStore } from './workspaces.js';
 
 /** Pulls `task` / `comment` out of an event payload, whether sent bare or wrapped. */
 function payload<T extends { id: string }>(data: unknown, key: string): T | null {
@@ -23,6 +24,11 @@ export const useRealtimeStore = defineStore('realtime', () => {
   function apply(event: BoardEvent) {
     const board = useBoardStore();
     const detail = useTaskStore();
+    if (event.type === 'resync') {
+      // The API no longer holds what we missed: reload rather than show a stale board.
+      if (board.project) void board.load(board.project.id);
+      return;
+    }
     if (event.type === 'task.deleted') {
       const id =
         payload<{ id: string }>(event.data, 'task')?.id ?? (event.data as { taskId?: string })?.taskId;
@@ -34,12 +40,27 @@ export const useRealtimeStore = defineStore('realtime', () => {
       if (!task) return;
       board.upsert(task);
       detail.receiveTask(task);
+      refreshDirectoryFor(task);
       return;
     }
     if (event.type === 'comment.created') {
       const comment = payload<Comment>(event.data, 'comment');
       if (comment) detail.receiveComment(comment);
     }
+  }
+
+  let directoryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A label or member this tab has not seen yet (made by a teammate): reload the directory, once per burst. */
+  function refreshDirectoryFor(task: Task) {
+    const workspaces = useWorkspaceStore();
+    const unknown =
+      task.labelIds.some((id) => !workspaces.labelById.has(id)) ||
+      (task.assigneeId !== null && !workspaces.memberById.has(task.assigneeId));
+    if (!unknown || directoryTimer) return;
+    directoryTimer = setTimeout(() => {
+      directoryTimer = undefined;
+      void workspaces.refreshDirectory().catch(() => undefined);
+    }, 100);
   }
 
   /** Listens to one workspace at a time; switching workspaces closes the old stream. */

@@ -46,7 +46,7 @@ export const useTaskStore = defineStore('task', () => {
     try {
       const page = await api.projects.activity(current.projectId);
       activity.value = page.items.filter(
-        (item) => item.subject === current.id || (item.data as { taskId?: string })?.taskId === current.id,
+        (item) => item.subject.id === current.id || (item.data as { taskId?: string }).taskId === current.id,
       );
     } catch {
       activity.value = [];
@@ -84,6 +84,7 @@ export const useTaskStore = defineStore('task', () => {
     if (comment.taskId !== task.value?.id) return;
     if (comments.value.some((c) => c.id === comment.id)) return;
     comments.value = [...comments.value, comment];
+    void loadActivity();
   }
 
   async function upload(file: File) {
@@ -94,7 +95,9 @@ export const useTaskStore = defineStore('task', () => {
 
   /** Applies a teammate's change to the open task. */
   function receiveTask(changed: Task) {
-    if (task.value?.id === changed.id && changed.updatedAt >= task.value.updatedAt) task.value = changed;
+    if (task.value?.id !== changed.id || changed.updatedAt < task.value.updatedAt) return;
+    task.value = changed;
+    void loadActivity();
   }
 
   return {
