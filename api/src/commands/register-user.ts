@@ -32,6 +32,12 @@ export async function registerUser(
     if (error instanceof UniqueConstraintError) throw conflict('An account with this email already exists.');
     throw error;
   }
-  await ctx.emails.send('welcome', { to: user.email, name: user.name }, `welcome-${user.id}`);
+  // The account exists either way: a queue hiccup must not turn a successful sign-up into an error (and a retry
+  // into "email taken"), so it is logged instead.
+  await ctx.emails
+    .send('welcome', { to: user.email, name: user.name }, `welcome-${user.id}`)
+    .catch((error) => {
+      ctx.logger.error({ err: error, userId: user.id }, 'welcome email could not be enqueued');
+    });
   return user;
 }
