@@ -6,7 +6,7 @@ export type ActivityInput = {
   projectId: string;
   actorId: string;
   verb: string;
-  subjectType: 'task' | 'comment';
+  subjectType: 'task' | 'comment' | 'attachment';
   subjectId: string;
   data: Record<string, unknown>;
 };

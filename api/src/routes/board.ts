@@ -2,7 +2,9 @@ import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { EventHub } from '../events/hub.js';
 import { EventPublisher } from '../events/publisher.js';
+import { createStorage } from '../storage/index.js';
 import { activityRouter } from './activity/router.js';
+import { attachmentsRouter } from './attachments/router.js';
 import { commentsRouter } from './comments/router.js';
 import { eventsRouter } from './events/router.js';
 import { labelsRouter } from './labels/router.js';
@@ -14,12 +16,26 @@ export function boardRoutes(ctx: AppContext): Router {
   const router = Router();
   const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX);
   const hub = new EventHub(ctx.redis, ctx.config.REDIS_PREFIX, ctx.logger);
-  ctx.shutdownSignal.addEventListener('abort', () => hub.close(), { once: true });
-  const removeFiles = async () => {};
-  router.use(projectsRouter(ctx));
+  const storage = createStorage(ctx.config);
+  ctx.shutdownSignal.addEventListener(
+    'abort',
+    () => {
+      hub.close();
+      storage.close?.();
+    },
+    { once: true },
+  );
+  /** Files of deleted tasks and projects go after their rows; a failure leaves an orphan file, logged. */
+  const removeFiles = async (keys: string[]) => {
+    const results = await Promise.allSettled(keys.map((key) => storage.remove(key)));
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    if (failed) ctx.logger.warn({ failed }, 'attachment files not removed');
+  };
+  router.use(projectsRouter(ctx, removeFiles));
   router.use(labelsRouter(ctx));
   router.use(tasksRouter(ctx, { events, removeFiles }));
   router.use(commentsRouter(ctx, events));
+  router.use(attachmentsRouter(ctx, storage));
   router.use(activityRouter(ctx));
   router.use(eventsRouter(ctx, hub));
   return router;

@@ -25,7 +25,7 @@ async function countTasks(ctx: AppContext, projectIds: string[]): Promise<Map<st
 }
 
 /** Projects of a workspace: anyone in it reads them, admins and owners change them. */
-export function projectsRouter(ctx: AppContext): Router {
+export function projectsRouter(ctx: AppContext, removeFiles: (keys: string[]) => Promise<void>): Router {
   const router = Router();
   const auth = authenticate(ctx.config.JWT_SECRET);
 
@@ -115,7 +115,7 @@ export function projectsRouter(ctx: AppContext): Router {
   documentRoute({
     method: 'delete',
     path: '/projects/:id',
-    summary: 'Delete a project with its tasks (admin+)',
+    summary: 'Delete a project with its tasks, comments and attachments (admin+)',
     tags: ['projects'],
     request: { params: projectParams },
     responses: { 204: { description: 'Deleted' } },
@@ -125,8 +125,16 @@ export function projectsRouter(ctx: AppContext): Router {
     auth,
     validate({ params: projectParams })(async (req, res, { params }) => {
       const { project } = await loadProjectFor(currentUser(req).id, params.id, 'admin');
-      await project.destroy();
+      const keys = await ctx.sequelize.transaction(async (transaction) => {
+        const rows = await ctx.sequelize.query<{ storage_key: string }>(
+          `SELECT a.storage_key FROM attachments a JOIN tasks t ON t.id = a.task_id WHERE t.project_id = :id`,
+          { replacements: { id: project.id }, type: QueryTypes.SELECT, transaction },
+        );
+        await project.destroy({ transaction });
+        return rows.map((row) => row.storage_key);
+      });
       res.status(204).end();
+      await removeFiles(keys);
     }),
   );
 

@@ -1,0 +1,74 @@
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { PassThrough, type Readable } from 'node:stream';
+import { badRequest, payloadTooLarge } from '../../errors.js';
+
+export type ReceivedFile = { filename: string; contentType: string; size: number };
+
+/** A name safe to store and echo in Content-Disposition: no path, no control characters, bounded length. */
+export function cleanFilename(raw: string | undefined): string {
+  const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return cleaned.slice(0, 255) || 'file';
+}
+
+const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;
+
+/**
+ * Reads the multipart field `file` from the request and streams it into `store` as it arrives. Over `maxBytes`
+ * the stream handed to `store` fails (so the driver discards what it wrote) and the result is a 413; the rest of
+ * the request is drained first so the client reads the answer instead of a reset connection.
+ */
+export function receiveFile(
+  req: Request,
+  maxBytes: number,
+  store: (body: Readable, contentType: string) => Promise<void>,
+): Promise<ReceivedFile> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      // busboy reports reaching its limit, not passing it: one byte more tells "exactly max" from "over".
+      parser = busboy({
+        headers: req.headers,
+        limits: { files: 1, fileSize: maxBytes + 1, fields: 10, parts: 20 },
+      });
+    } catch {
+      return reject(badRequest('Send the file as multipart/form-data in a field named "file".'));
+    }
+    let stored: Promise<ReceivedFile> | undefined;
+    let tooLarge = false;
+    const tooLargeError = () => payloadTooLarge(`Files are limited to ${maxBytes} bytes.`);
+    parser.on('file', (field, stream, info) => {
+      if (field !== 'file' || stored) return stream.resume();
+      const body = new PassThrough();
+      // The driver may not be listening yet when the limit fails the body; it sees the error when it starts.
+      body.on('error', () => {});
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => (size += chunk.length));
+      stream.on('limit', () => {
+        tooLarge = true;
+        stream.unpipe(body);
+        stream.resume();
+        body.destroy(tooLargeError());
+      });
+      stream.pipe(body);
+      const contentType = MIME.test(info.mimeType) ? info.mimeType.toLowerCase() : 'application/octet-stream';
+      stored = store(body, contentType).then(
+        () => ({ filename: cleanFilename(info.filename), contentType, size }),
+        (error: unknown) => {
+          // Keep draining so the parser reaches the end of the request.
+          stream.resume();
+          throw error;
+        },
+      );
+      stored.catch(() => {});
+    });
+    parser.on('error', () => reject(badRequest('The multipart body is malformed.')));
+    parser.on('close', () => {
+      if (!stored) return reject(badRequest('Send the file as multipart/form-data in a field named "file".'));
+      stored.then(resolve, (error: unknown) => reject(tooLarge ? tooLargeError() : error));
+    });
+    req.pipe(parser);
+  });
+}
