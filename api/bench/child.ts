@@ -4,10 +4,15 @@ import { fileURLToPath } from 'node:url';
 export type Child = { url: string; stop: () => Promise<void> };
 
 /** Runs a bench server (a .ts file beside this one) in its own process and waits for it to report its URL. */
-export function startChild(script: string, env: Record<string, string>, quiet = true): Promise<Child> {
+export function startChild(
+  script: string,
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+  quiet = true,
+): Promise<Child> {
   const child: ChildProcess = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
     env: { ...process.env, ...env },
-    execArgv: ['--conditions=source', '--import', 'tsx'],
+    execArgv: ['--conditions=source', '--import', 'tsx', ...nodeOptions],
     stdio: quiet ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
