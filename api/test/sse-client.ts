@@ -1,3 +1,5 @@
+import { get, type ClientRequest, type IncomingMessage } from 'node:http';
+
 /** One Server-Sent Event as a client sees it. */
 export type SseEvent = { id?: string; event: string; data: string };
 
@@ -6,47 +8,51 @@ export type SseEvent = { id?: string; event: string; data: string };
  * reports when the server ends the stream.
  */
 export async function openEventStream(url: string, headers: Record<string, string> = {}) {
-  const abort = new AbortController();
-  const response = await fetch(url, { headers, signal: abort.signal });
+  // node:http rather than fetch: destroying its request closes the socket at once, as a browser's
+  // EventSource.close() does, where fetch may keep an aborted connection around.
+  const { request, response } = await new Promise<{ request: ClientRequest; response: IncomingMessage }>(
+    (resolve, reject) => {
+      const request = get(url, { headers }, (response) => resolve({ request, response }));
+      request.on('error', reject);
+    },
+  );
   const events: SseEvent[] = [];
   const waiters: Array<() => void> = [];
   let ended = false;
   const notify = () => waiters.splice(0).forEach((wake) => wake());
 
-  if (response.ok && response.body) {
-    void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of response.body!) {
-          buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-          let split: number;
-          while ((split = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, split);
-            buffer = buffer.slice(split + 2);
-            const event: SseEvent = { event: 'message', data: '' };
-            let hasData = false;
-            for (const line of block.split('\n')) {
-              const [field, ...rest] = line.split(':');
-              const value = rest.join(':').replace(/^ /, '');
-              if (field === 'id') event.id = value;
-              if (field === 'event') event.event = value;
-              if (field === 'data') {
-                event.data += value;
-                hasData = true;
-              }
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        let split: number;
+        while ((split = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, split);
+          buffer = buffer.slice(split + 2);
+          const event: SseEvent = { event: 'message', data: '' };
+          let hasData = false;
+          for (const line of block.split('\n')) {
+            const [field, ...rest] = line.split(':');
+            const value = rest.join(':').replace(/^ /, '');
+            if (field === 'id') event.id = value;
+            if (field === 'event') event.event = value;
+            if (field === 'data') {
+              event.data += value;
+              hasData = true;
             }
-            if (hasData) events.push(event);
           }
-          notify();
+          if (hasData) events.push(event);
         }
-      } catch {
-        // aborted by close()
+        notify();
       }
-      ended = true;
-      notify();
-    })();
-  }
+    } catch {
+      // destroyed by close()
+    }
+    ended = true;
+    notify();
+  })();
 
   /** Resolves with the first collected event matching `predicate`, or rejects after `timeoutMs`. */
   async function next(predicate: (event: SseEvent) => boolean, timeoutMs = 5000): Promise<SseEvent> {
@@ -76,5 +82,12 @@ export async function openEventStream(url: string, headers: Record<string, strin
     }
   }
 
-  return { response, events, next, closedByServer, close: () => abort.abort() };
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    events,
+    next,
+    closedByServer,
+    close: () => request.destroy(),
+  };
 }
