@@ -4,6 +4,7 @@
  * only when the restore completed; the previous database is kept under `<db>_before_<timestamp>`.
  */
 import { exitOnConfigError, loadConfig } from '@taskstack/config';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RefusedBackupError } from '../backup/restore.js';
 import { locateBackup, restoreBackup } from '../backup/restore-backup.js';
@@ -56,9 +57,16 @@ try {
   exitOnConfigError(error, 'restore');
 }
 
+// `npm run restore -w` runs in worker/; paths the operator typed are relative to where they typed them.
+const here = process.env.INIT_CWD ?? process.cwd();
 const s3 = s3StoreFrom(config);
 try {
-  const path = await locateBackup(args.positionals[0]!, config.BACKUP_DIR, s3, say);
+  const path = await locateBackup(
+    resolve(here, args.positionals[0]!),
+    resolve(here, config.BACKUP_DIR),
+    s3,
+    say,
+  );
   const started = Date.now();
   const result = await restoreBackup(config.DATABASE_URL, path, {
     inPlace: args.values['in-place'],
