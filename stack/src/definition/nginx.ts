@@ -16,6 +16,10 @@ export function renderNginxSite(settings: StackSettings): string {
   const values: Record<string, string> = {
     DOMAIN: settings.domain,
     HTTPS_PORT_SUFFIX: settings.ports.https === 443 ? '' : `:${settings.ports.https}`,
+    API_RATE: `${settings.rateLimits.apiPerMinute}r/m`,
+    API_BURST: String(settings.rateLimits.apiBurst),
+    AUTH_RATE: `${settings.rateLimits.authPerMinute}r/m`,
+    AUTH_BURST: String(settings.rateLimits.authBurst),
     CLIENT_MAX_BODY_SIZE: clientMaxBodySize(settings.maxUploadBytes),
     OCSP_STAPLING:
       settings.acme.enabled && settings.acme.publicCa

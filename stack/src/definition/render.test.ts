@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { renderNginxSite } from './nginx.js';
 import { renderStack, renderStackFiles } from './render.js';
 import { parseStackSettings, StackSettingsError } from './settings.js';
 
@@ -143,5 +144,32 @@ describe('parseStackSettings', () => {
       expect(problems).toMatch(/^apiReplicas: /m);
       expect(problems).toMatch(/^imageTag: /m);
     }
+  });
+});
+
+describe('renderNginxSite', () => {
+  const site = (input: object = {}) => renderNginxSite(parseStackSettings({ ...base, ...input }));
+
+  it('limits the API to 100 r/min (burst 50) and credentials to 5 r/min (burst 10) per address, 429 beyond', () => {
+    const text = site();
+    expect(text).toContain('limit_req_zone $binary_remote_addr zone=api:10m rate=100r/m;');
+    expect(text).toContain('limit_req_zone $binary_remote_addr zone=auth:10m rate=5r/m;');
+    expect(text).toContain('limit_req zone=api burst=50 nodelay;');
+    expect(text).toContain('limit_req zone=auth burst=10 nodelay;');
+    expect(text).toContain('limit_req_status 429;');
+    expect(text).not.toContain('{{');
+  });
+
+  it('accepts uploads slightly above the API limit so the API answers 413 itself', () => {
+    expect(site({ maxUploadBytes: 10 * 1024 * 1024 })).toContain('client_max_body_size 11m;');
+  });
+
+  it('redirects to the configured HTTPS port and staples OCSP only with a public CA', () => {
+    expect(site()).toContain('return 301 https://app.taskstack.test$request_uri;');
+    expect(site({ ports: { https: 8443 } })).toContain(
+      'return 301 https://app.taskstack.test:8443$request_uri;',
+    );
+    expect(site()).toContain('ssl_stapling on;');
+    expect(site({ acme: { publicCa: false } })).not.toContain('ssl_stapling');
   });
 });

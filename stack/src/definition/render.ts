@@ -56,11 +56,12 @@ const nodeProbe = (url: string) => ({
   interval: '5s',
   timeout: '3s',
   retries: 3,
-  start_period: '60s',
+  start_period: '30s',
 });
 
-const image = (settings: StackSettings, name: string) =>
-  `${settings.images.registry}${name}:${settings.imageTag}`;
+type OwnImage = 'api' | 'worker' | 'nginx' | 'renewer';
+const image = (settings: StackSettings, own: OwnImage) =>
+  `${settings.images.registry}${settings.images[own]}:${settings.images.tags[own] ?? settings.imageTag}`;
 
 /** Environment the api and worker share: where their dependencies are and how they log. */
 function appEnvironment(settings: StackSettings): Record<string, string> {
@@ -163,7 +164,7 @@ function services(settings: StackSettings): Record<string, Service> {
 
   // One-shot per deploy (re-run whenever its image changes); api tasks report ready only once migrations are current.
   const migrate: Service = {
-    image: image(settings, settings.images.api),
+    image: image(settings, 'api'),
     command: ['node', 'packages/db/dist/cli/migrate.js'],
     environment: {
       NODE_ENV: 'production',
@@ -181,7 +182,7 @@ function services(settings: StackSettings): Record<string, Service> {
   };
 
   const api: Service = {
-    image: image(settings, settings.images.api),
+    image: image(settings, 'api'),
     environment: {
       ...appEnvironment(settings),
       PORT: '3000',
@@ -209,7 +210,7 @@ function services(settings: StackSettings): Record<string, Service> {
   };
 
   const worker: Service = {
-    image: image(settings, settings.images.worker),
+    image: image(settings, 'worker'),
     environment: {
       ...appEnvironment(settings),
       WORKER_HTTP_PORT: '3001',
@@ -241,7 +242,7 @@ function services(settings: StackSettings): Record<string, Service> {
 
   // Host-mode ports: the edge node's own 80/443 (no routing mesh, which needs IPVS); nginx listens unprivileged.
   const nginx: Service = {
-    image: image(settings, settings.images.nginx),
+    image: image(settings, 'nginx'),
     ports: [
       { target: 8080, published: settings.ports.http, protocol: 'tcp', mode: 'host' },
       { target: 8443, published: settings.ports.https, protocol: 'tcp', mode: 'host' },
@@ -269,7 +270,7 @@ function services(settings: StackSettings): Record<string, Service> {
   };
 
   const renewer: Service = {
-    image: image(settings, settings.images.renewer),
+    image: image(settings, 'renewer'),
     environment: {
       DOMAIN: settings.domain,
       ACME_EMAIL: settings.acmeEmail,

@@ -10,6 +10,9 @@ const memory = z.string().regex(/^\d+[KMG]$/, 'a size like 256M or 1G');
 /** A cron expression with five fields, as BullMQ's job schedulers take it. */
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, 'a five-field cron expression');
 
+/** A Docker image tag. */
+const imageTag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'a Docker image tag');
+
 /** A Docker node label key, e.g. `taskstack.stateful`. */
 const labelKey = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, . _ -');
 
@@ -45,7 +48,7 @@ export const stackSettingsSchema = z.object({
   /** How many API tasks serve behind nginx. */
   apiReplicas: z.number().int().min(1).max(20).default(2),
   /** Tag of our own images (the deployer uses the git sha). */
-  imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'a Docker image tag'),
+  imageTag,
   images: z
     .object({
       /** Registry prefix with trailing slash (e.g. `registry.digitalocean.com/acme/`); empty for local images. */
@@ -57,6 +60,14 @@ export const stackSettingsSchema = z.object({
       worker: z.string().default('taskstack/worker'),
       nginx: z.string().default('taskstack/nginx'),
       renewer: z.string().default('taskstack/renewer'),
+      /**
+       * Per-image tags overriding `imageTag`; the deployer keeps a service on its running tag when the rebuilt image
+       * is identical, so a deploy restarts only what changed (nginx restarts drop connections: host ports).
+       */
+      tags: z
+        .object({ api: imageTag, worker: imageTag, nginx: imageTag, renewer: imageTag })
+        .partial()
+        .default({}),
       /** Third-party images, pinned by major like our Dockerfiles' bases. */
       postgres: z.string().default('postgres:17-trixie'),
       redis: z.string().default('redis:8-trixie'),
@@ -108,6 +119,15 @@ export const stackSettingsSchema = z.object({
     .int()
     .min(1024)
     .default(25 * 1024 * 1024),
+  /** nginx rate limits per client address (requests per minute, burst); over them clients get 429. */
+  rateLimits: z
+    .object({
+      apiPerMinute: z.number().int().min(1).default(100),
+      apiBurst: z.number().int().min(0).default(50),
+      authPerMinute: z.number().int().min(1).default(5),
+      authBurst: z.number().int().min(0).default(10),
+    })
+    .prefault({}),
   adminEmails: z.array(z.email()).default([]),
   mailFrom: z.string().default('taskstack <no-reply@localhost>'),
   storage: z

@@ -1,0 +1,148 @@
+/**
+ * npm run stack -- deploy|status|logs|rollback|down [--target local|ssh://user@host] [options]
+ * The operator's entry to the deployer; bad input gets one line and exit 2, a failed deploy names the service.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { StackSettingsError, type StackSettingsInput } from '../definition/settings.js';
+import { DeployFailedError } from '../deployer/converge.js';
+import { deploy } from '../deployer/deploy.js';
+import { Docker, DockerError, parseTarget, type Target } from '../deployer/docker.js';
+import { down, logs, rollback, status } from '../deployer/operations.js';
+
+const usage = `usage: npm run stack -- <command> [options]
+commands:
+  deploy     build images (tagged with the git sha), create/rotate secrets, deploy, wait until all healthy
+  status     services, replicas, images, update state
+  logs SVC   last log lines of a service (api, worker, nginx, postgres, redis, migrate, renewer)
+  rollback   return api, worker, nginx and renewer to their previous version
+  down       remove the stack (--volumes also deletes its data)
+options:
+  --target local|ssh://user@host   engine to use (default local; ssh uses DOCKER_HOST over SSH)
+  --settings FILE                  JSON stack settings (see stack/README.md); flags below override it
+  --name NAME --domain HOST --email ADDR --replicas N --tag TAG
+  --http-port N --https-port N     host ports nginx publishes (default 80/443)
+  --acme-directory URL             ACME server (default Let's Encrypt; locally ACME is off unless given)
+  --no-build                       deploy images already tagged --tag
+  --lines N                        log lines (default 50)   --volumes  with down: delete data too`;
+
+class UsageError extends Error {}
+
+function settingsFrom(values: Record<string, string | boolean | undefined>, local: boolean) {
+  const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+  const int = (key: string) => {
+    const value = str(key);
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value)) throw new UsageError(`--${key} must be a whole number, got "${value}"`);
+    return Number(value);
+  };
+  let file: Partial<StackSettingsInput> = {};
+  const path = str('settings');
+  if (path) {
+    try {
+      file = JSON.parse(readFileSync(path, 'utf8')) as Partial<StackSettingsInput>;
+    } catch (error) {
+      throw new UsageError(`--settings ${path}: ${(error as Error).message}`);
+    }
+  }
+  const acmeDirectory = str('acme-directory');
+  return {
+    ...file,
+    name: str('name') ?? file.name,
+    domain: str('domain') ?? file.domain ?? (local ? 'taskstack.localhost' : undefined),
+    acmeEmail: str('email') ?? file.acmeEmail ?? (local ? 'admin@example.com' : undefined),
+    apiReplicas: int('replicas') ?? file.apiReplicas,
+    imageTag: str('tag') ?? file.imageTag,
+    ports: {
+      ...file.ports,
+      ...(int('http-port') && { http: int('http-port') }),
+      ...(int('https-port') && { https: int('https-port') }),
+    },
+    // No public CA can reach this machine: locally the self-signed certificate stays unless an ACME server is named.
+    acme: {
+      ...file.acme,
+      ...(acmeDirectory
+        ? { directoryUrl: acmeDirectory, enabled: true }
+        : local && !file.acme
+          ? { enabled: false }
+          : {}),
+    },
+  } as Omit<StackSettingsInput, 'imageTag'> & { imageTag?: string };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string', default: 'local' },
+      settings: { type: 'string' },
+      name: { type: 'string' },
+      domain: { type: 'string' },
+      email: { type: 'string' },
+      replicas: { type: 'string' },
+      tag: { type: 'string' },
+      'http-port': { type: 'string' },
+      'https-port': { type: 'string' },
+      'acme-directory': { type: 'string' },
+      'no-build': { type: 'boolean' },
+      lines: { type: 'string', default: '50' },
+      volumes: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, service] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return;
+  }
+  let target: Target;
+  try {
+    target = parseTarget(values.target);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const docker = new Docker(target);
+  const settings = settingsFrom(values, target === 'local');
+  const stack = settings.name ?? 'taskstack';
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  switch (command) {
+    case 'deploy':
+      await deploy({ target, settings, build: !values['no-build'], log });
+      return;
+    case 'status':
+      console.log(await status(docker, stack));
+      return;
+    case 'logs':
+      if (!service) throw new UsageError('logs needs a service name, e.g. `npm run stack -- logs api`');
+      process.stdout.write(await logs(docker, stack, service, Number(values.lines)));
+      return;
+    case 'rollback':
+      await rollback(docker, stack, log);
+      log(`${stack}: rolled back`);
+      return;
+    case 'down':
+      await down(docker, stack, { volumes: values.volumes });
+      log(`${stack}: removed${values.volumes ? ' with its volumes' : ''}`);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof DeployFailedError) {
+    process.stderr.write(`deploy failed: ${error.message}\n`);
+    process.exit(1);
+  }
+  if (error instanceof UsageError || error instanceof StackSettingsError || error instanceof TypeError) {
+    process.stderr.write(`stack: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (error instanceof DockerError || error instanceof Error) {
+    process.stderr.write(`stack: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+});

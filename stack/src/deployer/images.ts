@@ -1,0 +1,80 @@
+/** Building and tagging our images (git sha tags) on the engine the deployer targets. */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { StackSettings } from '../definition/settings.js';
+import type { Docker } from './docker.js';
+
+/** The repository root: build context of every image. */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Our images and their Dockerfiles (paths from the repository root). */
+export const ownImages = {
+  api: 'api/Dockerfile',
+  worker: 'worker/Dockerfile',
+  nginx: 'nginx/Dockerfile',
+  renewer: 'nginx/renewer/Dockerfile',
+} as const;
+export type OwnImage = keyof typeof ownImages;
+
+/** The commit being deployed, marked when the working tree differs from it so the tag never lies. */
+export function gitImageTag(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+  const sha = git('rev-parse', '--short=12', 'HEAD');
+  const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+  return dirty ? `${sha}-dirty-${Date.now().toString(36)}` : sha;
+}
+
+/** Full reference of one of our images for these settings. */
+export const imageRef = (settings: StackSettings, image: OwnImage): string =>
+  `${settings.images.registry}${settings.images[image]}:${settings.images.tags[image] ?? settings.imageTag}`;
+
+/**
+ * Makes the base images our Dockerfiles start FROM available (pulled, or built as stand-ins where no registry is
+ * reachable). Only for the local engine: droplets pull the official images.
+ */
+export function ensureBaseImages(): void {
+  execFileSync('bash', [`${repoRoot}stack/images/build-base-images.sh`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+/** Builds every image of ours for `settings.imageTag`; pushes when a registry is configured (multi-node swarms). */
+export async function buildImages(
+  docker: Docker,
+  settings: StackSettings,
+  log: (line: string) => void,
+  only: OwnImage[] = Object.keys(ownImages) as OwnImage[],
+): Promise<void> {
+  for (const image of only) {
+    const ref = imageRef(settings, image);
+    const started = Date.now();
+    log(`building ${ref}`);
+    await docker.run(['build', '-q', '-f', ownImages[image], '-t', ref, '.'], { cwd: repoRoot });
+    log(`built ${ref} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (settings.images.registry) await docker.run(['push', '-q', ref]);
+  }
+}
+
+/**
+ * For each of our images whose freshly built content equals what its service runs, the running tag: deploying it
+ * unchanged spares a restart. Images the engine cannot inspect (pushed elsewhere) are treated as changed.
+ */
+export async function unchangedImageTags(
+  docker: Docker,
+  settings: StackSettings,
+  running: Partial<Record<OwnImage, string>>,
+): Promise<Partial<Record<OwnImage, string>>> {
+  const id = (ref: string) =>
+    docker.run(['image', 'inspect', '--format', '{{.Id}}', ref]).then(
+      (out) => out.trim(),
+      () => '',
+    );
+  const kept: Partial<Record<OwnImage, string>> = {};
+  for (const image of Object.keys(ownImages) as OwnImage[]) {
+    const current = running[image];
+    if (!current || current === imageRef(settings, image)) continue;
+    const [before, after] = await Promise.all([id(current), id(imageRef(settings, image))]);
+    if (before && before === after) kept[image] = current.slice(current.lastIndexOf(':') + 1);
+  }
+  return kept;
+}

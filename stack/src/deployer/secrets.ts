@@ -1,0 +1,120 @@
+/**
+ * Secret values of a deployment and their Docker secrets. Values are given (Pulumi) or generated once and kept in
+ * .data/stack/<name>/secrets.json (mode 0600, git-ignored) for local deployments. Docker secrets are immutable, so each
+ * value becomes a secret named by a hash of its content: a changed value is a new secret, services roll onto it, and
+ * the old one is removed once unused.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requiredSecrets, secretName, type SecretKey } from '../definition/secrets.js';
+import type { StackSettings } from '../definition/settings.js';
+import type { Docker } from './docker.js';
+import { repoRoot } from './images.js';
+
+/** The values an operator owns; the rest (URLs, Redis ACL) are derived from them. */
+export interface SecretInputs {
+  postgresPassword: string;
+  redisPassword: string;
+  jwtSecret: string;
+  smtpUrl: string;
+  s3AccessKeyId?: string;
+  s3SecretAccessKey?: string;
+}
+
+const token = () => randomBytes(32).toString('base64url');
+
+/** Fresh random values; SMTP defaults to a sink-less local address until the operator gives one. */
+export function generateSecretInputs(): SecretInputs {
+  return {
+    postgresPassword: token(),
+    redisPassword: token(),
+    jwtSecret: token(),
+    smtpUrl: 'smtp://127.0.0.1:25',
+  };
+}
+
+/** Local deployments keep their generated values, so redeploys reuse them (the Postgres volume knows its password). */
+export function localSecretInputs(stackName: string, overrides: Partial<SecretInputs> = {}): SecretInputs {
+  const dir = join(repoRoot, '.data', 'stack', stackName);
+  const file = join(dir, 'secrets.json');
+  const stored = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as SecretInputs)
+    : generateSecretInputs();
+  const values = {
+    ...stored,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(values, null, 2), { mode: 0o600 });
+  return values;
+}
+
+/** Every Docker secret's content, derived from the operator's values. */
+export function secretValues(inputs: SecretInputs): Record<SecretKey, string> {
+  const pg = encodeURIComponent(inputs.postgresPassword);
+  const redis = encodeURIComponent(inputs.redisPassword);
+  return {
+    postgres_password: inputs.postgresPassword,
+    database_url: `postgres://taskstack:${pg}@postgres:5432/taskstack`,
+    redis_password: inputs.redisPassword,
+    // Only the default user, with a password; no unauthenticated access at all.
+    redis_acl: `user default on sanitize-payload #${sha256(inputs.redisPassword)} ~* &* +@all\n`,
+    redis_url: `redis://default:${redis}@redis:6379`,
+    jwt_secret: inputs.jwtSecret,
+    smtp_url: inputs.smtpUrl,
+    s3_access_key_id: inputs.s3AccessKeyId ?? '',
+    s3_secret_access_key: inputs.s3SecretAccessKey ?? '',
+  };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Content-derived version of a secret: changes exactly when the value does. */
+export const secretVersion = (value: string): string => sha256(value).slice(0, 12);
+
+/**
+ * Creates the Docker secrets these settings need (those missing) and returns the settings pointing at them.
+ * Creating under a new name is how a secret is rotated.
+ */
+export async function ensureSecrets(
+  docker: Docker,
+  settings: StackSettings,
+  inputs: SecretInputs,
+): Promise<StackSettings> {
+  const values = secretValues(inputs);
+  const versions: Record<string, string> = {};
+  for (const key of requiredSecrets(settings)) {
+    if (!values[key])
+      throw new Error(`secret ${key} has no value (needed by the ${settings.storage.driver} storage)`);
+    versions[key] = secretVersion(values[key]);
+  }
+  const next = { ...settings, secretVersions: versions };
+  const existing = new Set((await docker.run(['secret', 'ls', '--format', '{{.Name}}'])).split('\n'));
+  for (const key of requiredSecrets(next)) {
+    const name = secretName(next, key);
+    if (existing.has(name)) continue;
+    await docker.run(['secret', 'create', '--label', `com.taskstack.stack=${settings.name}`, name, '-'], {
+      input: values[key],
+    });
+  }
+  return next;
+}
+
+/** Removes this stack's secrets and configs that no service uses any more (after a rotation or config change). */
+export async function pruneUnused(docker: Docker, stackName: string, keep: Set<string>): Promise<string[]> {
+  const removed: string[] = [];
+  for (const kind of ['secret', 'config'] as const) {
+    const names = (await docker.run([kind, 'ls', '--format', '{{.Name}}']))
+      .split('\n')
+      .filter((name) => name.startsWith(`${stackName}_`) && !keep.has(name));
+    for (const name of names) {
+      // Docker refuses to remove one still in use (e.g. by a task being rolled back); that one stays.
+      await docker.run([kind, 'rm', name]).then(
+        () => removed.push(name),
+        () => undefined,
+      );
+    }
+  }
+  return removed;
+}
