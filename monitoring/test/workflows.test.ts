@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,7 +104,9 @@ describe('GitHub Actions workflows', () => {
     const release = workflow('release.yml');
     expect(release.on.push).toEqual({ branches: ['main'], tags: ['v*.*.*'] });
     const images = release.jobs.image.strategy.matrix.include as { image: string; dockerfile: string }[];
-    expect(images.map((i) => i.image)).toEqual(['api', 'worker', 'nginx', 'renewer']);
+    expect(images.map((i) => i.image)).toEqual(['api', 'worker', 'nginx', 'renewer', 'monitoring']);
+    for (const { dockerfile } of images)
+      expect(existsSync(join(repoRoot, dockerfile)), dockerfile).toBe(true);
     const trivy = steps('release.yml').filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@'));
     expect(trivy[0]?.with).toMatchObject({
       severity: 'HIGH,CRITICAL',
