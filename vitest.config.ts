@@ -41,6 +41,7 @@ export default defineConfig({
       })),
       // The web app's component/store tests and its browser end-to-end suite define their own projects.
       'ui/vitest.config.ts',
+      'ui/e2e/vitest.config.ts',
     ],
   },
 });

@@ -35,7 +35,7 @@ describe('TaskCard', () => {
       props: {
         task,
         assignee: { userId: 'u1', name: 'Ada Lovelace', email: 'ada@example.com', role: 'member' },
-        labels: [{ id: 'l1', workspaceId: 'w1', name: 'bug', color: '#dc2626' }],
+        labelMap: new Map([['l1', { id: 'l1', workspaceId: 'w1', name: 'bug', color: '#dc2626' }]]),
       },
     });
     expect(wrapper.text()).toContain('#12');
@@ -48,7 +48,7 @@ describe('TaskCard', () => {
   });
 
   it('marks a card picked up with the keyboard as pressed', () => {
-    const wrapper = mount(TaskCard, { props: { task, labels: [], grabbed: true } });
+    const wrapper = mount(TaskCard, { props: { task, labelMap: new Map(), grabbed: true } });
     expect(wrapper.get('article').attributes('aria-pressed')).toBe('true');
     expect(wrapper.get('article').classes()).toContain('grabbed');
   });

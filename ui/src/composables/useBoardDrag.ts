@@ -50,7 +50,13 @@ export function useBoardDrag(
     document.body.append(ghost, indicator);
     card.classList.add('drag-source');
     draggingId.value = card.dataset.taskId ?? null;
-    document.body.classList.add('dragging');
+    // No class on <body>: restyling a thousand cards would cost a frame. Just keep text from being selected.
+    window.getSelection()?.removeAllRanges();
+    document.addEventListener('selectstart', preventSelection);
+  }
+
+  function preventSelection(event: Event) {
+    event.preventDefault();
   }
 
   function onPointerMove(event: PointerEvent) {
@@ -139,7 +145,7 @@ export function useBoardDrag(
     start = null;
     target = null;
     draggingId.value = null;
-    document.body.classList.remove('dragging');
+    document.removeEventListener('selectstart', preventSelection);
     window.removeEventListener('pointermove', onPointerMove);
     window.removeEventListener('pointerup', onPointerUp);
     window.removeEventListener('keydown', onKeyDown, true);
