@@ -1,0 +1,23 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
+
+/**
+ * The stack's internal secrets (database and Redis passwords, JWT signing key), generated once and kept only in the
+ * encrypted Pulumi state. Nobody types them, so nobody can leak them into a stack file.
+ */
+export class AppSecrets extends pulumi.ComponentResource {
+  readonly postgresPassword: pulumi.Output<string>;
+  readonly redisPassword: pulumi.Output<string>;
+  readonly jwtSecret: pulumi.Output<string>;
+
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super('taskstack:app:Secrets', name, {}, opts);
+    // Letters and digits only: the values end up inside URLs and config files.
+    const password = (key: string, length: number) =>
+      new random.RandomPassword(`${name}-${key}`, { length, special: false }, { parent: this }).result;
+    this.postgresPassword = pulumi.secret(password('postgres', 32));
+    this.redisPassword = pulumi.secret(password('redis', 32));
+    this.jwtSecret = pulumi.secret(password('jwt', 48));
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,273 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import * as pulumi from '@pulumi/pulumi';
+import { z } from 'zod';
+
+/** Droplet regions DigitalOcean offers (the provider's `Region` enum plus newer ones). */
+export const DROPLET_REGIONS = [
+  'ams3',
+  'atl1',
+  'blr1',
+  'fra1',
+  'lon1',
+  'nyc1',
+  'nyc2',
+  'nyc3',
+  'sfo2',
+  'sfo3',
+  'sgp1',
+  'syd1',
+  'tor1',
+] as const;
+
+/** Regions with Spaces object storage; the backup bucket must live in one of them. */
+export const SPACES_REGIONS = [
+  'ams3',
+  'atl1',
+  'blr1',
+  'fra1',
+  'nyc3',
+  'sfo2',
+  'sfo3',
+  'sgp1',
+  'syd1',
+] as const;
+
+const PLAIN_KEYS = [
+  'region',
+  'image',
+  'managers',
+  'workers',
+  'managerSize',
+  'workerSize',
+  'dbNode',
+  'dbVolumeGb',
+  'domain',
+  'subdomain',
+  'acmeEmail',
+  'adminSshKeys',
+  'adminCidrs',
+  'apiReplicas',
+  'backupCron',
+  'backupKeepDaily',
+  'backupKeepWeekly',
+  'backupKeepMonthly',
+  'backupBucket',
+  'spacesRegion',
+  'mailFrom',
+  'adminEmails',
+  'registry',
+  'registryName',
+  'createRegistry',
+  'ghcrUser',
+  'imageTag',
+] as const;
+
+/** Keys that must only ever be set with `pulumi config set --secret`. */
+export const SECRET_KEYS = ['smtpUrl', 'ghcrToken'] as const;
+
+/** Keys whose value is structured (a YAML list/number/boolean in the stack file, JSON in the engine). */
+const STRUCTURED_KEYS = new Set<string>([
+  'managers',
+  'workers',
+  'dbVolumeGb',
+  'adminSshKeys',
+  'adminCidrs',
+  'apiReplicas',
+  'backupKeepDaily',
+  'backupKeepWeekly',
+  'backupKeepMonthly',
+  'adminEmails',
+  'createRegistry',
+]);
+
+const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)+$/, 'must be a DigitalOcean slug such as s-2vcpu-4gb');
+const hostname = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'must be a DNS domain such as example.com',
+  );
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+const sshPublicKey = z
+  .string()
+  .trim()
+  .regex(
+    /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+=*( .*)?$/,
+    'each entry must be an OpenSSH public key line (ssh-ed25519 AAAA… comment)',
+  );
+
+/** A CIDR that is not the whole internet: SSH must never be open to the world. */
+const adminCidr = z.string().superRefine((value, ctx) => {
+  const [ip, bits, extra] = value.split('/');
+  const max = ip && isIPv4(ip) ? 32 : ip && isIPv6(ip) ? 128 : 0;
+  const prefix = Number(bits);
+  if (extra !== undefined || !max || !/^\d{1,3}$/.test(bits ?? '') || prefix > max) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a CIDR such as 203.0.113.7/32` });
+  } else if (prefix === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" opens SSH to the whole internet; list admin networks`,
+    });
+  }
+});
+
+const cronField = String.raw`(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*`;
+const cron = z
+  .string()
+  .regex(
+    new RegExp(`^${cronField}( ${cronField}){4}$`),
+    'must be a 5-field cron expression such as "30 2 * * *"',
+  );
+
+const schema = z
+  .object({
+    region: z.enum(DROPLET_REGIONS, { message: `must be one of ${DROPLET_REGIONS.join(', ')}` }),
+    image: slug.default('debian-12-x64'),
+    managers: z
+      .union([z.literal(1), z.literal(3)], { message: 'must be 1 or 3 (swarm managers need a quorum)' })
+      .default(1),
+    workers: count(0, 20).default(0),
+    managerSize: slug.default('s-2vcpu-4gb'),
+    workerSize: slug.default('s-2vcpu-4gb'),
+    dbNode: z
+      .string()
+      .regex(/^(manager|worker)-[1-9]\d*$/, 'must name a node such as manager-1 or worker-2')
+      .default('manager-1'),
+    dbVolumeGb: count(1, 16384).default(20),
+    domain: hostname,
+    subdomain: z
+      .string()
+      .regex(/^(@|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/, 'must be "@" or a DNS label such as app')
+      .default('@'),
+    acmeEmail: z.email({ message: 'must be an email address' }),
+    adminSshKeys: z.array(sshPublicKey).min(1, 'must list at least one OpenSSH public key'),
+    adminCidrs: z.array(adminCidr).min(1, 'must list at least one admin CIDR such as 203.0.113.7/32'),
+    apiReplicas: count(1, 20).default(2),
+    backupCron: cron.default('30 2 * * *'),
+    backupKeepDaily: count(1, 365).default(7),
+    backupKeepWeekly: count(0, 104).default(4),
+    backupKeepMonthly: count(0, 120).default(6),
+    backupBucket: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+        'must be a bucket name: 3-63 lowercase letters, digits, dashes',
+      ),
+    spacesRegion: z
+      .enum(SPACES_REGIONS, { message: `must be one of ${SPACES_REGIONS.join(', ')}` })
+      .optional(),
+    mailFrom: z.string().min(3, 'must be a sender such as "taskstack <noreply@example.com>"'),
+    adminEmails: z.array(z.email({ message: 'each entry must be an email address' })).default([]),
+    registry: z.enum(['docr', 'ghcr'], { message: 'must be docr or ghcr' }).default('docr'),
+    registryName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,61}$/, 'must be a registry name / GHCR owner (lowercase)'),
+    createRegistry: z.boolean().default(false),
+    ghcrUser: z.string().min(1).optional(),
+    imageTag: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a Docker tag')
+      .optional(),
+    smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL'),
+    ghcrToken: z.string().min(1).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const [role, n] = c.dbNode.split('-');
+    if (Number(n) > (role === 'manager' ? c.managers : c.workers)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dbNode'],
+        message: `${c.dbNode} is not one of this stack's nodes`,
+      });
+    }
+    if (!c.spacesRegion && !(SPACES_REGIONS as readonly string[]).includes(c.region)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spacesRegion'],
+        message: `required: ${c.region} has no Spaces`,
+      });
+    }
+    if (c.registry === 'ghcr' && (!c.ghcrUser || !c.ghcrToken)) {
+      const missing = c.ghcrUser ? 'ghcrToken' : 'ghcrUser';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'required when registry is ghcr' });
+    }
+  });
+
+type Parsed = z.output<typeof schema>;
+
+/** The validated stack configuration; secret values are Outputs so they stay encrypted in state. */
+export type StackConfig = Omit<Parsed, 'smtpUrl' | 'ghcrToken' | 'spacesRegion'> & {
+  project: string;
+  stack: string;
+  spacesRegion: (typeof SPACES_REGIONS)[number];
+  smtpUrl: pulumi.Output<string>;
+  ghcrToken?: pulumi.Output<string>;
+};
+
+/**
+ * Thrown before any resource exists; its message has one line per bad key, naming the key. A RunError, so Pulumi
+ * prints just the message, without a stack trace.
+ */
+export class StackConfigError extends pulumi.RunError {
+  override name = 'StackConfigError';
+}
+
+/**
+ * Whether a key was set with `--secret`. The SDK exports this at runtime but marks it internal; the program needs
+ * it to refuse secrets that were set as plaintext in a stack file.
+ */
+const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+
+/** Reads the raw values, decoding structured ones, and notes which keys are secret or misused as plaintext. */
+function readRaw(project: string): { raw: Record<string, unknown>; problems: string[] } {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const key of [...PLAIN_KEYS, ...SECRET_KEYS]) {
+    const full = `${project}:${key}`;
+    const value = pulumi.runtime.getConfig(full);
+    if (value === undefined) continue;
+    const isSecret = isConfigSecret(full);
+    if ((SECRET_KEYS as readonly string[]).includes(key) && !isSecret) {
+      problems.push(`${full}: must be set with \`pulumi config set --secret ${key}\`, not as plaintext`);
+    }
+    if (!STRUCTURED_KEYS.has(key)) {
+      raw[key] = value;
+      continue;
+    }
+    try {
+      raw[key] = JSON.parse(value);
+    } catch {
+      raw[key] = value;
+    }
+  }
+  return { raw, problems };
+}
+
+/** Validates the whole stack configuration at once, so an operator sees every mistake before anything is created. */
+export function loadStackConfig(): StackConfig {
+  const project = pulumi.getProject();
+  const { raw, problems } = readRaw(project);
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? '');
+      // Secret values never appear in messages: zod's message for them is about shape only.
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message;
+      problems.push(`${project}:${key}: ${message}`);
+    }
+  }
+  if (problems.length > 0 || !result.success) {
+    throw new StackConfigError(
+      `invalid Pulumi config for stack ${pulumi.getStack()}:\n${problems.join('\n')}`,
+    );
+  }
+  const { smtpUrl, ghcrToken, spacesRegion, ...plain } = result.data;
+  return {
+    ...plain,
+    project,
+    stack: pulumi.getStack(),
+    spacesRegion: spacesRegion ?? (plain.region as StackConfig['spacesRegion']),
+    smtpUrl: pulumi.secret(smtpUrl),
+    ghcrToken: ghcrToken === undefined ? undefined : pulumi.secret(ghcrToken),
+  };
+}

@@ -1,0 +1,41 @@
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+import type { StackSettings } from '../definition/settings.js';
+import { ownImages, repoRoot, type OwnImage } from '../deployer/images.js';
+import type { RegistryLogin } from './registry.js';
+
+export interface ImagesArgs {
+  /** The stack settings: image repository names and registry prefix. */
+  settings: StackSettings;
+  login: RegistryLogin;
+}
+
+/**
+ * Builds and pushes our images (the deployer's list of Dockerfiles), tagged by git sha. Their digests, not just
+ * their tags, are what the deployment watches, so a rebuild under the same tag still rolls out.
+ */
+export class Images extends pulumi.ComponentResource {
+  /** `name@sha256:…` per image, known once pushed. */
+  readonly digests: Record<OwnImage, pulumi.Output<string>>;
+
+  constructor(name: string, args: ImagesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('taskstack:do:Images', name, {}, opts);
+    const { settings } = args;
+    const { server, username, password } = args.login;
+    const digests = {} as Record<OwnImage, pulumi.Output<string>>;
+    for (const [image, dockerfile] of Object.entries(ownImages) as [OwnImage, string][]) {
+      const built = new docker.Image(
+        `${name}-${image}`,
+        {
+          imageName: `${settings.images.registry}${settings.images[image]}:${settings.imageTag}`,
+          build: { context: repoRoot, dockerfile: `${repoRoot}${dockerfile}`, platform: 'linux/amd64' },
+          registry: { server, username, password },
+        },
+        { parent: this },
+      );
+      digests[image] = built.repoDigest;
+    }
+    this.digests = digests;
+    this.registerOutputs({ digests });
+  }
+}

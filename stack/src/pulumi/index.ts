@@ -1,0 +1,15 @@
+/**
+ * Pulumi entry point (`Pulumi.yaml` → `main: stack/` → stack/package.json `main`). Validates the stack's config,
+ * creates the DigitalOcean resources and deploys the swarm stack; the exports are the stack outputs.
+ */
+import { taskstack } from './program.js';
+
+const outputs = taskstack();
+
+export const url = outputs.url;
+export const publicIp = outputs.publicIp;
+export const nodes = outputs.nodes;
+export const ssh = outputs.ssh;
+export const backupBucket = outputs.backupBucket;
+export const backupEndpoint = outputs.backupEndpoint;
+export const imageTag = outputs.imageTag;

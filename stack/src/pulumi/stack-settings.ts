@@ -1,0 +1,50 @@
+import { parseStackSettings, type StackSettings } from '../definition/settings.js';
+import type { StackConfig } from './config.js';
+
+/** Key prefix of backups inside the bucket; uploads live beside it, outside the backup expiry rule. */
+export const BACKUP_PREFIX = 'backups/';
+
+export interface DeployTarget {
+  /** Fully qualified host name users open. */
+  hostname: string;
+  /** Registry prefix with trailing slash. */
+  registryPrefix: string;
+  imageTag: string;
+  /** S3 endpoint of the Spaces region. */
+  s3Endpoint: string;
+}
+
+/**
+ * The stack settings a Pulumi stack deploys, derived only from its config, so they can be rendered (and compared
+ * with what the local e2e test deploys) without any cloud.
+ */
+export function stackSettingsFor(config: StackConfig, target: DeployTarget): StackSettings {
+  return parseStackSettings({
+    domain: target.hostname,
+    acmeEmail: config.acmeEmail,
+    apiReplicas: config.apiReplicas,
+    imageTag: target.imageTag,
+    images: { registry: target.registryPrefix },
+    backup: {
+      cron: config.backupCron,
+      keepDaily: config.backupKeepDaily,
+      keepWeekly: config.backupKeepWeekly,
+      keepMonthly: config.backupKeepMonthly,
+    },
+    adminEmails: config.adminEmails,
+    mailFrom: config.mailFrom,
+    // Spaces, not a node's disk: with S3 the api replicas can run on any node of the swarm.
+    storage: {
+      driver: 's3',
+      endpoint: target.s3Endpoint,
+      region: config.spacesRegion,
+      bucket: config.backupBucket,
+      backupPrefix: BACKUP_PREFIX,
+    },
+  });
+}
+
+/** Days after which Spaces expires a backup: past the longest retention the worker keeps (monthly), plus slack. */
+export function backupExpiryDays(config: StackConfig): number {
+  return Math.max(config.backupKeepDaily, config.backupKeepWeekly * 7, config.backupKeepMonthly * 31) + 31;
+}

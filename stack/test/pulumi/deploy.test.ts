@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { renderStack } from '../../src/definition/render.js';
+import { requiredSecrets } from '../../src/definition/secrets.js';
+import { parseStackSettings } from '../../src/definition/settings.js';
+import { secretValues, secretVersion } from '../../src/deployer/secrets.js';
+import { loadStackConfig } from '../../src/pulumi/config.js';
+import { remoteDeployRequest } from '../../src/pulumi/deploy-remote.js';
+import { taskstack } from '../../src/pulumi/program.js';
+import { stackSettingsFor } from '../../src/pulumi/stack-settings.js';
+import {
+  MOCK_HOST_KEY,
+  MOCK_SECRETS,
+  runStack,
+  runWithMocks,
+  valueOf,
+  type ConfigOverrides,
+} from './harness.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The deployment step of a run; `fresh` runs the program again instead of reusing this file's run. */
+async function deployStep(stack: string, overrides: ConfigOverrides = {}, fresh = false) {
+  const r = fresh
+    ? await runWithMocks(stack, { imageTag: 'abc123def456', ...overrides }, () => taskstack())
+    : await runStack(stack, overrides);
+  expect(r.error).toBeUndefined();
+  const command = r.named('deploy');
+  const request = remoteDeployRequest.parse(JSON.parse(String(command.inputs.stdin)));
+  const config = await runWithMocks(stack, { imageTag: 'abc123def456', ...overrides }, () =>
+    loadStackConfig(),
+  );
+  return {
+    r,
+    command,
+    request,
+    config: config.outputs,
+    stackFile: await valueOf(r.outputs.deployment.stackFile),
+  };
+}
+
+describe.each(['staging', 'prod'])('%s deployment', (stack) => {
+  it("runs the repository's deployer from this machine, with no secret on its command line", async () => {
+    const { command, request, r } = await deployStep(stack);
+    expect(command.inputs.create).toBe(
+      'node --conditions=source --import tsx stack/src/pulumi/deploy-main.ts',
+    );
+    const nodes = await valueOf(r.outputs.nodes);
+    expect(request).toMatchObject({
+      user: 'deploy',
+      host: nodes[`taskstack-${stack}-manager-1`],
+      hostKey: `${MOCK_HOST_KEY} root@node`,
+      registry: {
+        server: 'registry.digitalocean.com',
+        username: 'mock-user',
+        password: MOCK_SECRETS.registryPassword,
+      },
+      secrets: {
+        smtpUrl: MOCK_SECRETS.smtpUrl,
+        s3AccessKeyId: 'DO00MOCKACCESSKEY',
+        s3SecretAccessKey: MOCK_SECRETS.spacesSecret,
+      },
+    });
+    expect(request.secrets.postgresPassword.startsWith(MOCK_SECRETS.generated)).toBe(true);
+  });
+
+  it('hands the deployer exactly the settings the config describes', async () => {
+    const { request, config } = await deployStep(stack);
+    const expected = stackSettingsFor(config, {
+      hostname: stack === 'prod' ? 'app.example.com' : 'staging.example.com',
+      registryPrefix: 'registry.digitalocean.com/example-taskstack/',
+      imageTag: 'abc123def456',
+      s3Endpoint: 'https://fra1.digitaloceanspaces.com',
+    });
+    // deploy() parses what it is given; the result must be these settings, unchanged.
+    expect(parseStackSettings(request.settings)).toEqual(expected);
+    expect(expected).toMatchObject({
+      domain: stack === 'prod' ? 'app.example.com' : 'staging.example.com',
+      apiReplicas: stack === 'prod' ? 3 : 1,
+      storage: { driver: 's3', bucket: `example-taskstack-${stack}-backups`, region: 'fra1' },
+    });
+  });
+
+  it('deploys a stack file byte-identical to what the deployer renders locally for the same settings', async () => {
+    const { request, stackFile } = await deployStep(stack);
+    // What deploy() renders (the e2e test's path): parsed settings, Docker secrets named by their values' hashes.
+    const settings = parseStackSettings(request.settings);
+    const values = secretValues(request.secrets);
+    const secretVersions = Object.fromEntries(
+      requiredSecrets(settings).map((key) => [key, secretVersion(values[key])]),
+    );
+    expect(Object.keys(secretVersions)).toContain('s3_secret_access_key');
+    const local = renderStack({ ...settings, secretVersions });
+    expect(stackFile).toBe(local);
+    expect(stackFile).toContain(
+      'image: registry.digitalocean.com/example-taskstack/taskstack/api:abc123def456',
+    );
+  });
+
+  it('redeploys when the stack definition or an image digest changes, not otherwise', async () => {
+    const base = await deployStep(stack);
+    const same = await deployStep(stack, {}, true);
+    const replicas = await deployStep(stack, { apiReplicas: 7 });
+    const retagged = await deployStep(stack, { imageTag: 'fedcba987654' });
+    const triggers = (step: typeof base) => step.command.inputs.triggers as [string, Record<string, string>];
+    expect(triggers(base)[0]).toBe(sha256(base.stackFile));
+    expect(triggers(same)).toEqual(triggers(base));
+    expect(triggers(replicas)[0]).not.toBe(triggers(base)[0]);
+    expect(Object.keys(triggers(base)[1]).sort()).toEqual(['api', 'nginx', 'renewer', 'worker']);
+    expect(triggers(retagged)[1].api).not.toBe(triggers(base)[1].api);
+  });
+});
