@@ -5,16 +5,23 @@
  * fresh world, so deleting in one cell cannot change another.
  */
 import { Comment, Invitation, type Role, type User } from '@taskstack/db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLabel, buildProject, createTask } from './board-factories.js';
 import { addMember, buildUser, buildWorkspace, tokenFor } from './factories.js';
 import { startTestApi, type TestApi } from './harness.js';
 
 let api: TestApi;
+const filesDir = mkdtempSync(join(tmpdir(), 'taskstack-matrix-files-'));
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ STORAGE_DIR: filesDir });
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  rmSync(filesDir, { recursive: true, force: true });
+});
 
 const ROLES = ['owner', 'admin', 'member', 'viewer'] as const satisfies readonly Role[];
 type Actor = Role | 'outsider';
@@ -46,12 +53,17 @@ type Row = {
   route: string;
   minimum: Role;
   success: number;
-  /** Creates whatever the route acts on and returns the concrete path (and body). */
-  target: (world: World, actor: Actor) => Promise<{ path: string; body?: unknown }>;
+  /** Creates whatever the route acts on and returns the concrete path (and a JSON body or a multipart form). */
+  target: (world: World, actor: Actor) => Promise<{ path: string; body?: unknown; form?: FormData }>;
 };
 
 const ws = (w: World) => `/workspaces/${w.workspace.id}`;
 const task = async (w: World) => createTask(api, w.ownerToken, await buildProject(w.workspace));
+const fileForm = () => {
+  const form = new FormData();
+  form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
+  return form;
+};
 
 const TABLE: Row[] = [
   // Identity: workspaces, members, invitations.
@@ -214,6 +226,26 @@ const TABLE: Row[] = [
       return { path: `/comments/${comment.id}` };
     },
   },
+
+  // Board: attachments.
+  {
+    route: 'POST /tasks/:id/attachments',
+    minimum: 'member',
+    success: 201,
+    target: async (w) => ({ path: `/tasks/${(await task(w)).id}/attachments`, form: fileForm() }),
+  },
+  {
+    route: 'DELETE /attachments/:id',
+    minimum: 'member',
+    success: 204,
+    target: async (w) => {
+      const uploaded = await api.call('POST', `/api/v1/tasks/${(await task(w)).id}/attachments`, {
+        token: w.ownerToken,
+        rawBody: fileForm(),
+      });
+      return { path: `/attachments/${uploaded.body.id}` };
+    },
+  },
 ];
 
 /** What `actor` must get on `row`. */
@@ -229,8 +261,12 @@ describe('authorization matrix', () => {
     const wanted: Record<string, number> = {};
     for (const actor of [...ROLES, 'outsider'] as const) {
       const world = await buildWorld();
-      const { path, body } = await row.target(world, actor);
-      const res = await api.call(method, `/api/v1${path}`, { token: world.tokens[actor], body });
+      const { path, body, form } = await row.target(world, actor);
+      const res = await api.call(method, `/api/v1${path}`, {
+        token: world.tokens[actor],
+        body,
+        rawBody: form,
+      });
       outcomes[actor] = res.status;
       wanted[actor] = expected(row, actor);
       if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);

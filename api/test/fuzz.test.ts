@@ -6,6 +6,9 @@
  */
 import { Comment } from '@taskstack/db';
 import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildLabel, buildProject, createTask } from './board-factories.js';
 import { startTestApi } from './harness.js';
@@ -13,8 +16,12 @@ import { registerThroughApi } from './sessions.js';
 
 const RUNS_PER_ROUTE = 12;
 
-const api = await startTestApi({ LOG_LEVEL: 'error' });
-afterAll(() => api.close());
+const filesDir = mkdtempSync(join(tmpdir(), 'taskstack-fuzz-files-'));
+const api = await startTestApi({ LOG_LEVEL: 'error', STORAGE_DIR: filesDir });
+afterAll(async () => {
+  await api.close();
+  rmSync(filesDir, { recursive: true, force: true });
+});
 
 type Schema = {
   type?: string | string[];

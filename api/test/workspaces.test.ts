@@ -1,14 +1,25 @@
-import { Invitation, Membership } from '@taskstack/db';
+import { Attachment, Invitation, Membership } from '@taskstack/db';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProject, createTask } from './board-factories.js';
 import { addMember, buildMember, buildUser, buildWorkspace, tokenFor } from './factories.js';
 import { startTestApi, type TestApi } from './harness.js';
-import { registerThroughApi } from './sessions.js';
+import { eventually, registerThroughApi } from './sessions.js';
 
 let api: TestApi;
+const filesDir = mkdtempSync(join(tmpdir(), 'taskstack-ws-files-'));
 beforeAll(async () => {
-  api = await startTestApi({ PUBLIC_URL: 'https://tasks.example.com/' });
+  api = await startTestApi({
+    PUBLIC_URL: 'https://tasks.example.com/',
+    STORAGE_DIR: filesDir,
+  });
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  rmSync(filesDir, { recursive: true, force: true });
+});
 
 const v1 = (path: string) => `/api/v1${path}`;
 
@@ -245,5 +256,24 @@ describe('invitations', () => {
     expect(
       (await api.call('POST', v1(`/invitations/${token}/accept`), { token: account.token })).status,
     ).toBe(409);
+  });
+});
+
+describe('deleting a workspace', () => {
+  it('removes the files of its attachments too', async () => {
+    const { workspace, token } = await ownedWorkspace();
+    const project = await buildProject(workspace);
+    const task = await createTask(api, token, project);
+    const form = new FormData();
+    form.append('file', new Blob(['secret bytes'], { type: 'text/plain' }), 'notes.txt');
+    const uploaded = await api.call('POST', v1(`/tasks/${task.id}/attachments`), { token, rawBody: form });
+    expect(uploaded.status).toBe(201);
+    const stored = await Attachment.findByPk(uploaded.body.id);
+    const file = join(api.config.STORAGE_DIR, stored!.storageKey);
+    expect(existsSync(file)).toBe(true);
+
+    expect((await api.call('DELETE', v1(`/workspaces/${workspace.id}`), { token })).status).toBe(204);
+    await eventually(async () => (existsSync(file) ? undefined : true));
+    expect(await Attachment.count({ where: { id: uploaded.body.id } })).toBe(0);
   });
 });

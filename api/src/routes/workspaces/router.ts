@@ -1,5 +1,6 @@
 import { Membership, Workspace } from '@taskstack/db';
 import { Router } from 'express';
+import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { authenticate, currentUser } from '../../middlewares/authenticate.js';
@@ -8,6 +9,7 @@ import { jsonBody, jsonResponse } from '../../openapi/json.js';
 import { documentRoute } from '../../openapi/registry.js';
 import { authorize } from '../../policies/membership.js';
 import { presentWorkspace, workspaceOutput } from '../../presenters/workspace.js';
+import { createStorage } from '../../storage/index.js';
 import { workspaceBody, workspaceParams } from './schema.js';
 
 const tags = ['workspaces'];
@@ -55,6 +57,8 @@ documentRoute({
 export function workspacesRouter(ctx: AppContext): Router {
   const router = Router();
   const auth = authenticate(ctx.config.JWT_SECRET);
+  const storage = createStorage(ctx.config);
+  ctx.shutdownSignal.addEventListener('abort', () => storage.close?.(), { once: true });
 
   router.get(
     '/workspaces',
@@ -113,9 +117,19 @@ export function workspacesRouter(ctx: AppContext): Router {
     auth,
     validate({ params: workspaceParams })(async (req, res, { params }) => {
       await authorize(currentUser(req).id, params.id, 'owner', 'Workspace');
-      // Projects, tasks, memberships, invitations… go with it through ON DELETE CASCADE.
-      await Workspace.destroy({ where: { id: params.id } });
+      // Rows go through ON DELETE CASCADE; the attachment files they name are removed after the commit.
+      const keys = await ctx.sequelize.transaction(async (transaction) => {
+        const rows = await ctx.sequelize.query<{ storage_key: string }>(
+          `SELECT a.storage_key FROM attachments a JOIN tasks t ON t.id = a.task_id WHERE t.workspace_id = :id`,
+          { replacements: { id: params.id }, type: QueryTypes.SELECT, transaction },
+        );
+        await Workspace.destroy({ where: { id: params.id }, transaction });
+        return rows.map((row) => row.storage_key);
+      });
       res.status(204).end();
+      const results = await Promise.allSettled(keys.map((key) => storage.remove(key)));
+      const failed = results.filter((r) => r.status === 'rejected').length;
+      if (failed) req.log.warn({ failed }, 'attachment files of a deleted workspace not removed');
     }),
   );
 
