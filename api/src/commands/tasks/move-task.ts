@@ -15,16 +15,16 @@ import { after, before, endOfColumn, lockProject } from './positions.js';
 export async function moveTask(
   ctx: AppContext,
   events: EventPublisher,
-  taskId: string,
+  loaded: Task,
   actorId: string,
   { status, beforeId, afterId }: MoveTaskInput,
 ): Promise<TaskOutput> {
   const anchorId = beforeId ?? afterId;
+  const taskId = loaded.id;
   if (anchorId === taskId) throw badRequest('A task cannot be moved next to itself.');
   const result = await ctx.sequelize.transaction(async (transaction) => {
-    const unlocked = await Task.findByPk(taskId, { attributes: ['projectId'], transaction });
-    if (!unlocked) throw notFound('Task');
-    await lockProject(unlocked.projectId, transaction);
+    // A task never changes project, so the copy loaded for authorization names the project to lock.
+    await lockProject(loaded.projectId, transaction);
     const task = await Task.findByPk(taskId, { transaction });
     if (!task) throw notFound('Task');
     const column = { sequelize: ctx.sequelize, projectId: task.projectId, status, exclude: task.id };

@@ -21,18 +21,16 @@ const comparable = (value: unknown) => (value instanceof Date ? value.toISOStrin
 export async function updateTask(
   ctx: AppContext,
   events: EventPublisher,
-  taskId: string,
+  loaded: Task,
   actorId: string,
   input: UpdateTaskInput,
 ): Promise<TaskOutput> {
   const { labelIds, ...fields } = input;
   const result = await ctx.sequelize.transaction(async (transaction) => {
-    const unlocked = await Task.findByPk(taskId, { attributes: ['projectId', 'status'], transaction });
-    if (!unlocked) throw notFound('Task');
-    // Same lock order as moves (project, then task) so concurrent edits and moves cannot deadlock.
-    if (fields.status && fields.status !== unlocked.status)
-      await lockProject(unlocked.projectId, transaction);
-    const task = await Task.findByPk(taskId, { lock: transaction.LOCK.UPDATE, transaction });
+    // Same lock order as moves (project, then task) so concurrent edits and moves cannot deadlock; a task
+    // never changes project, so the copy loaded for authorization names the project to lock.
+    if (fields.status) await lockProject(loaded.projectId, transaction);
+    const task = await Task.findByPk(loaded.id, { lock: transaction.LOCK.UPDATE, transaction });
     if (!task) throw notFound('Task');
     await checkAssignee(task.workspaceId, fields.assigneeId, transaction);
     await checkLabels(task.workspaceId, labelIds, transaction);

@@ -115,13 +115,46 @@ describe('projects', () => {
   });
 });
 
-describe('projects in the OpenAPI document', () => {
-  it('documents the routes with their schemas', async () => {
+describe('board routes in the OpenAPI document', () => {
+  it('documents every board route with its schemas', async () => {
     const res = await api.call('GET', '/api/v1/openapi.json');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/workspaces/{id}/projects', '/projects/{id}']),
+    const routes = Object.entries(res.body.paths as Record<string, object>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
-    expect(res.body.components.schemas.Project).toBeDefined();
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'GET /workspaces/{id}/projects',
+        'POST /workspaces/{id}/projects',
+        'GET /projects/{id}',
+        'PATCH /projects/{id}',
+        'DELETE /projects/{id}',
+        'GET /workspaces/{id}/labels',
+        'POST /workspaces/{id}/labels',
+        'PATCH /labels/{id}',
+        'DELETE /labels/{id}',
+        'GET /projects/{id}/tasks',
+        'POST /projects/{id}/tasks',
+        'GET /tasks/{id}',
+        'PATCH /tasks/{id}',
+        'DELETE /tasks/{id}',
+        'POST /tasks/{id}/move',
+        'GET /tasks/{id}/comments',
+        'POST /tasks/{id}/comments',
+        'PATCH /comments/{id}',
+        'DELETE /comments/{id}',
+        'GET /tasks/{id}/attachments',
+        'POST /tasks/{id}/attachments',
+        'GET /attachments/{id}',
+        'DELETE /attachments/{id}',
+        'GET /projects/{id}/activity',
+        'GET /events',
+      ]),
+    );
+    for (const schema of ['Project', 'Label', 'Task', 'Comment', 'Attachment', 'ActivityEvent']) {
+      expect(res.body.components.schemas[schema], schema).toBeDefined();
+    }
+    const events = res.body.paths['/events'].get;
+    expect(events.parameters.map((p: { name: string }) => p.name)).toContain('access_token');
   });
 });

@@ -110,8 +110,8 @@ export function tasksRouter(ctx: AppContext, services: TaskServices): Router {
     auth,
     validate({ params: taskParams, body: updateTaskBody })(async (req, res, { params, body }) => {
       const user = currentUser(req);
-      await loadTaskFor(user.id, params.id, 'member');
-      res.json(await updateTask(ctx, events, params.id, user.id, body));
+      const { task } = await loadTaskFor(user.id, params.id, 'member');
+      res.json(await updateTask(ctx, events, task, user.id, body));
     }),
   );
 
@@ -131,8 +131,8 @@ export function tasksRouter(ctx: AppContext, services: TaskServices): Router {
     auth,
     validate({ params: taskParams, body: moveTaskBody })(async (req, res, { params, body }) => {
       const user = currentUser(req);
-      await loadTaskFor(user.id, params.id, 'member');
-      res.json(await moveTask(ctx, events, params.id, user.id, body));
+      const { task } = await loadTaskFor(user.id, params.id, 'member');
+      res.json(await moveTask(ctx, events, task, user.id, body));
     }),
   );
 
