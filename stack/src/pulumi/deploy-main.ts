@@ -5,9 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { deployOverSsh, remoteDeployRequest } from './deploy-remote.js';
 
-const parsed = remoteDeployRequest.safeParse(JSON.parse(readFileSync(0, 'utf8')));
+/** The request, or undefined when stdin is not JSON (reported like any other bad request). */
+function readRequest(): unknown {
+  try {
+    return JSON.parse(readFileSync(0, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const parsed = remoteDeployRequest.safeParse(readRequest());
 if (!parsed.success) {
-  const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+  const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(not a JSON object)').join(', ');
   process.stderr.write(`deploy: bad request from Pulumi (fields: ${fields})\n`);
   process.exit(2);
 }

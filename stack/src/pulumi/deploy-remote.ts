@@ -32,8 +32,8 @@ export const remoteDeployRequest = z.object({
 });
 export type RemoteDeployRequest = z.infer<typeof remoteDeployRequest>;
 
-/** An `ssh` first on PATH that the Docker CLI runs: our key, the pinned host key, never a prompt. */
-function sshWrapper(dir: string, request: RemoteDeployRequest): string {
+/** An `ssh` for the front of PATH, which the Docker CLI runs: our key, the pinned host key, never a prompt. */
+export function sshWrapper(dir: string, request: RemoteDeployRequest): string {
   const realSsh = execFileSync('sh', ['-c', 'command -v ssh'], { encoding: 'utf8' }).trim();
   writeFileSync(join(dir, 'id'), request.privateKey.trim() + '\n', { mode: 0o600 });
   const [type, key] = request.hostKey.trim().split(/\s+/);
