@@ -32,6 +32,15 @@ const SORTS: Record<ListTasksQuery['sort'], { keys: Key[]; direction: 'ASC' | 'D
 const COLUMNS = `t.id, t.workspace_id, t.project_id, t.number, t.title, t.description, t.status, t.position,
   t.priority, t.due_at, t.assignee_id, t.archived, t.created_by_id, t.created_at, t.updated_at`;
 
+/**
+ * Every word of the search as a prefix, all required: typing "deplo" finds "deployment". Only letters and digits
+ * reach to_tsquery, so no input can be a tsquery syntax error; a search without any matches nothing.
+ */
+export function prefixQuery(q: string): string | null {
+  const words = q.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? words.map((word) => `${word}:*`).join(' & ') : null;
+}
+
 export type TaskRow = { task: Task; cursorKey: string[] };
 
 /** One page (plus one row, to know whether there is more) of a project's tasks, filtered and sorted in SQL. */
@@ -57,8 +66,9 @@ export async function findTasks(
     replacements.labelId = query.labelId;
   }
   if (query.q) {
-    where.push(`t.search @@ websearch_to_tsquery('simple', :q)`);
-    replacements.q = query.q;
+    const tsquery = prefixQuery(query.q);
+    where.push(tsquery ? `t.search @@ to_tsquery('simple', :q)` : 'FALSE');
+    replacements.q = tsquery;
   }
   if (query.dueBefore) {
     where.push('t.due_at < :dueBefore');

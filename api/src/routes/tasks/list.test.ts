@@ -63,8 +63,10 @@ describe('listing tasks', () => {
     expect(await ids('dueBefore=2030-06-01T00:00:00Z')).toEqual([b.id]);
     expect(await ids('q=login')).toEqual([a.id, b.id]);
     expect(await ids('q=flow')).toEqual([b.id]);
-    expect(await ids('q=login -docs')).toEqual([a.id]);
+    expect(await ids('q=LOG')).toEqual([a.id, b.id]);
+    expect(await ids('q=login%20docs')).toEqual([b.id]);
     expect(await ids('q=nothing-like-this')).toEqual([]);
+    expect(await ids(`q=${encodeURIComponent("'&|!:*()")}`)).toEqual([]);
     const labelled = (await list('', p.id)).body.items[0];
     expect(labelled.labelIds).toEqual([bug.id]);
   });

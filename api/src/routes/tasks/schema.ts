@@ -55,7 +55,7 @@ export const listTasksQuery = z
     assigneeId: z.uuid().optional(),
     labelId: z.uuid().optional(),
     q: z.string().trim().min(1).max(200).optional().openapi({
-      description: 'Full-text search over title and description (web-search syntax: "quoted", -excluded, or)',
+      description: 'Full-text search over title and description: every word must match, as a word prefix',
     }),
     dueBefore: z.iso.datetime({ offset: true }).optional(),
     sort: z
