@@ -47,13 +47,13 @@ describe('cloud-init user-data', () => {
     const config = parse(userData) as {
       packages: string[];
       ssh_pwauth: boolean;
-      users: { name: string; groups: string[] }[];
+      users: { name: string; lock_passwd: boolean }[];
       swap: { filename: string; size: number };
       write_files: { path: string; content: string }[];
     };
     expect(config.packages).toEqual(expect.arrayContaining(['docker.io', 'unattended-upgrades']));
     expect(config.ssh_pwauth).toBe(false);
-    expect(config.users).toEqual([expect.objectContaining({ name: 'deploy', groups: ['docker'] })]);
+    expect(config.users).toEqual([expect.objectContaining({ name: 'deploy', lock_passwd: true })]);
     expect(config.swap.size).toBeGreaterThan(0);
     const file = (path: string) => config.write_files.find((f) => f.path === path)?.content ?? '';
     const sshd = file('/etc/ssh/sshd_config.d/10-taskstack.conf');
@@ -61,6 +61,8 @@ describe('cloud-init user-data', () => {
       expect(sshd).toContain(line);
     }
     expect(file('/etc/apt/apt.conf.d/20auto-upgrades')).toContain('APT::Periodic::Unattended-Upgrade "1";');
+    // Joined to the docker group once the package has created it (cloud-init creates users before packages).
+    expect(file('/usr/local/sbin/taskstack-first-boot')).toContain('usermod -aG docker deploy');
   });
 
   it('has shell that passes shellcheck (every script it writes, and its runcmd)', () => {
