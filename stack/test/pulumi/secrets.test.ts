@@ -85,3 +85,27 @@ describe('stack files', () => {
     expect(new Set([...userData(a), ...userData(b)]).size).toBe(1);
   });
 });
+
+describe('GHCR instead of DOCR', () => {
+  it('pushes to ghcr.io with the token kept secret, and creates no DigitalOcean registry', async () => {
+    const r = await runWithMocks(
+      'prod',
+      { imageTag: 'x', registry: 'ghcr', registryName: 'acme', ghcrUser: 'acme-bot' },
+      () => taskstack(),
+      { smtpUrl: MOCK_SECRETS.smtpUrl, ghcrToken: MOCK_SECRETS.ghcrToken },
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.resources.filter((res) => res.type.includes('containerRegistry'))).toEqual([]);
+    const images = r.ofType('docker:index/image:Image');
+    expect(images.map((i) => i.inputs.imageName)).toContain('ghcr.io/acme/taskstack/api:x');
+    expect(images[0]!.inputs.registry).toEqual({
+      server: 'ghcr.io',
+      username: 'acme-bot',
+      password: MOCK_SECRETS.ghcrToken,
+    });
+    const exposed = r.resources.flatMap((res) =>
+      plainStrings(res.raw).filter((text) => leaks(text).length > 0),
+    );
+    expect(exposed).toEqual([]);
+  });
+});
