@@ -17,6 +17,8 @@ export async function openEventStream(url: string, headers: Record<string, strin
     },
   );
   const events: SseEvent[] = [];
+  /** Comment lines (heartbeats). */
+  const comments: string[] = [];
   const waiters: Array<() => void> = [];
   let ended = false;
   const notify = () => waiters.splice(0).forEach((wake) => wake());
@@ -33,6 +35,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
           buffer = buffer.slice(split + 2);
           const event: SseEvent = { event: 'message', data: '' };
           let hasData = false;
+          if (block.startsWith(':')) comments.push(block.slice(1).trim());
           for (const line of block.split('\n')) {
             const [field, ...rest] = line.split(':');
             const value = rest.join(':').replace(/^ /, '');
@@ -86,6 +89,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
     status: response.statusCode,
     headers: response.headers,
     events,
+    comments,
     next,
     closedByServer,
     close: () => request.destroy(),

@@ -29,7 +29,11 @@ const frame = (event: BoardEvent) => `id: ${event.id}\nevent: ${event.type}\ndat
  * A client reconnecting with `Last-Event-ID` first gets what it missed from the recent history, then live events;
  * the two are stitched by id so nothing is lost or repeated.
  */
-export function eventsRouter(ctx: AppContext, hub: EventHub): Router {
+export function eventsRouter(
+  ctx: AppContext,
+  hub: EventHub,
+  { heartbeatMs = HEARTBEAT_MS }: { heartbeatMs?: number } = {},
+): Router {
   const router = Router();
 
   documentRoute({
@@ -110,7 +114,7 @@ export function eventsRouter(ctx: AppContext, hub: EventHub): Router {
           (count) => count === 0 && end(),
           () => {},
         );
-      }, HEARTBEAT_MS);
+      }, heartbeatMs);
       res.once('close', () => clearInterval(heartbeat));
     }),
   );

@@ -1,0 +1,50 @@
+import { Membership } from '@taskstack/db';
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMember, buildUser, buildWorkspace } from '../../../test/factories.js';
+import { startTestApi, type TestApi } from '../../../test/harness.js';
+import { openEventStream } from '../../../test/sse-client.js';
+import { EventHub } from '../../events/hub.js';
+import { problemHandler } from '../../middlewares/problem.js';
+import { eventsRouter } from './router.js';
+
+// The real API's heartbeat is 15 s; a second, bare events router on the same context beats every 50 ms.
+let api: TestApi;
+let hub: EventHub;
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  hub = new EventHub(api.context.redis, api.config.REDIS_PREFIX, api.context.logger);
+  const app = express();
+  app.use(eventsRouter(api.context, hub, { heartbeatMs: 50 }));
+  app.use(problemHandler);
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  hub.close();
+  await api.close();
+});
+
+describe('event stream heartbeats', () => {
+  it('sends heartbeats, and ends the stream once the caller is no longer a member', async () => {
+    const workspace = await buildWorkspace(await buildUser());
+    const { user, token } = await buildMember(api, workspace, 'viewer');
+    const stream = await openEventStream(`${url}/events?workspaceId=${workspace.id}&access_token=${token}`);
+    try {
+      expect(stream.status).toBe(200);
+      await expect.poll(() => stream.comments.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(2);
+      await Membership.destroy({ where: { userId: user.id, workspaceId: workspace.id } });
+      await stream.closedByServer(2000);
+    } finally {
+      stream.close();
+    }
+  });
+});
