@@ -49,10 +49,10 @@ export function createMetrics(queues: Queue[]) {
     help: 'Backups that failed',
     registers: [registry],
   });
-  const lastVerification = new Gauge({
-    name: 'worker_backup_last_verification_ok',
-    help: '1 when the last restore test of a backup matched its manifest, 0 when it did not',
+  const verificationFailed = new Gauge({
+    name: 'worker_backup_verification_failed',
+    help: '1 when the last restore test of a backup did not match its manifest, else 0 (alert on 1)',
     registers: [registry],
   });
-  return { registry, completed, failed, duration, lastBackup, backupFailures, lastVerification };
+  return { registry, completed, failed, duration, lastBackup, backupFailures, verificationFailed };
 }

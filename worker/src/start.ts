@@ -10,7 +10,7 @@ import {
 import { createLogger } from '@taskstack/runtime';
 import { Queue, type Worker } from 'bullmq';
 import pg from 'pg';
-import { lastSuccess } from './backup/records.js';
+import { backupState } from './backup/records.js';
 import { s3StoreFrom } from './backup/s3-store.js';
 import type { WorkerConfig } from './config.js';
 import { createMailer } from './emails/mailer.js';
@@ -86,8 +86,9 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
     throw error;
   }
 
-  const last = await lastSuccess(db);
-  if (last) metrics.lastBackup.set(last.getTime() / 1000);
+  const state = await backupState(db);
+  if (state.lastSuccess) metrics.lastBackup.set(state.lastSuccess.getTime() / 1000);
+  metrics.verificationFailed.set(state.lastVerificationFailed ? 1 : 0);
   // One backup or verification at a time across every worker process: they share the server and the disk.
   await queues[QUEUES.backups]!.setGlobalConcurrency(1);
   await upsertSchedulers(config, queues);

@@ -100,6 +100,10 @@ describe('backup, verification and restore', () => {
     expect(row).toMatchObject({ verification_status: 'passed', verification_error: null });
     expect(row!.verified_at).toBeInstanceOf(Date);
     expect(await databases()).toEqual([name()]);
+    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    expect(metrics).toMatch(/^worker_backup_verification_failed 0$/m);
+    const lastSuccess = Number(/^worker_backup_last_success_timestamp_seconds (\S+)$/m.exec(metrics)?.[1]);
+    expect(Math.abs(lastSuccess * 1000 - Date.now())).toBeLessThan(60_000);
     await worker.close();
   });
 

@@ -76,12 +76,20 @@ export async function findBackup(db: pg.Pool, id?: string): Promise<BackupRow | 
   return rows[0];
 }
 
-/** When the last backup succeeded, to seed the freshness metric after a restart. */
-export async function lastSuccess(db: pg.Pool): Promise<Date | undefined> {
-  const { rows } = await db.query<{ at: Date | null }>(
-    `SELECT max(finished_at) AS at FROM backups WHERE status = 'succeeded'`,
+/** When the last backup succeeded and how the last verification went, to seed the metrics after a restart. */
+export async function backupState(
+  db: pg.Pool,
+): Promise<{ lastSuccess: Date | undefined; lastVerificationFailed: boolean }> {
+  const { rows } = await db.query<{ at: Date | null; verification: string | null }>(
+    `SELECT (SELECT max(finished_at) FROM backups WHERE status = 'succeeded') AS at,
+            (SELECT verification_status FROM backups WHERE verified_at IS NOT NULL
+              ORDER BY verified_at DESC LIMIT 1) AS verification`,
   );
-  return rows[0]?.at ?? undefined;
+  const row = rows[0];
+  return {
+    lastSuccess: row?.at ?? undefined,
+    lastVerificationFailed: row?.verification === 'failed',
+  };
 }
 
 /** Instance administrators: ADMIN_EMAILS plus users flagged in the database, without duplicates. */

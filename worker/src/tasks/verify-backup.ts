@@ -41,7 +41,7 @@ export function verifyBackupTask(ctx: TaskContext) {
       if (fetched) await rm(fetched, { recursive: true, force: true });
     }
     await recordVerification(db, backup.id, problem);
-    metrics.lastVerification.set(problem ? 0 : 1);
+    metrics.verificationFailed.set(problem ? 1 : 0);
     if (problem) {
       logger.error({ file: backup.file, err: problem }, 'backup verification failed');
       await alertAdmins(
