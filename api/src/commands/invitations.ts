@@ -2,7 +2,7 @@ import { Invitation, Membership, User, Workspace, type Role } from '@taskstack/d
 import { col, fn, Op, where } from 'sequelize';
 import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token.js';
 import type { AppContext } from '../context.js';
-import { conflict, forbidden, notFound } from '../errors.js';
+import { conflict, forbidden, notFound, unauthorized } from '../errors.js';
 import { appLink } from './password-reset.js';
 
 /** Invitations can be accepted for seven days. */
@@ -46,8 +46,11 @@ export async function inviteToWorkspace(
       },
       { transaction },
     );
-    const workspace = await Workspace.findByPk(input.workspaceId, { transaction, rejectOnEmpty: true });
-    const inviter = await User.findByPk(input.inviterId, { transaction, rejectOnEmpty: true });
+    const workspace = await Workspace.findByPk(input.workspaceId, {
+      transaction,
+      rejectOnEmpty: notFound('Workspace'),
+    });
+    const inviter = await User.findByPk(input.inviterId, { transaction, rejectOnEmpty: unauthorized() });
     return { invitation, workspace, inviter };
   });
   await ctx.emails.send(

@@ -131,7 +131,9 @@ export function invitationsRouter(ctx: AppContext): Router {
     '/invitations/:token',
     validate({ params: tokenParams })(async (_req, res, { params }) => {
       const invitation = await findPendingInvitation(params.token);
-      const workspace = await Workspace.findByPk(invitation.workspaceId, { rejectOnEmpty: true });
+      const workspace = await Workspace.findByPk(invitation.workspaceId, {
+        rejectOnEmpty: notFound('Invitation'),
+      });
       res.json({
         workspaceName: workspace.name,
         email: invitation.email,

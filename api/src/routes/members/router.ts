@@ -2,6 +2,7 @@ import { Membership, User } from '@taskstack/db';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { notFound } from '../../errors.js';
 import { authenticate, currentUser } from '../../middlewares/authenticate.js';
 import { validate } from '../../middlewares/validate.js';
 import { jsonBody, jsonResponse } from '../../openapi/json.js';
@@ -84,7 +85,7 @@ export function membersRouter(ctx: AppContext): Router {
         await target.update({ role: body.role }, { transaction });
         return target;
       });
-      const user = await User.findByPk(member.userId, { rejectOnEmpty: true });
+      const user = await User.findByPk(member.userId, { rejectOnEmpty: notFound('Member') });
       res.json(presentMember(member, user));
     }),
   );

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { notFound } from '../../errors.js';
 import { authenticate, currentUser } from '../../middlewares/authenticate.js';
 import { validate } from '../../middlewares/validate.js';
 import { jsonBody, jsonResponse } from '../../openapi/json.js';
@@ -96,7 +97,7 @@ export function workspacesRouter(ctx: AppContext): Router {
     auth,
     validate({ params: workspaceParams })(async (req, res, { params }) => {
       const membership = await authorize(currentUser(req).id, params.id, 'viewer', 'Workspace');
-      const workspace = await Workspace.findByPk(params.id, { rejectOnEmpty: true });
+      const workspace = await Workspace.findByPk(params.id, { rejectOnEmpty: notFound('Workspace') });
       res.json(presentWorkspace(workspace, membership.role));
     }),
   );
@@ -106,7 +107,7 @@ export function workspacesRouter(ctx: AppContext): Router {
     auth,
     validate({ params: workspaceParams, body: workspaceBody })(async (req, res, { params, body }) => {
       await authorize(currentUser(req).id, params.id, 'owner', 'Workspace');
-      const workspace = await Workspace.findByPk(params.id, { rejectOnEmpty: true });
+      const workspace = await Workspace.findByPk(params.id, { rejectOnEmpty: notFound('Workspace') });
       await workspace.update({ name: body.name });
       res.json(presentWorkspace(workspace, 'owner'));
     }),
