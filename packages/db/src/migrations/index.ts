@@ -1,5 +1,6 @@
 import { initialSchema } from './0001-initial-schema.js';
+import { taskDueOrderIndex } from './0002-task-due-order-index.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
-export const migrations: Migration[] = [initialSchema];
+export const migrations: Migration[] = [initialSchema, taskDueOrderIndex];
