@@ -47,6 +47,17 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** Runs the restore CLI as `npm run restore` does, from worker/. */
+function restoreCli(spec: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return exec('node', ['--conditions=source', '--import', 'tsx', 'src/cli/restore.ts', spec], {
+    cwd: join(import.meta.dirname, '..'),
+    env: { ...process.env, DATABASE_URL: db.url, BACKUP_DIR: config.BACKUP_DIR },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
 /** A copy of the backup in a directory of its own, altered by `change`, with the original or a matching manifest. */
 function alteredCopy(change: (bytes: Buffer) => Buffer, manifestMatches = false): string {
   const dir = mkdtempSync(join(tmpdir(), 'taskstack-altered-'));
@@ -134,17 +145,7 @@ describe('backup, verification and restore', () => {
 
   it('the restore CLI refuses a truncated file with one clear line', async () => {
     const truncated = alteredCopy((b) => b.subarray(0, 1000));
-    const result = await exec(
-      'node',
-      ['--conditions=source', '--import', 'tsx', 'src/cli/restore.ts', truncated],
-      {
-        cwd: join(import.meta.dirname, '..'),
-        env: { ...process.env, DATABASE_URL: db.url, BACKUP_DIR: config.BACKUP_DIR },
-      },
-    ).then(
-      () => ({ code: 0, stderr: '' }),
-      (error: { code: number; stderr: string }) => error,
-    );
+    const result = await restoreCli(truncated);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toMatch(
       /^restore: refused: .* truncated or altered\. The live database was not touched\.$/,
@@ -155,20 +156,22 @@ describe('backup, verification and restore', () => {
   it('restores every row into a new database and switches to it, keeping the old one aside', async () => {
     await sql(db.url, 'DELETE FROM comments');
     await sql(db.url, 'UPDATE tasks SET title = $1', ['changed after the backup']);
-    const progress: string[] = [];
-    const result = await restoreBackup(db.url, dumpPath, { progress: (line) => progress.push(line) });
-    expect(progress.join('\n')).toMatch(
-      /checking sha256[\s\S]*loading public\.tasks[\s\S]*row counts[\s\S]*switching/,
+    // Through the CLI, by file name in BACKUP_DIR, as an operator would.
+    const result = await restoreCli(manifest.file);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /checking sha256[\s\S]*loading public\.tasks[\s\S]*row counts[\s\S]*switching[\s\S]*done in/,
     );
+    const previous = /kept as database (\S+);/.exec(result.stdout)![1]!;
     const after = await tableChecksums(db.url);
     expect({ ...after, backups: '' }).toEqual({ ...before, backups: '' });
     // The dump's own row was "running" when dumped: the restore records what the manifest proves.
     expect(await sql(db.url, 'SELECT file, status, sha256 FROM backups')).toEqual([
       { file: manifest.file, status: 'succeeded', sha256: manifest.sha256 },
     ]);
-    expect(await databases()).toEqual([name(), result.previous].sort());
+    expect(await databases()).toEqual([name(), previous].sort());
     const aside = new URL(db.url);
-    aside.pathname = `/${result.previous}`;
+    aside.pathname = `/${previous}`;
     expect(await sql(aside.toString(), 'SELECT count(*)::int AS n FROM comments')).toEqual([{ n: 0 }]);
   });
 });
