@@ -188,6 +188,22 @@ describe('password reset', () => {
     );
   });
 
+  it('a token used twice at once works only once', async () => {
+    const account = await registerThroughApi(api);
+    await post('/auth/password/forgot', { email: account.email });
+    const job = await eventually(async () =>
+      (await api.context.emails.queue.getJobs(['waiting'])).find(
+        (j) => j.name === 'password-reset' && j.data.to === account.email,
+      ),
+    );
+    const token = new URL(job.data.resetUrl as string).searchParams.get('token')!;
+    const results = await Promise.all([
+      post('/auth/password/reset', { token, password: 'first new password' }),
+      post('/auth/password/reset', { token, password: 'second new password' }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([204, 400]);
+  });
+
   it('answers 202 for unknown emails too, and enqueues nothing', async () => {
     const res = await post('/auth/password/forgot', { email: 'ghost@example.com' });
     expect(res.status).toBe(202);

@@ -247,6 +247,17 @@ describe('invitations', () => {
     expect((await api.call('GET', path, { token })).body).toEqual([]);
   });
 
+  it('two concurrent accepts of one link let the person in once', async () => {
+    const account = await registerThroughApi(api);
+    const { workspace, acceptUrl } = await invite(account.email);
+    const token = acceptUrl.pathname.split('/').pop()!;
+    const results = await Promise.all(
+      [1, 2].map(() => api.call('POST', v1(`/invitations/${token}/accept`), { token: account.token })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
+    expect(await Membership.count({ where: { workspaceId: workspace.id, userId: account.user.id } })).toBe(1);
+  });
+
   it('a person already in the workspace cannot accept twice (409)', async () => {
     const account = await registerThroughApi(api);
     const { workspace, acceptUrl } = await invite(account.email);
