@@ -1,5 +1,5 @@
 import { TASK_PRIORITIES, TASK_STATUSES, TaskLabel, type Task } from '@taskstack/db';
-import type { Transaction } from 'sequelize';
+import type { InferAttributes, Transaction } from 'sequelize';
 import { z } from 'zod';
 
 export const taskOutput = z
@@ -24,8 +24,26 @@ export const taskOutput = z
   .openapi('Task');
 export type TaskOutput = z.infer<typeof taskOutput>;
 
+/** The columns a task is presented from: a model instance, or a plain row where speed matters (lists). */
+export type TaskRecord = Pick<
+  InferAttributes<Task>,
+  | 'id'
+  | 'projectId'
+  | 'number'
+  | 'title'
+  | 'description'
+  | 'status'
+  | 'position'
+  | 'priority'
+  | 'dueAt'
+  | 'assigneeId'
+  | 'createdById'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
 /** The public shape of a task; `labelIds` come from `labelIdsOf`, loaded once for a whole page. */
-export function presentTask(task: Task, labelIds: string[]): TaskOutput {
+export function presentTask(task: TaskRecord, labelIds: string[]): TaskOutput {
   return {
     id: task.id,
     projectId: task.projectId,
