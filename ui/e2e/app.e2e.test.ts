@@ -51,12 +51,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-// A failing step leaves a picture of both browsers behind, next to the screenshots the suite takes anyway.
+// A failing step leaves a picture of every open page behind, next to the screenshots the suite takes anyway.
 beforeEach(({ task, onTestFailed }) => {
   onTestFailed(async () => {
     const name = task.name.replace(/\W+/g, '-').slice(0, 40);
-    await shot(adaPage, `failed-${name}-ada`).catch(() => undefined);
-    await shot(bobPage, `failed-${name}-bob`).catch(() => undefined);
+    const pages = stack.browser.contexts().flatMap((context) => context.pages());
+    await Promise.all(pages.map((page, i) => shot(page, `failed-${name}-${i}`).catch(() => undefined)));
   });
 });
 
@@ -147,7 +147,6 @@ describe('taskstack in a browser', () => {
 
     await panel.getByLabel('Priority').selectOption('high');
     await panel.getByLabel('Due date').fill('2030-05-17');
-    await panel.getByLabel('Due date').dispatchEvent('change');
     // Attachments: upload through the file input, then download the same bytes back.
     await panel.getByLabel('Attach a file').setInputFiles({
       name: 'brief.txt',
@@ -285,6 +284,7 @@ describe('taskstack in a browser', () => {
     await adaPage.getByRole('link', { name: 'Members' }).click();
     await adaPage.getByLabel('New label').fill('copywriting');
     await adaPage.getByRole('button', { name: 'Add label' }).click();
+    await adaPage.locator('.label-list').getByText('copywriting').waitFor();
     await adaPage.getByLabel('New label').fill('design');
     await adaPage.getByLabel('Colour').fill('#db2777');
     await adaPage.getByRole('button', { name: 'Add label' }).click();
@@ -325,6 +325,31 @@ describe('taskstack in a browser', () => {
     await adaPage.reload();
     await expect.poll(() => adaPage.getByTestId('task-table').locator('tbody tr').count()).toBe(1);
     expect(await adaPage.getByLabel('Search tasks').inputValue()).toBe('copy');
+  });
+
+  it('refreshes an invalid access token silently, reconnects the live stream, and signs out when the session ends', async () => {
+    await adaPage.goto(boardUrl);
+    await adaPage.getByTestId('live-state').getByText('Live').waitFor();
+    await bobPage.goto(boardUrl);
+    await bobPage.getByTestId('live-state').getByText('Live').waitFor();
+    await stack.restartApi();
+    // Both streams drop and come back by themselves, now with tokens refreshed through the cookie.
+    await adaPage.getByTestId('live-state').getByText('Live').waitFor({ timeout: 30_000 });
+    await bobPage.getByTestId('live-state').getByText('Live').waitFor({ timeout: 30_000 });
+    await card(bobPage, 'Set up analytics').click();
+    await bobPage.getByLabel('Priority').selectOption('low');
+    await expect
+      .poll(() => card(adaPage, 'Set up analytics').getAttribute('aria-label'), { timeout: 15_000 })
+      .toContain('Low');
+    await bobPage.getByRole('button', { name: 'Close task' }).click();
+
+    // Bob's refresh cookie goes away (say, it expired): the next call that needs a new token sends him to sign-in.
+    await bobContext.clearCookies();
+    await stack.restartApi();
+    await card(bobPage, 'Set up analytics').click();
+    await bobPage.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 30_000 });
+    await bobPage.getByText('Your session has ended').waitFor();
+    expect(new URL(bobPage.url()).searchParams.get('redirect')).toContain('/projects/');
   });
 
   it('resets a forgotten password through the emailed link', async () => {

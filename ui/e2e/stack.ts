@@ -10,7 +10,17 @@ import { startApi } from '../../api/src/server.js';
 import { loadWorkerConfig } from '../../worker/src/config.js';
 import { startWorker } from '../../worker/src/start.js';
 
-export type Stack = { url: string; sink: SmtpSink; browser: Browser; close(): Promise<void> };
+export type Stack = {
+  url: string;
+  sink: SmtpSink;
+  browser: Browser;
+  /**
+   * Restarts the API on the same port with a new JWT secret: every access token in a browser becomes invalid (as
+   * if it had expired) while refresh cookies still work, and open event streams drop.
+   */
+  restartApi(): Promise<void>;
+  close(): Promise<void>;
+};
 
 /** Flags for Debian's Chromium in CI: headless, no sandbox (root), and no calls home. */
 export const CHROMIUM_ARGS = [
@@ -48,14 +58,16 @@ export async function startStack(env: { ADMIN_EMAILS?: string } = {}): Promise<S
     LOG_LEVEL: 'silent',
     ADMIN_EMAILS: env.ADMIN_EMAILS ?? '',
   };
-  const api = await startApi(
-    loadApiConfig({
-      ...shared,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      STORAGE_DIR: join(dir, 'files'),
-    }),
-    { staticDir: resolve(import.meta.dirname, '../dist'), port },
-  );
+  const serve = () =>
+    startApi(
+      loadApiConfig({
+        ...shared,
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        STORAGE_DIR: join(dir, 'files'),
+      }),
+      { staticDir: resolve(import.meta.dirname, '../dist'), port },
+    );
+  let api = await serve();
   const worker = await startWorker(
     loadWorkerConfig({
       ...shared,
@@ -69,6 +81,10 @@ export async function startStack(env: { ADMIN_EMAILS?: string } = {}): Promise<S
     url,
     sink,
     browser,
+    restartApi: async () => {
+      await api.close();
+      api = await serve();
+    },
     close: async () => {
       await browser.close().catch(() => undefined);
       await worker.close();

@@ -17,6 +17,11 @@ export type Placement = { taskId: string; status: TaskStatus; position: string }
 export const byPosition = (a: Task, b: Task) =>
   a.position < b.position ? -1 : a.position > b.position ? 1 : 0;
 
+/** The current values of the fields a patch is about to change. */
+function pick(task: Task, patch: TaskInput): Partial<Task> {
+  return Object.fromEntries(Object.keys(patch).map((key) => [key, task[key as keyof Task]]));
+}
+
 /** A key between two neighbours; a clash from a concurrent edit falls back to "after the upper one". */
 function keyBetween(above: Task | undefined, below: Task | undefined): string {
   try {
@@ -34,6 +39,25 @@ export const useBoardStore = defineStore('board', () => {
   const error = ref<unknown>(null);
   const toasts = useToastStore();
   let loadToken = 0;
+  // Writes in flight per task, and the newest copy their responses returned. Responses of overlapping writes can
+  // arrive in any order, so a task takes the server's copy only when its last write has answered.
+  const inflight = new Map<string, { count: number; newest: Task | null }>();
+
+  function beginWrite(id: string) {
+    const entry = inflight.get(id) ?? { count: 0, newest: null };
+    entry.count += 1;
+    inflight.set(id, entry);
+  }
+
+  function endWrite(id: string, saved: Task | null) {
+    const entry = inflight.get(id);
+    if (!entry) return;
+    if (saved && (!entry.newest || saved.updatedAt >= entry.newest.updatedAt)) entry.newest = saved;
+    entry.count -= 1;
+    if (entry.count > 0) return;
+    inflight.delete(id);
+    if (entry.newest && tasks.value[id]) tasks.value[id] = entry.newest;
+  }
 
   const columns = computed(() => {
     const grouped = Object.fromEntries(TASK_STATUSES.map((s) => [s, [] as Task[]])) as Record<
@@ -67,9 +91,13 @@ export const useBoardStore = defineStore('board', () => {
     tasks.value = Object.fromEntries(list.map((t) => [t.id, t]));
   }
 
-  /** Adds or replaces a task unless what we hold is newer (events can arrive after our own save returns). */
+  /**
+   * Adds or replaces a task from an event or a fetch, unless what we hold is newer or our own writes to it are
+   * still in flight (their last response brings the final state).
+   */
   function upsert(task: Task) {
     if (project.value && task.projectId !== project.value.id) return;
+    if (inflight.has(task.id)) return;
     const held = tasks.value[task.id];
     if (held && held.updatedAt > task.updatedAt) return;
     tasks.value[task.id] = task;
@@ -125,13 +153,15 @@ export const useBoardStore = defineStore('board', () => {
     const index = column.indexOf(task);
     const above = column[index - 1];
     const below = column[index + 1];
+    beginWrite(taskId);
     try {
       const saved = await api.tasks.move(taskId, {
         status: task.status,
         ...(above ? { beforeId: above.id } : below ? { afterId: below.id } : {}),
       });
-      upsert(saved);
+      endWrite(taskId, saved);
     } catch (e) {
+      endWrite(taskId, null);
       restore(from);
       toasts.error(e, 'Could not move the task');
       throw e;
@@ -145,17 +175,20 @@ export const useBoardStore = defineStore('board', () => {
     await persist(taskId, from);
   }
 
-  /** Saves fields of a task optimistically; restores them if the API says no. */
+  /** Saves fields of a task optimistically; puts those fields back if the API says no. */
   async function update(taskId: string, patch: TaskInput) {
     const task = tasks.value[taskId];
-    const snapshot = task ? { ...task } : null;
+    const before = task ? pick(task, patch) : null;
     if (task) Object.assign(task, patch);
+    beginWrite(taskId);
     try {
       const saved = await api.tasks.update(taskId, patch);
-      upsert(saved);
+      endWrite(taskId, saved);
       return saved;
     } catch (e) {
-      if (snapshot && tasks.value[taskId]) tasks.value[taskId] = snapshot;
+      const held = tasks.value[taskId];
+      if (held && before) Object.assign(held, before);
+      endWrite(taskId, null);
       throw e;
     }
   }

@@ -57,19 +57,32 @@ export const useTaskStore = defineStore('task', () => {
     task.value = null;
   }
 
-  /** Saves fields; the board copy is updated by the same call so both views agree. */
+  let saving = 0;
+  let newest: Task | null = null;
+
+  /**
+   * Saves fields at once (the board copy too). Overlapping saves answer in any order, so the panel takes the
+   * server's copy only when the last one has answered; a refused save puts back only its own fields.
+   */
   async function save(patch: TaskInput) {
     if (!task.value) return;
     const id = task.value.id;
-    const snapshot = { ...task.value };
+    const before = Object.fromEntries(Object.keys(patch).map((k) => [k, task.value![k as keyof Task]]));
     Object.assign(task.value, patch);
+    saving += 1;
     try {
       const saved = board.tasks[id] ? await board.update(id, patch) : await api.tasks.update(id, patch);
-      if (task.value?.id === id) task.value = saved;
-      void loadActivity();
+      if (!newest || saved.updatedAt >= newest.updatedAt) newest = saved;
     } catch (e) {
-      if (task.value?.id === id) task.value = snapshot;
+      if (task.value?.id === id) Object.assign(task.value, before);
       throw e;
+    } finally {
+      saving -= 1;
+      if (saving === 0) {
+        if (newest && task.value?.id === newest.id) task.value = newest;
+        newest = null;
+        void loadActivity();
+      }
     }
   }
 
@@ -95,7 +108,7 @@ export const useTaskStore = defineStore('task', () => {
 
   /** Applies a teammate's change to the open task. */
   function receiveTask(changed: Task) {
-    if (task.value?.id !== changed.id || changed.updatedAt < task.value.updatedAt) return;
+    if (saving > 0 || task.value?.id !== changed.id || changed.updatedAt < task.value.updatedAt) return;
     task.value = changed;
     void loadActivity();
   }
