@@ -31,7 +31,9 @@ const SORTS: Record<ListTasksQuery['sort'], { keys: Key[]; direction: 'ASC' | 'D
 };
 
 const COLUMNS = `t.id, t.project_id, t.number, t.title, t.description, t.status, t.position, t.priority, t.due_at,
-  t.assignee_id, t.created_by_id, t.created_at, t.updated_at`;
+  t.assignee_id, t.created_by_id, t.created_at, t.updated_at,
+  (SELECT COALESCE(json_agg(tl.label_id ORDER BY tl.label_id), '[]') FROM task_labels tl WHERE tl.task_id = t.id)
+    AS label_ids`;
 
 /**
  * Every word of the search as a prefix, all required: typing "deplo" finds "deployment". Only letters and digits
@@ -42,9 +44,12 @@ export function prefixQuery(q: string): string | null {
   return words.length ? words.map((word) => `${word}:*`).join(' & ') : null;
 }
 
-export type TaskRow = { task: TaskRecord; cursorKey: string[] };
+export type TaskRow = { task: TaskRecord; labelIds: string[]; cursorKey: string[] };
 
-/** One page (plus one row, to know whether there is more) of a project's tasks, filtered and sorted in SQL. */
+/**
+ * One page (plus one row, to know whether there is more) of a project's tasks with their label ids, filtered and
+ * sorted in SQL, in a single query.
+ */
 export async function findTasks(
   sequelize: Sequelize,
   projectId: string,
@@ -111,6 +116,7 @@ export async function findTasks(
       createdAt: row.created_at as Date,
       updatedAt: row.updated_at as Date,
     },
+    labelIds: row.label_ids as string[],
     cursorKey: keys.map((_, i) => row[`k${i}`] as string),
   }));
 }

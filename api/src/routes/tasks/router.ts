@@ -48,14 +48,12 @@ export function tasksRouter(ctx: AppContext, services: TaskServices): Router {
     validate({ params: projectParams, query: listTasksQuery })(async (req, res, { params, query }) => {
       await loadProjectFor(currentUser(req).id, params.id, 'viewer');
       const rows = await findTasks(ctx.sequelize, params.id, query);
-      const page = rows.slice(0, query.limit);
-      const labels = await labelIdsOf(page.map((row) => row.task.id));
       res.json(
         toPage(
           rows,
           query.limit,
           (row) => row.cursorKey,
-          (row) => presentTask(row.task, labels.get(row.task.id) ?? []),
+          (row) => presentTask(row.task, row.labelIds),
         ),
       );
     }),
