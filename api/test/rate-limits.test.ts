@@ -32,6 +32,17 @@ describe('per-IP rate limits', () => {
     expect(forgot.status).toBe(202);
   });
 
+  it('bound how often one email can be registered (and so probed for an account)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i <= AUTH_LIMITS.registerPerAccount.points; i++) {
+      const body = { email: 'probe@example.com', password: 'long enough password', name: 'Probe' };
+      statuses.push((await api.call('POST', '/api/v1/auth/register', { body })).status);
+    }
+    expect(statuses[0]).toBe(201);
+    expect(statuses.slice(1, -1).every((s) => s === 409)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
   it('live in Redis under the app prefix, so every replica shares them', async () => {
     const keys = await api.context.redis.keys(`${api.config.REDIS_PREFIX}:rl:login-ip*`);
     expect(keys.length).toBeGreaterThan(0);

@@ -92,6 +92,7 @@ export function authRouter(ctx: AppContext): Router {
     createLimiter(ctx.redis, ctx.config.REDIS_PREFIX, AUTH_LIMITS[name]);
   const loginFailures = limiter('loginFailuresPerAccount');
   const forgotPerAccount = limiter('forgotPerAccount');
+  const registerPerAccount = limiter('registerPerAccount');
   const secret = ctx.config.JWT_SECRET;
 
   const signedIn = (res: Response, session: Session) => {
@@ -103,6 +104,7 @@ export function authRouter(ctx: AppContext): Router {
     '/auth/register',
     limitPerIp(limiter('registerPerIp')),
     validate({ body: registerBody })(async (_req, res, { body }) => {
+      await consume(registerPerAccount, body.email);
       const user = await registerUser(ctx, body);
       const accessToken = signedIn(res, await issueSession(user.id, secret));
       res.status(201).json({ user: presentUser(user, ctx.config), accessToken });
