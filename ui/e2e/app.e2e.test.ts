@@ -17,6 +17,8 @@ let bobContext: BrowserContext;
 let adaPage: Page;
 let bobPage: Page;
 let boardUrl = '';
+/** Uncaught exceptions in any page: a product must not throw while people use it. */
+const pageErrors: string[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
 
@@ -47,6 +49,7 @@ beforeAll(async () => {
   bobContext = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
   adaPage = await adaContext.newPage();
   bobPage = await bobContext.newPage();
+  for (const page of [adaPage, bobPage]) page.on('pageerror', (error) => pageErrors.push(error.message));
 });
 afterAll(async () => {
   await stack?.close();
@@ -71,25 +74,39 @@ describe('taskstack in a browser', () => {
       return !doc.paths[path]?.[method.toLowerCase()];
     });
     expect(missing, 'operations the web app calls but the API does not document').toEqual([]);
-    // The fields the board reads from a task are all in the API's Task schema.
-    const task = Object.keys(doc.components.schemas.Task?.properties ?? {});
-    expect(task).toEqual(
-      expect.arrayContaining([
+    // Every field the screens read is in the API's schema of that resource.
+    const reads: Record<string, string[]> = {
+      Task: [
         'id',
+        'projectId',
         'number',
         'title',
+        'description',
         'status',
         'position',
         'priority',
         'dueAt',
-        'labelIds',
-      ]),
-    );
+      ].concat(['assigneeId', 'labelIds', 'updatedAt']),
+      Project: ['id', 'workspaceId', 'name', 'description', 'archived', 'taskCounts'],
+      Label: ['id', 'name', 'color'],
+      User: ['id', 'email', 'name', 'isInstanceAdmin'],
+      Comment: ['id', 'taskId', 'authorId', 'body', 'createdAt'],
+      Attachment: ['id', 'filename', 'size', 'contentType'],
+      ActivityEvent: ['id', 'actorId', 'verb', 'subject', 'data', 'createdAt'],
+    };
+    for (const [schema, fields] of Object.entries(reads)) {
+      const documented = Object.keys(doc.components.schemas[schema]?.properties ?? {});
+      expect(
+        fields.filter((f) => !documented.includes(f)),
+        `${schema} fields`,
+      ).toEqual([]);
+    }
   });
 
   it('signs up, creates a workspace and a project, and lands on its board', async () => {
     await adaPage.goto(`${stack.url}/`);
     await adaPage.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot(adaPage, 'sign-in');
     await adaPage.getByRole('link', { name: 'Create an account' }).click();
     await signUp(adaPage, ada);
     await adaPage.getByLabel('Workspace name').fill('Acme');
@@ -221,6 +238,9 @@ describe('taskstack in a browser', () => {
   });
 
   it('invites a teammate; the emailed link lets them sign up and join', async () => {
+    await adaPage.getByRole('link', { name: 'Projects' }).click();
+    await adaPage.getByRole('link', { name: /Website relaunch/ }).waitFor();
+    await shot(adaPage, 'projects');
     await adaPage.getByRole('link', { name: 'Members' }).click();
     await adaPage.getByLabel('Email').fill(bob.email);
     await adaPage.getByLabel('Role', { exact: true }).selectOption('member');
@@ -289,6 +309,7 @@ describe('taskstack in a browser', () => {
     await adaPage.getByLabel('Colour').fill('#db2777');
     await adaPage.getByRole('button', { name: 'Add label' }).click();
     await adaPage.locator('.label-list').getByText('design').waitFor();
+    await shot(adaPage, 'members');
     await adaPage.goto(boardUrl);
     await card(adaPage, 'Write the landing page copy').click();
     const panel = adaPage.getByTestId('task-panel');
@@ -316,6 +337,7 @@ describe('taskstack in a browser', () => {
     await adaPage.getByLabel('Search tasks').fill('copy');
     await expect.poll(() => adaPage.url()).toContain('q=copy');
     await expect.poll(() => adaPage.getByTestId('task-table').locator('tbody tr').count()).toBe(2);
+    await shot(adaPage, 'list');
     await adaPage.getByLabel('Status').selectOption('done');
     await expect.poll(() => adaPage.url()).toContain('status=done');
     await expect
@@ -413,5 +435,9 @@ describe('taskstack in a browser', () => {
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(15, 17, 21)');
     await context.close();
+  });
+
+  it('threw no uncaught script errors in any page along the way', () => {
+    expect(pageErrors).toEqual([]);
   });
 });
