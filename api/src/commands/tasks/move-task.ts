@@ -22,18 +22,17 @@ export async function moveTask(
   const anchorId = beforeId ?? afterId;
   const taskId = loaded.id;
   if (anchorId === taskId) throw badRequest('A task cannot be moved next to itself.');
-  const result = await ctx.sequelize.transaction(async (transaction) => {
+  const moved = await ctx.sequelize.transaction(async (transaction) => {
     // A task never changes project, so the copy loaded for authorization names the project to lock.
     await lockProject(loaded.projectId, transaction);
-    const task = await Task.findByPk(taskId, { transaction });
+    // The task and its neighbour in one read: the project lock is held from here to the commit.
+    const rows = await Task.findAll({ where: { id: anchorId ? [taskId, anchorId] : [taskId] }, transaction });
+    const task = rows.find((row) => row.id === taskId);
     if (!task) throw notFound('Task');
     const column = { sequelize: ctx.sequelize, projectId: task.projectId, status, exclude: task.id };
     let position: string;
     if (anchorId) {
-      const anchor = await Task.findByPk(anchorId, {
-        attributes: ['projectId', 'status', 'position'],
-        transaction,
-      });
+      const anchor = rows.find((row) => row.id === anchorId);
       if (!anchor || anchor.projectId !== task.projectId) {
         throw badRequest('Invalid body.', {
           errors: [{ path: beforeId ? 'beforeId' : 'afterId', message: 'is not a task of this project' }],
@@ -49,7 +48,7 @@ export async function moveTask(
     }
     const from = { status: task.status, position: task.position };
     await task.update({ status, position }, { transaction });
-    const activity = await recordActivity(
+    await recordActivity(
       {
         workspaceId: task.workspaceId,
         projectId: task.projectId,
@@ -61,13 +60,14 @@ export async function moveTask(
       },
       transaction,
     );
-    const labels = (await labelIdsOf([task.id], transaction)).get(task.id)!;
-    return { task, labels, activity };
+    return task;
   });
-  const output = presentTask(result.task, result.labels);
+  // Labels are read after the commit, so the project lock is not held for them.
+  const labels = (await labelIdsOf([moved.id])).get(moved.id)!;
+  const output = presentTask(moved, labels);
   await afterCommit(ctx, events, [
     {
-      workspaceId: result.task.workspaceId,
+      workspaceId: moved.workspaceId,
       type: 'task.moved',
       data: { projectId: output.projectId, task: output },
     },
