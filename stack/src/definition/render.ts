@@ -177,7 +177,8 @@ function services(settings: StackSettings): Record<string, Service> {
     deploy: {
       mode: 'replicated-job',
       ...limits(memory.migrate),
-      restart_policy: { condition: 'on-failure', delay: '5s', max_attempts: 10 },
+      // Retries cover Postgres initialising on a first deploy.
+      restart_policy: { condition: 'on-failure', delay: '5s', max_attempts: 30 },
     },
   };
 

@@ -11,7 +11,7 @@ interface ServiceInfo {
     Name: string;
     Labels?: Record<string, string>;
     Mode: { Replicated?: { Replicas: number }; ReplicatedJob?: unknown; Global?: unknown };
-    TaskTemplate: { ContainerSpec: { Image: string } };
+    TaskTemplate: { ContainerSpec: { Image: string }; RestartPolicy?: { MaxAttempts?: number } };
   };
   UpdateStatus?: { State: string; Message?: string; StartedAt?: string };
   JobStatus?: { JobIteration: { Index: number } };
@@ -88,7 +88,9 @@ async function progressOf(docker: Docker, service: ServiceInfo): Promise<Service
     const mine = current.filter((t) => iteration === undefined || t.JobIteration?.Index === iteration);
     const complete = mine.some((t) => t.Status.State === 'complete');
     const failures = mine.filter((t) => failedStates.has(t.Status.State));
-    const gaveUp = !complete && failures.length > 0 && !mine.some((t) => t.DesiredState === 'complete');
+    // Swarm retries a failed job task up to MaxAttempts times (e.g. while Postgres still initialises).
+    const attempts = service.Spec.TaskTemplate.RestartPolicy?.MaxAttempts ?? 0;
+    const gaveUp = !complete && failures.length > attempts;
     return {
       service: name,
       running: complete ? 1 : 0,

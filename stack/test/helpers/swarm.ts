@@ -1,0 +1,42 @@
+/** Gating and housekeeping for the tests that need a Docker engine and a swarm. */
+import { execFileSync, spawnSync } from 'node:child_process';
+
+/** Why swarm tests cannot run here, or undefined when a Docker engine answers. */
+export function dockerUnavailable(): string | undefined {
+  const result = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  if (result.error) return `docker CLI not runnable (${result.error.message})`;
+  if (result.status !== 0) return `no Docker engine reachable (${result.stderr.trim().split('\n')[0]})`;
+  return undefined;
+}
+
+export const docker = (...args: string[]): string =>
+  execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+/** Whether this engine is already part of a swarm (then the tests leave it as they found it). */
+export const swarmActive = (): boolean =>
+  docker('info', '--format', '{{.Swarm.LocalNodeState}}') === 'active';
+
+/** The address containers on overlay networks reach this machine at (the docker_gwbridge gateway). */
+export function hostAddressFromContainers(): string {
+  return docker('network', 'inspect', 'docker_gwbridge', '--format', '{{(index .IPAM.Config 0).Gateway}}');
+}
+
+/** ID of a running container of a stack service (single-node swarm, so it is local). */
+export function containerOf(stack: string, service: string): string {
+  const id = docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${stack}_${service}`).split(
+    '\n',
+  )[0];
+  if (!id) throw new Error(`no running container of ${stack}_${service}`);
+  return id;
+}
+
+/** Builds a variant of an image from a Dockerfile given inline (no build context needed). */
+export function buildVariant(tag: string, dockerfile: string): void {
+  execFileSync('docker', ['build', '-q', '-t', tag, '-'], {
+    input: dockerfile,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+}

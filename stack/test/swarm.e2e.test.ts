@@ -1,0 +1,337 @@
+/**
+ * The whole stack on this machine's single-node swarm, deployed by the real deployer from the real images: health,
+ * TLS and headers, the app through nginx, rate limits, rolling updates under load, automatic rollback, and
+ * certificates from a real ACME CA (Pebble). Skipped, with the reason, when no Docker engine answers.
+ */
+import { spawnSync } from 'node:child_process';
+import https from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeployFailedError } from '../src/deployer/converge.js';
+import { deploy, type DeployOptions } from '../src/deployer/deploy.js';
+import { Docker } from '../src/deployer/docker.js';
+import { generateSecretInputs } from '../src/deployer/secrets.js';
+import { down, status } from '../src/deployer/operations.js';
+import { api, request, startLoad, type Edge } from './helpers/http.js';
+import { startPebble, type Pebble } from './helpers/pebble.js';
+import {
+  buildVariant,
+  containerOf,
+  docker,
+  dockerUnavailable,
+  hostAddressFromContainers,
+  swarmActive,
+} from './helpers/swarm.js';
+
+const skipReason = dockerUnavailable();
+const STACK = 'tse2e';
+const edge: Edge = { domain: 'app.taskstack.test', httpPort: 18080, httpsPort: 18443 };
+const TAG = 'e2e';
+const engine = new Docker('local');
+const secrets = generateSecretInputs();
+const log = (line: string) => process.stderr.write(`  [swarm e2e] ${line}\n`);
+
+let pebble: Pebble | undefined;
+let settings: DeployOptions['settings'];
+
+const seconds = (n: number) => n * 1000;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+async function register(email: string) {
+  const reply = await api<{ accessToken: string }>(edge, 'POST', '/auth/register', {
+    body: { email, password: 'correct horse battery', name: 'E2E' },
+  });
+  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+  return reply.body.accessToken;
+}
+
+describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  let token: string;
+  let workspaceId: string;
+  let projectId: string;
+
+  beforeAll(async () => {
+    // A swarm found here is reused; one created here stays for the next run (other suites may be using it by then).
+    if (!swarmActive()) docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
+    await down(engine, STACK, { volumes: true }); // a previous run that died half-way
+    pebble = await startPebble({
+      hostAddress: hostAddressFromContainers(),
+      httpPort: edge.httpPort,
+      tlsPort: 0,
+    });
+    settings = {
+      name: STACK,
+      domain: edge.domain,
+      acmeEmail: 'ops@taskstack.test',
+      imageTag: TAG,
+      apiReplicas: 2,
+      ports: { http: edge.httpPort, https: edge.httpsPort },
+      acme: { directoryUrl: pebble.directoryUrl, caCertificate: pebble.caCertificate, publicCa: false },
+      // The load below comes from one address; the credential limits stay at their production values.
+      rateLimits: { apiPerMinute: 60_000, apiBurst: 1000 },
+      updateMonitorSeconds: 10,
+    };
+    const result = await deploy({ target: 'local', settings, secrets, log, timeoutMs: seconds(600) });
+    log(`cold deploy (with image builds) took ${result.seconds.toFixed(0)} s`);
+  }, seconds(1200));
+
+  afterAll(async () => {
+    if (!skipReason) await down(engine, STACK, { volumes: true });
+    await pebble?.stop();
+  }, seconds(180));
+
+  it('runs every service healthy, with a config nginx -t accepts', async () => {
+    const table = await status(engine, STACK);
+    for (const service of ['api', 'worker', 'nginx', 'postgres', 'redis', 'renewer']) {
+      expect(table).toMatch(new RegExp(`${STACK}_${service}\\s+replicated\\s+(\\d+)/\\1\\s`));
+    }
+    expect(table).toMatch(new RegExp(`${STACK}_migrate\\s+replicated job\\s+0/1 \\(1/1 completed\\)`));
+    for (const service of ['api', 'worker', 'nginx', 'postgres', 'redis']) {
+      const health = docker('inspect', '--format', '{{.State.Health.Status}}', containerOf(STACK, service));
+      expect(health, service).toBe('healthy');
+    }
+    const check = spawnSync('docker', ['exec', containerOf(STACK, 'nginx'), 'nginx', '-t'], {
+      encoding: 'utf8',
+    });
+    expect(check.stderr).toContain('test is successful');
+    expect(check.status).toBe(0);
+  });
+
+  it('redirects HTTP to HTTPS except the ACME challenge path', async () => {
+    const redirect = await request(edge, '/projects/x?y=1', { scheme: 'http' });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe(`https://${edge.domain}:${edge.httpsPort}/projects/x?y=1`);
+    const challenge = await request(edge, '/.well-known/acme-challenge/missing-token', { scheme: 'http' });
+    expect(challenge.status).toBe(404);
+  });
+
+  it('serves the web app over HTTPS with HSTS, a CSP and the other security headers', async () => {
+    const page = await request(edge, '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="app"');
+    expect(page.headers['strict-transport-security']).toMatch(/max-age=\d{8}/);
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(page.headers['cache-control']).toBe('no-cache');
+
+    const asset = /\/assets\/[^"]+\.js/.exec(page.body)?.[0];
+    expect(asset).toBeDefined();
+    const script = await request(edge, asset!, { headers: { 'accept-encoding': 'gzip' } });
+    expect(script.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(script.headers['content-encoding']).toBe('gzip');
+    expect(script.headers['strict-transport-security']).toBeDefined();
+
+    const spaRoute = await request(edge, '/workspaces/some/board');
+    expect(spaRoute.status).toBe(200);
+    expect(spaRoute.body).toContain('<div id="app"');
+    expect(JSON.parse((await request(edge, '/config.json')).body)).toEqual({ apiBaseUrl: '/api/v1' });
+  });
+
+  it('keeps /metrics, /health and /ready out of reach from outside', async () => {
+    for (const path of ['/metrics', '/health', '/ready']) {
+      const reply = await request(edge, path);
+      expect(reply.status, path).toBe(404);
+      expect(reply.body).not.toContain('# HELP');
+    }
+  });
+
+  it('signs up and creates a task through nginx', async () => {
+    token = await register(`owner-${Date.now()}@example.com`);
+    const workspace = await api<{ id: string }>(edge, 'POST', '/workspaces', {
+      token,
+      body: { name: 'E2E' },
+    });
+    expect(workspace.status).toBe(201);
+    workspaceId = workspace.body.id;
+    const project = await api<{ id: string }>(edge, 'POST', `/workspaces/${workspaceId}/projects`, {
+      token,
+      body: { name: 'Launch' },
+    });
+    expect(project.status).toBe(201);
+    projectId = project.body.id;
+    const task = await api<{ title: string; number: number }>(edge, 'POST', `/projects/${projectId}/tasks`, {
+      token,
+      body: { title: 'Ship the stack' },
+    });
+    expect(task.status).toBe(201);
+    expect(task.body.title).toBe('Ship the stack');
+    const list = await api<{ items: { title: string }[] }>(edge, 'GET', `/projects/${projectId}/tasks`, {
+      token,
+    });
+    expect(list.body.items.map((t) => t.title)).toContain('Ship the stack');
+  });
+
+  it('streams events through nginx as they happen', async () => {
+    let received = '';
+    const stream = https.request({
+      host: '127.0.0.1',
+      port: edge.httpsPort,
+      servername: edge.domain,
+      rejectUnauthorized: false,
+      path: `/api/v1/events?workspaceId=${workspaceId}`,
+      headers: { host: edge.domain, authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    });
+    const opened = new Promise<string | undefined>((resolve, reject) => {
+      stream.on('response', (res) => {
+        res.on('data', (chunk: Buffer) => (received += chunk.toString()));
+        resolve(res.headers['content-type']);
+      });
+      stream.on('error', reject);
+    });
+    stream.end();
+    try {
+      expect(await opened).toMatch(/text\/event-stream/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await api(edge, 'POST', `/projects/${projectId}/tasks`, { token, body: { title: 'Live update' } });
+      await until(
+        'task.created on the stream',
+        async () => (received.includes('task.created') ? true : undefined),
+        15_000,
+      );
+      expect(received).toContain('Live update');
+    } finally {
+      stream.destroy();
+    }
+  });
+
+  it('answers 429 from nginx once a client exceeds the credential rate limit', async () => {
+    const replies = [];
+    for (let i = 0; i < 14; i += 1) {
+      replies.push(
+        await request(edge, '/api/v1/auth/password/forgot', {
+          method: 'POST',
+          body: { email: 'x@example.com' },
+        }),
+      );
+    }
+    const limited = replies.filter((reply) => reply.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    // nginx's own answer (HTML), not the API's: the edge limit holds even if the API's would not.
+    expect(limited.some((reply) => /nginx|Too Many Requests/i.test(reply.body))).toBe(true);
+  });
+
+  it(
+    'rolls api to a new image under continuous load with zero failed requests',
+    async () => {
+      buildVariant(`taskstack/api:${TAG}-v2`, `FROM taskstack/api:${TAG}\nLABEL org.taskstack.e2e=v2\n`);
+      const load = startLoad(edge, '/api/v1/workspaces', token, 4);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const result = await deploy({
+        target: 'local',
+        settings: { ...settings, images: { tags: { api: `${TAG}-v2` } } },
+        secrets,
+        build: false,
+        log,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const stats = await load.stop();
+      log(
+        `rolling update took ${result.seconds.toFixed(0)} s; ${stats.ok} requests ok, ${stats.failed} failed`,
+      );
+      expect(stats.failures).toEqual([]);
+      expect(stats.ok).toBeGreaterThan(100);
+      const images = docker(
+        'service',
+        'inspect',
+        `${STACK}_api`,
+        '--format',
+        '{{.Spec.TaskTemplate.ContainerSpec.Image}}',
+      );
+      expect(images).toBe(`taskstack/api:${TAG}-v2`);
+      // Only what changed restarted: nginx kept its image (and its host ports).
+      expect(docker('service', 'inspect', `${STACK}_nginx`, '--format', '{{.UpdateStatus}}')).toBe('<nil>');
+    },
+    seconds(600),
+  );
+
+  it(
+    'rolls back an api image whose healthcheck fails while the old version keeps serving',
+    async () => {
+      buildVariant(
+        `taskstack/api:${TAG}-broken`,
+        `FROM taskstack/api:${TAG}\nCMD ["node", "-e", "setInterval(() => {}, 1000)"]\n`,
+      );
+      const load = startLoad(edge, '/api/v1/workspaces', token, 2);
+      const failure = await deploy({
+        target: 'local',
+        settings: { ...settings, images: { tags: { api: `${TAG}-broken` } } },
+        secrets,
+        build: false,
+        log,
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const stats = await load.stop();
+      expect(failure).toBeInstanceOf(DeployFailedError);
+      expect((failure as DeployFailedError).service).toBe(`${STACK}_api`);
+      expect((failure as DeployFailedError).reason).toMatch(/roll/);
+      await until(
+        'rollback to finish',
+        async () => {
+          const state = docker('service', 'inspect', `${STACK}_api`, '--format', '{{.UpdateStatus.State}}');
+          return state === 'rollback_completed' ? state : undefined;
+        },
+        seconds(180),
+      );
+      expect(
+        docker(
+          'service',
+          'inspect',
+          `${STACK}_api`,
+          '--format',
+          '{{.Spec.TaskTemplate.ContainerSpec.Image}}',
+        ),
+      ).toBe(`taskstack/api:${TAG}-v2`);
+      expect(stats.failures).toEqual([]);
+      expect(stats.ok).toBeGreaterThan(50);
+      expect((await api(edge, 'GET', '/workspaces', { token })).status).toBe(200);
+    },
+    seconds(600),
+  );
+
+  it(
+    'obtains a certificate from the ACME CA (Pebble), then renews it, nginx reloading each time',
+    async () => {
+      const issued = await until(
+        'a Pebble-issued certificate on 443',
+        async () => {
+          const reply = await request(edge, '/config.json', { fresh: true });
+          return /pebble/i.test(reply.certificate?.issuer ?? '') ? reply.certificate : undefined;
+        },
+        seconds(180),
+      );
+      expect(issued!.subject).toBe(edge.domain);
+      docker('exec', containerOf(STACK, 'renewer'), 'renewer', 'renew-now');
+      const renewed = await until(
+        'the renewed certificate on 443',
+        async () => {
+          const reply = await request(edge, '/config.json', { fresh: true });
+          return reply.certificate && reply.certificate.serial !== issued!.serial
+            ? reply.certificate
+            : undefined;
+        },
+        seconds(60),
+      );
+      expect(renewed!.issuer).toMatch(/pebble/i);
+    },
+    seconds(300),
+  );
+});
