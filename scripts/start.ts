@@ -4,7 +4,7 @@
  * an SMTP sink (which logs every message) unless DATABASE_URL, REDIS_URL or SMTP_URL name real ones.
  */
 import { exitOnConfigError } from '@taskstack/config';
-import { checkDatabase, connectDatabase, migrateUp } from '@taskstack/db';
+import { connectDatabase, migrateUp, probeDatabase } from '@taskstack/db';
 import { SmtpSink, startPostgres, startRedis, type Service } from '@taskstack/devservices';
 import { createLogger, Shutdown } from '@taskstack/runtime';
 import { execFileSync } from 'node:child_process';
@@ -90,9 +90,9 @@ try {
   exitOnConfigError(error, 'start');
 }
 
-const sequelize = connectDatabase(apiConfig.DATABASE_URL, { poolMax: 1 });
-const problem = await checkDatabase(sequelize);
+const problem = await probeDatabase(apiConfig.DATABASE_URL);
 if (problem) await fail(`DATABASE_URL: cannot connect (${problem})`);
+const sequelize = connectDatabase(apiConfig.DATABASE_URL, { poolMax: 1 });
 const applied = await migrateUp(sequelize);
 await sequelize.close();
 logger.info({ applied }, 'database migrated');

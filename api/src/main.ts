@@ -1,8 +1,8 @@
 /** The API process: validate config, check the database and Redis answer, serve, and shut down cleanly on SIGTERM. */
 import { exitOnConfigError } from '@taskstack/config';
-import { checkDatabase, connectDatabase } from '@taskstack/db';
-import { createLogger, Shutdown } from '@taskstack/runtime';
-import { Redis } from 'ioredis';
+import { probeDatabase } from '@taskstack/db';
+import { probeRedis } from '@taskstack/queues';
+import { createLogger, exitIfUnreachable, Shutdown } from '@taskstack/runtime';
 import { loadApiConfig, type ApiConfig } from './config.js';
 import { startApi } from './server.js';
 
@@ -13,33 +13,9 @@ try {
   exitOnConfigError(error, 'api');
 }
 
-/** Fails fast with one line naming the variable when a dependency cannot be reached at start-up. */
-async function checkDependencies(config: ApiConfig): Promise<void> {
-  const probe = connectDatabase(config.DATABASE_URL, { poolMax: 1 });
-  const dbProblem = await checkDatabase(probe);
-  await probe.close();
-  if (dbProblem) fail(`DATABASE_URL: cannot connect (${dbProblem})`);
-  const redis = new Redis(config.REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: 5000,
-  });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    fail(`REDIS_URL: cannot connect (${(error as Error).message})`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-function fail(line: string): never {
-  process.stderr.write(`api: ${line}\n`);
-  process.exit(1);
-}
-
-await checkDependencies(config);
+await exitIfUnreachable('api', {
+  DATABASE_URL: probeDatabase(config.DATABASE_URL),
+  REDIS_URL: probeRedis(config.REDIS_URL),
+});
 const api = await startApi(config);
 new Shutdown(createLogger('api', config.LOG_LEVEL)).add('api', api.close).listen();

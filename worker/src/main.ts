@@ -1,8 +1,8 @@
 /** The worker process: validate config, check dependencies, work the queues, shut down cleanly on SIGTERM. */
 import { exitOnConfigError } from '@taskstack/config';
-import { createLogger, Shutdown } from '@taskstack/runtime';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import { probeDatabase } from '@taskstack/db';
+import { probeRedis } from '@taskstack/queues';
+import { createLogger, exitIfUnreachable, Shutdown } from '@taskstack/runtime';
 import { loadWorkerConfig, type WorkerConfig } from './config.js';
 import { startWorker } from './start.js';
 import { MissingHandlerError } from './workers.js';
@@ -19,33 +19,10 @@ function fail(line: string): never {
   process.exit(1);
 }
 
-/** Fails fast with one line naming the variable when a dependency cannot be reached at start-up. */
-async function checkDependencies(config: WorkerConfig): Promise<void> {
-  const client = new pg.Client({ connectionString: config.DATABASE_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-  } catch (error) {
-    fail(`DATABASE_URL: cannot connect (${(error as Error).message})`);
-  } finally {
-    await client.end().catch(() => {});
-  }
-  const redis = new Redis(config.REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: 5000,
-  });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    fail(`REDIS_URL: cannot connect (${(error as Error).message})`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-await checkDependencies(config);
+await exitIfUnreachable('worker', {
+  DATABASE_URL: probeDatabase(config.DATABASE_URL),
+  REDIS_URL: probeRedis(config.REDIS_URL),
+});
 const worker = await startWorker(config).catch((error: unknown) => {
   if (error instanceof MissingHandlerError) fail(error.message);
   throw error;

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import { initModels } from './models/index.js';
 
@@ -20,13 +21,17 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): Sequ
   return sequelize;
 }
 
-/** A one-line reason the database cannot be reached, for start-up errors that name DATABASE_URL. */
-export async function checkDatabase(sequelize: Sequelize): Promise<string | undefined> {
+/** A one-line reason the database at `url` cannot be reached, or undefined; for start-up errors naming DATABASE_URL. */
+export async function probeDatabase(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
-    await sequelize.authenticate({ logging: false });
+    await client.connect();
+    await client.query('SELECT 1');
     return undefined;
   } catch (error) {
-    const cause = (error as { original?: { code?: string; message?: string } }).original;
-    return cause?.code ? `${cause.code} ${cause.message ?? ''}`.trim() : String((error as Error).message);
+    const { code, message } = error as { code?: string; message?: string };
+    return code && message?.startsWith(code) === false ? `${code} ${message}` : (message ?? String(error));
+  } finally {
+    await client.end().catch(() => {});
   }
 }

@@ -1,3 +1,3 @@
-export { checkDatabase, connectDatabase, type ConnectOptions } from './connect.js';
+export { probeDatabase, connectDatabase, type ConnectOptions } from './connect.js';
 export { migrateUp, pendingMigrations } from './migrate.js';
 export * from './models/index.js';

@@ -10,3 +10,25 @@ export function createRedis(url: string, { forWorker = false }: { forWorker?: bo
     : { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5000 };
   return new Redis(url, options);
 }
+
+/** A one-line reason Redis at `url` cannot be reached, or undefined; for start-up errors naming REDIS_URL. */
+export async function probeRedis(url: string): Promise<string | undefined> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 5000,
+  });
+  // Without a listener ioredis prints the socket error with its stack; keep it for the one-line message instead.
+  let socketError: Error | undefined;
+  redis.on('error', (error: Error) => (socketError ??= error));
+  try {
+    await redis.connect();
+    await redis.ping();
+    return undefined;
+  } catch (error) {
+    return (socketError ?? (error as Error)).message;
+  } finally {
+    redis.disconnect();
+  }
+}

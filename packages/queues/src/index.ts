@@ -1,4 +1,4 @@
-export { createRedis } from './connection.js';
+export { createRedis, probeRedis } from './connection.js';
 export { EMAIL_JOB_OPTIONS, EmailQueue } from './enqueue.js';
 export * from './jobs.js';
 export { QUEUES, type QueueName } from './names.js';

@@ -2,7 +2,7 @@
 import { coreFields, exitOnConfigError, loadConfig } from '@taskstack/config';
 import { createLogger } from '@taskstack/runtime';
 import { z } from 'zod';
-import { checkDatabase, connectDatabase, migrateUp } from '../index.js';
+import { connectDatabase, migrateUp, probeDatabase } from '../index.js';
 
 const schema = z.object({ DATABASE_URL: coreFields.DATABASE_URL, LOG_LEVEL: coreFields.LOG_LEVEL });
 
@@ -13,12 +13,12 @@ try {
   exitOnConfigError(error, 'migrate');
 }
 const logger = createLogger('migrate', config.LOG_LEVEL);
-const sequelize = connectDatabase(config.DATABASE_URL, { poolMax: 1, applicationName: 'taskstack-migrate' });
-const problem = await checkDatabase(sequelize);
+const problem = await probeDatabase(config.DATABASE_URL);
 if (problem) {
   process.stderr.write(`migrate: DATABASE_URL: cannot connect (${problem})\n`);
   process.exit(1);
 }
+const sequelize = connectDatabase(config.DATABASE_URL, { poolMax: 1, applicationName: 'taskstack-migrate' });
 try {
   const applied = await migrateUp(sequelize, (message) => logger.info(message));
   logger.info({ applied }, applied.length ? 'migrations applied' : 'schema is current');
