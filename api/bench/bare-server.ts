@@ -170,18 +170,16 @@ async function createTask(req: IncomingMessage, res: ServerResponse, projectId: 
 
 async function moveTask(req: IncomingMessage, res: ServerResponse, taskId: string): Promise<void> {
   const body = await readJson(req);
-  const found = await pool.query('SELECT * FROM tasks WHERE id = $1', [taskId]);
-  if (!found.rows[0] || !(await member(pool, found.rows[0].workspace_id)))
-    return send(res, 404, { status: 404 });
-  const result = await inTransaction(async (client) => {
-    const { rows } = await client.query('SELECT project_id FROM tasks WHERE id = $1', [taskId]);
-    await client.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [rows[0].project_id]);
-    const task = (await client.query('SELECT * FROM tasks WHERE id = $1', [taskId])).rows[0] as Row;
+  const found = (await pool.query('SELECT * FROM tasks WHERE id = $1', [taskId])).rows[0] as Row | undefined;
+  if (!found || !(await member(pool, found.workspace_id))) return send(res, 404, { status: 404 });
+  const updated = await inTransaction(async (client) => {
+    await client.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [found.project_id]);
+    const task = (await client.query('SELECT * FROM tasks WHERE id IN ($1)', [taskId])).rows[0] as Row;
     const position = generateKeyBetween(
       await lastPosition(client, task.project_id, body.status, taskId),
       null,
     );
-    const updated = await client.query(
+    const { rows } = await client.query(
       'UPDATE tasks SET status = $1, position = $2, updated_at = now() WHERE id = $3 RETURNING *',
       [body.status, position, taskId],
     );
@@ -189,10 +187,10 @@ async function moveTask(req: IncomingMessage, res: ServerResponse, taskId: strin
       from: { status: task.status, position: task.position },
       to: { status: body.status, position },
     });
-    const labels = await labelsOf(client, [taskId]);
-    return present(updated.rows[0] as Row, labels.get(taskId));
+    return rows[0] as Row;
   });
-  send(res, 200, result);
+  const labels = await labelsOf(pool, [taskId]);
+  send(res, 200, present(updated, labels.get(taskId)));
 }
 
 const server = createServer((req, res) => {
