@@ -166,29 +166,42 @@ async function main() {
         return w.frames_.slice(1);
       });
 
-    // Drag the first backlog card across every column to the middle of Done.
-    const from = (await page.locator('[data-column="backlog"] [data-task-id]').first().boundingBox())!;
-    const to = (await page.locator('[data-column="done"] [data-cards]').boundingBox())!;
-    const steps = 90;
-    await page.mouse.move(from.x + 30, from.y + 20);
-    await record();
-    await page.mouse.down();
-    for (let step = 1; step <= steps; step += 1) {
-      await page.mouse.move(
-        from.x + 30 + ((to.x + to.width / 2 - from.x - 30) * step) / steps,
-        from.y + 20 + ((to.y + to.height * 0.6 - from.y - 20) * step) / steps,
-      );
+    // Drag a backlog card across every column to the middle of Done, three times (the machine is shared, so one
+    // drag alone says little).
+    const drags: { longest: number; at: number; count: number; p95: number; drop: number }[] = [];
+    for (let pass = 0; pass < 3; pass += 1) {
+      const from = (await page.locator('[data-column="backlog"] [data-task-id]').first().boundingBox())!;
+      const to = (await page.locator('[data-column="done"] [data-cards]').boundingBox())!;
+      const steps = 90;
+      await page.mouse.move(from.x + 30, from.y + 20);
+      await record();
+      await page.mouse.down();
+      for (let step = 1; step <= steps; step += 1) {
+        await page.mouse.move(
+          from.x + 30 + ((to.x + to.width / 2 - from.x - 30) * step) / steps,
+          from.y + 20 + ((to.y + to.height * 0.6 - from.y - 20) * step) / steps,
+        );
+      }
+      const frames = await stop();
+      await record();
+      await page.mouse.up();
+      await page.waitForTimeout(500);
+      const drop = await stop();
+      const sorted = [...frames].sort((x, y) => x - y);
+      const longest = sorted.at(-1)!;
+      drags.push({
+        longest,
+        at: frames.indexOf(longest) + 1,
+        count: frames.length,
+        p95: sorted[Math.floor(sorted.length * 0.95)]!,
+        drop: Math.max(...drop),
+      });
     }
-    const frames = await stop();
-    await record();
-    await page.mouse.up();
-    await page.waitForTimeout(500);
-    const drop = await stop();
-    const sorted = [...frames].sort((a, b) => a - b);
+    const worst = [...drags].sort((x, y) => x.longest - y.longest);
     console.log(
-      `drag across the board: ${frames.length} frames, longest ${Math.max(...frames).toFixed(1)} ms, ` +
-        `p95 ${sorted[Math.floor(sorted.length * 0.95)]!.toFixed(1)} ms (target < 50 ms); ` +
-        `the drop itself (optimistic re-render) ${Math.max(...drop).toFixed(1)} ms`,
+      `drag across the board (3 drags): longest frame ${drags.map((d) => `${d.longest.toFixed(1)} ms (frame ${d.at}/${d.count})`).join(', ')}; ` +
+        `median ${worst[1]!.longest.toFixed(1)} ms (target < 50 ms); p95 ${drags.map((d) => d.p95.toFixed(1)).join('/')} ms; ` +
+        `drop re-render ${drags.map((d) => d.drop.toFixed(1)).join('/')} ms`,
     );
     await context.close();
   } finally {

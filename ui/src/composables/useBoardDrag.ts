@@ -24,6 +24,8 @@ export function useBoardDrag(
   let target: DropTarget | null = null;
   let frame = 0;
   let suppressClick = false;
+  // The cards of each column, collected once per drag: nothing re-renders while the pointer moves.
+  let cardsOf = new Map<HTMLElement, HTMLElement[]>();
 
   function onPointerDown(event: PointerEvent) {
     if (event.button !== 0 || event.pointerType === 'touch') return;
@@ -83,7 +85,11 @@ export function useBoardDrag(
     }
     const list = column.querySelector<HTMLElement>('[data-cards]')!;
     autoScroll(list);
-    const cards = [...list.querySelectorAll<HTMLElement>('[data-task-id]')].filter((c) => c !== start!.card);
+    let cards = cardsOf.get(list);
+    if (!cards) {
+      cards = [...list.querySelectorAll<HTMLElement>('[data-task-id]')].filter((c) => c !== start!.card);
+      cardsOf.set(list, cards);
+    }
     const index = gapIndex(cards, pointer.y);
     const listRect = list.getBoundingClientRect();
     let y: number;
@@ -144,6 +150,7 @@ export function useBoardDrag(
     ghost = indicator = null;
     start = null;
     target = null;
+    cardsOf = new Map();
     draggingId.value = null;
     document.removeEventListener('selectstart', preventSelection);
     window.removeEventListener('pointermove', onPointerMove);
