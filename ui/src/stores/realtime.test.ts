@@ -1,0 +1,82 @@
+// @vitest-environment node
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, expect, it } from 'vitest';
+import type { Comment, Task } from '../services/types.js';
+import { useBoardStore } from './board.js';
+import { useRealtimeStore } from './realtime.js';
+import { useTaskStore } from './task.js';
+
+const task = (id: string, patch: Partial<Task> = {}): Task => ({
+  id,
+  projectId: 'p1',
+  number: 1,
+  title: 'T',
+  description: '',
+  status: 'todo',
+  position: 'a0',
+  priority: 'none',
+  dueAt: null,
+  assigneeId: null,
+  labelIds: [],
+  createdBy: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...patch,
+});
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  const board = useBoardStore();
+  board.project = {
+    id: 'p1',
+    workspaceId: 'w1',
+    name: 'P',
+    description: '',
+    archived: false,
+    taskCounts: {} as never,
+  };
+});
+
+it('applies the API event payloads to the open board and task', () => {
+  const realtime = useRealtimeStore();
+  const board = useBoardStore();
+  const detail = useTaskStore();
+
+  realtime.apply({ id: '1-0', type: 'task.created', data: { projectId: 'p1', task: task('t1') } });
+  expect(board.columns.todo.map((t) => t.id)).toEqual(['t1']);
+
+  detail.task = task('t1');
+  realtime.apply({
+    id: '2-0',
+    type: 'task.moved',
+    data: { projectId: 'p1', task: task('t1', { status: 'done', updatedAt: '2026-01-02T00:00:00.000Z' }) },
+  });
+  expect(board.columns.done.map((t) => t.id)).toEqual(['t1']);
+  expect(detail.task?.status).toBe('done');
+
+  const comment: Comment = {
+    id: 'c1',
+    taskId: 't1',
+    authorId: null,
+    body: 'hi',
+    createdAt: '2026-01-02T00:00:00.000Z',
+  };
+  realtime.apply({ id: '3-0', type: 'comment.created', data: { projectId: 'p1', taskId: 't1', comment } });
+  realtime.apply({ id: '3-0', type: 'comment.created', data: { projectId: 'p1', taskId: 't1', comment } });
+  expect(detail.comments.map((c) => c.id)).toEqual(['c1']);
+
+  realtime.apply({ id: '4-0', type: 'task.deleted', data: { projectId: 'p1', id: 't1' } });
+  expect(board.tasks).toEqual({});
+});
+
+it('ignores events of other projects and types it does not know', () => {
+  const realtime = useRealtimeStore();
+  const board = useBoardStore();
+  realtime.apply({
+    id: '1-0',
+    type: 'task.created',
+    data: { projectId: 'p2', task: task('x', { projectId: 'p2' }) },
+  });
+  realtime.apply({ id: '2-0', type: 'label.created', data: { id: 'l1' } });
+  expect(board.tasks).toEqual({});
+});
