@@ -11,10 +11,10 @@ import type { WorkerConfig } from '../src/config.js';
 import { startWorker, type WorkerHandle } from '../src/start.js';
 import { calendar, EXPECTED_AFTER_400_DAYS } from './calendar.js';
 import { createTestDatabase, runJob, sql, testConfig } from './helpers.js';
-import { startS3 } from './s3.js';
+import { startS3Server } from '@taskstack/devservices';
 import { seedDatabase, tableChecksums } from './seed.js';
 
-let s3: Awaited<ReturnType<typeof startS3>>;
+let s3: Awaited<ReturnType<typeof startS3Server>>;
 let db: { url: string; drop: () => Promise<void> };
 let config: WorkerConfig;
 let worker: WorkerHandle;
@@ -22,10 +22,10 @@ let store: S3BackupStore;
 let file: string;
 
 beforeAll(async () => {
-  s3 = await startS3();
+  s3 = await startS3Server('backups');
   db = await createTestDatabase();
   await seedDatabase(db.url, 50);
-  config = await testConfig(db.url, s3.env);
+  config = await testConfig(db.url, { ...s3.env, S3_BACKUP_PREFIX: 'db/' });
   store = s3StoreFrom(config)!;
   worker = await startWorker(config);
 });

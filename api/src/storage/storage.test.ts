@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3 } from '../../test/s3-server.js';
+import { startS3Server } from '@taskstack/devservices';
 import { LocalDiskStorage } from './local-disk.js';
 import { S3Storage } from './s3.js';
 import type { AttachmentStorage } from './storage.js';
@@ -29,14 +29,14 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 let dir: string;
-let s3: Awaited<ReturnType<typeof startS3>>;
+let s3: Awaited<ReturnType<typeof startS3Server>>;
 let s3Storage: S3Storage;
 const listed: Record<string, () => Promise<string[]>> = {};
 const drivers: Record<string, AttachmentStorage> = {};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'taskstack-local-'));
-  s3 = await startS3();
+  s3 = await startS3Server();
   s3Storage = new S3Storage({
     endpoint: s3.env.S3_ENDPOINT,
     region: 'us-east-1',

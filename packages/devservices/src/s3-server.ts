@@ -1,13 +1,26 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { freePort } from '@taskstack/devservices';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
+// @ts-expect-error -- s3rver ships no type declarations; the part used here is typed below.
+import S3rverUntyped from 's3rver';
+import { freePort } from './processes.js';
 
-/** A real S3-compatible server (s3rver) on loopback with one bucket, the API settings that reach it, and a lister. */
-export async function startS3(bucket = 'attachments') {
-  const directory = mkdtempSync(join(tmpdir(), 'taskstack-api-s3-'));
+type S3rverOptions = {
+  port: number;
+  address: string;
+  silent?: boolean;
+  directory: string;
+  configureBuckets?: Array<{ name: string }>;
+};
+const S3rver = S3rverUntyped as new (options: S3rverOptions) => {
+  run(): Promise<unknown>;
+  close(): Promise<void>;
+};
+
+/** A real S3-compatible server (s3rver) on loopback with one bucket, the S3_* settings that reach it, and a lister. */
+export async function startS3Server(bucket = 'taskstack') {
+  const directory = mkdtempSync(join(tmpdir(), 'taskstack-s3-'));
   const port = await freePort();
   const server = new S3rver({
     port,
@@ -26,7 +39,6 @@ export async function startS3(bucket = 'attachments') {
   });
   return {
     env: {
-      STORAGE_DRIVER: 's3',
       S3_ENDPOINT: endpoint,
       S3_REGION: 'us-east-1',
       S3_BUCKET: bucket,

@@ -2,17 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, createTask } from '../../../test/board-factories.js';
 import { buildMember, buildUser, buildWorkspace } from '../../../test/factories.js';
 import { startTestApi, type TestApi } from '../../../test/harness.js';
-import { startS3 } from '../../../test/s3-server.js';
+import { startS3Server } from '@taskstack/devservices';
 
 const LIMIT = 7 * 1024 * 1024;
-let s3: Awaited<ReturnType<typeof startS3>>;
+let s3: Awaited<ReturnType<typeof startS3Server>>;
 let api: TestApi;
 let token: string;
 let task: { id: string };
 
 beforeAll(async () => {
-  s3 = await startS3();
-  api = await startTestApi({ ...s3.env, MAX_UPLOAD_BYTES: String(LIMIT) });
+  s3 = await startS3Server();
+  api = await startTestApi({ ...s3.env, STORAGE_DRIVER: 's3', MAX_UPLOAD_BYTES: String(LIMIT) });
   const workspace = await buildWorkspace(await buildUser());
   token = (await buildMember(api, workspace, 'member')).token;
   task = await createTask(api, token, await buildProject(workspace));
