@@ -401,6 +401,18 @@ describe('taskstack in a browser', () => {
     await context.close();
   });
 
+  it('archives a project out of the list and restores it', async () => {
+    await adaPage.goto(boardUrl);
+    await adaPage.getByRole('button', { name: 'Archive project' }).click();
+    await adaPage.getByRole('button', { name: 'Restore project' }).waitFor();
+    await adaPage.getByRole('link', { name: 'Projects', exact: true }).first().click();
+    await adaPage.getByRole('heading', { name: 'Every project is archived' }).waitFor();
+    await adaPage.getByLabel('Show archived').check();
+    await adaPage.getByRole('link', { name: /Website relaunch/ }).click();
+    await adaPage.getByRole('button', { name: 'Restore project' }).click();
+    await adaPage.getByRole('button', { name: 'Archive project' }).waitFor();
+  });
+
   it('lets the instance admin back up now and see it finish and its size', async () => {
     await adaPage.goto(`${stack.url}/admin`);
     await adaPage.getByRole('heading', { name: 'Administration' }).waitFor();
@@ -434,6 +446,12 @@ describe('taskstack in a browser', () => {
     ).toBeLessThanOrEqual(0);
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(15, 17, 21)');
+    // The task panel takes the whole screen on a phone, and its fields stack.
+    await card(page, 'Pick the fonts').click();
+    const panel = page.getByTestId('task-panel');
+    await panel.getByLabel('Priority').waitFor();
+    expect((await panel.boundingBox())!.width).toBe(360);
+    await shot(page, 'task-detail-mobile-dark');
     await context.close();
   });
 

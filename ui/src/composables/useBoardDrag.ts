@@ -1,4 +1,4 @@
-import { onBeforeUnmount, ref, type Ref } from 'vue';
+import { onBeforeUnmount, type Ref } from 'vue';
 import type { TaskStatus } from '../services/types.js';
 
 export type DropTarget = { status: TaskStatus; index: number };
@@ -15,7 +15,6 @@ export function useBoardDrag(
   board: Ref<HTMLElement | null>,
   onDrop: (taskId: string, target: DropTarget) => void,
 ) {
-  const draggingId = ref<string | null>(null);
   let start: { x: number; y: number; card: HTMLElement; pointerId: number } | null = null;
   let ghost: HTMLElement | null = null;
   let indicator: HTMLElement | null = null;
@@ -51,7 +50,6 @@ export function useBoardDrag(
     indicator.className = 'drop-indicator';
     document.body.append(ghost, indicator);
     card.classList.add('drag-source');
-    draggingId.value = card.dataset.taskId ?? null;
     // No class on <body>: restyling a thousand cards would cost a frame. Just keep text from being selected.
     window.getSelection()?.removeAllRanges();
     document.addEventListener('selectstart', preventSelection);
@@ -151,7 +149,6 @@ export function useBoardDrag(
     start = null;
     target = null;
     cardsOf = new Map();
-    draggingId.value = null;
     document.removeEventListener('selectstart', preventSelection);
     window.removeEventListener('pointermove', onPointerMove);
     window.removeEventListener('pointerup', onPointerUp);
@@ -162,7 +159,7 @@ export function useBoardDrag(
   const isDragClick = () => suppressClick;
 
   onBeforeUnmount(finish);
-  return { draggingId, onPointerDown, isDragClick };
+  return { onPointerDown, isDragClick };
 }
 
 /** The number of cards whose middle is above `y`: the gap the pointer is in. */

@@ -12,7 +12,6 @@ export const ENDPOINTS = {
   me: 'GET /me',
   listWorkspaces: 'GET /workspaces',
   createWorkspace: 'POST /workspaces',
-  updateWorkspace: 'PATCH /workspaces/{id}',
   listMembers: 'GET /workspaces/{id}/members',
   updateMember: 'PATCH /workspaces/{id}/members/{userId}',
   removeMember: 'DELETE /workspaces/{id}/members/{userId}',

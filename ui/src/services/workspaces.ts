@@ -12,9 +12,6 @@ export class WorkspaceService {
   create(name: string): Promise<Workspace> {
     return this.http.call(E.createWorkspace, { body: { name } });
   }
-  rename(id: string, name: string): Promise<Workspace> {
-    return this.http.call(E.updateWorkspace, { params: { id }, body: { name } });
-  }
   members(id: string): Promise<Member[]> {
     return this.http.call(E.listMembers, { params: { id } });
   }
