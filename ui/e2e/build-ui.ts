@@ -14,6 +14,7 @@ function newest(path: string): number {
   return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
+/** Builds once per run, before any browser opens the app. */
 export function setup(): void {
   const built = join(ui, 'dist', 'index.html');
   const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(ui, p));

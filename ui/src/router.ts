@@ -13,6 +13,7 @@ declare module 'vue-router' {
   }
 }
 
+/** Named, lazily loaded routes: each screen's code is fetched the first time it is opened. */
 export const routes: RouteRecordRaw[] = [
   {
     path: '/signin',
