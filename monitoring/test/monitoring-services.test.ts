@@ -66,6 +66,11 @@ describe('monitoring services', () => {
     expect(services.grafana!.image).toBe(GRAFANA_IMAGE);
   });
 
+  it('escape every literal $ for compose interpolation', () => {
+    const strings = JSON.stringify(renderMonitoring(settings()).services).match(/"(?:[^"\\]|\\.)*"/g) ?? [];
+    expect(strings.filter((s) => /\$(?![${])/.test(s.replace(/\$\$/g, '')))).toEqual([]);
+  });
+
   it('run node-exporter on every node and read the host read-only', () => {
     const node = renderMonitoring(settings()).services['node-exporter'] as Service & { volumes: string[] };
     expect(node.deploy.mode).toBe('global');

@@ -112,7 +112,8 @@ export function renderMonitoring(settings: StackSettings, options: MonitoringOpt
         '--path.procfs=/host/proc',
         '--path.sysfs=/host/sys',
         '--path.rootfs=/rootfs',
-        '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)',
+        // `$$` is compose's escape for a literal `$`.
+        '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($$|/)',
       ],
       volumes: ['/proc:/host/proc:ro', '/sys:/host/sys:ro', '/:/rootfs:ro'],
       deploy: { endpoint_mode: 'dnsrr', mode: 'global', ...limits('64M'), restart_policy: restart },
