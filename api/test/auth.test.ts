@@ -119,7 +119,7 @@ describe('login', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(blocked.body.title).toBe('Too Many Requests');
-  });
+  }, 60_000);
 });
 
 describe('refresh rotation', () => {

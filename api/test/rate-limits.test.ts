@@ -30,7 +30,7 @@ describe('per-IP rate limits', () => {
       body: { email: 'x@example.com' },
     });
     expect(forgot.status).toBe(202);
-  });
+  }, 120_000);
 
   it('bound how often one email can be registered (and so probed for an account)', async () => {
     const statuses: number[] = [];
@@ -41,7 +41,7 @@ describe('per-IP rate limits', () => {
     expect(statuses[0]).toBe(201);
     expect(statuses.slice(1, -1).every((s) => s === 409)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
-  });
+  }, 60_000);
 
   it('live in Redis under the app prefix, so every replica shares them', async () => {
     const keys = await api.context.redis.keys(`${api.config.REDIS_PREFIX}:rl:login-ip*`);

@@ -28,7 +28,7 @@ export async function registerThroughApi(api: TestApi, overrides: Record<string,
 }
 
 /** Polls until `probe` returns a value (jobs enqueued after the response was sent). */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
