@@ -5,6 +5,7 @@ import { nextTick } from 'vue';
 import { ApiError } from '../services/errors.js';
 import type { Task } from '../services/types.js';
 import { useToastStore } from '../stores/toasts.js';
+import FormError from './FormError.vue';
 import MarkdownView from './MarkdownView.vue';
 import QuickAdd from './QuickAdd.vue';
 import TaskCard from './TaskCard.vue';
@@ -114,5 +115,24 @@ describe('ToastHost', () => {
     expect(alert.text()).toContain('The last owner cannot be removed.');
     await wrapper.get('button[aria-label="Dismiss"]').trigger('click');
     expect(wrapper.find('[role="alert"]').exists()).toBe(false);
+  });
+});
+
+describe('FormError', () => {
+  it('shows the problem detail and each rejected field', () => {
+    const error = new ApiError(400, 'Bad Request', 'Invalid body.', [
+      { path: 'email', message: 'Invalid email address' },
+    ]);
+    const wrapper = mount(FormError, { props: { error } });
+    expect(wrapper.get('[role="alert"]').text()).toContain('Invalid body.');
+    expect(wrapper.get('li').text()).toBe('email: Invalid email address');
+  });
+
+  it('renders nothing without an error', () => {
+    expect(
+      mount(FormError, { props: { error: null } })
+        .find('[role="alert"]')
+        .exists(),
+    ).toBe(false);
   });
 });
