@@ -6,7 +6,8 @@
  *
  * Settings: BENCH_SECONDS (default 10 per run), BENCH_ROUNDS (3; medians are summarised), BENCH_CONNECTIONS (50),
  * BENCH_TASKS (10000), BENCH_LOG_LEVEL (the API's LOG_LEVEL, default `warn`: no per-request log lines),
- * BENCH_CPU_PROF (a directory: the API process writes a V8 CPU profile there, to see where its time goes).
+ * BENCH_CPU_PROF (a directory: the API process writes a V8 CPU profile there, to see where its time goes),
+ * BENCH_ONLY (comma-separated scenario names).
  */
 import autocannon, { type Result } from 'autocannon';
 import { randomBytes } from 'node:crypto';
@@ -110,7 +111,8 @@ try {
   );
   console.log(`${'scenario'.padEnd(12)} target     req/s   p50 ms   p99 ms  non-2xx`);
   const summary: string[] = [];
-  for (const scenario of SCENARIOS) {
+  const only = process.env.BENCH_ONLY?.split(',');
+  for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
     // A short warm-up of each so JIT and pools are hot before measuring.
     await autocannon({
       url: api.url,

@@ -1,4 +1,6 @@
 import { RefreshToken } from '@taskstack/db';
+import { SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness.js';
 import { eventually, refreshCookieOf, registerThroughApi } from './sessions.js';
@@ -238,5 +240,28 @@ describe('/me', () => {
   it('requires a valid token', async () => {
     expect((await api.call('GET', '/api/v1/me')).status).toBe(401);
     expect((await api.call('GET', '/api/v1/me', { token: 'x.y.z' })).status).toBe(401);
+  });
+
+  it('refuses expired and tampered tokens, also after the genuine one was accepted', async () => {
+    const account = await registerThroughApi(api);
+    expect((await api.call('GET', '/api/v1/me', { token: account.token })).status).toBe(200);
+    const [header, payload, signature] = account.token.split('.') as [string, string, string];
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect((await api.call('GET', '/api/v1/me', { token: `${header}.${payload}.${flipped}` })).status).toBe(
+      401,
+    );
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: randomUUID() })).toString('base64url');
+    expect((await api.call('GET', '/api/v1/me', { token: `${header}.${forged}.${signature}` })).status).toBe(
+      401,
+    );
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(account.user.id)
+      .setAudience('taskstack')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(api.config.JWT_SECRET));
+    expect((await api.call('GET', '/api/v1/me', { token: expired })).status).toBe(401);
   });
 });
