@@ -1,4 +1,4 @@
-import { onBeforeUnmount, type Ref } from 'vue';
+import { onBeforeUnmount, onMounted, type Ref } from 'vue';
 import type { TaskStatus } from '../services/types.js';
 
 export type DropTarget = { status: TaskStatus; index: number };
@@ -25,6 +25,15 @@ export function useBoardDrag(
   let suppressClick = false;
   // The cards of each column, collected once per drag: nothing re-renders while the pointer moves.
   let cardsOf = new Map<HTMLElement, HTMLElement[]>();
+  // Ghost and gap marker live in one fixed, fully contained layer made up front, so starting a drag lays out
+  // that layer alone instead of the whole page.
+  let layer: HTMLElement | null = null;
+  onMounted(() => {
+    layer = document.createElement('div');
+    layer.className = 'drag-layer';
+    layer.setAttribute('aria-hidden', 'true');
+    document.body.append(layer);
+  });
 
   function onPointerDown(event: PointerEvent) {
     if (event.button !== 0 || event.pointerType === 'touch') return;
@@ -48,7 +57,7 @@ export function useBoardDrag(
     Object.assign(ghost.style, { width: `${rect.width}px`, left: '0px', top: '0px' });
     indicator = document.createElement('div');
     indicator.className = 'drop-indicator';
-    document.body.append(ghost, indicator);
+    (layer ?? document.body).append(ghost, indicator);
     card.classList.add('drag-source');
     // No class on <body>: restyling a thousand cards would cost a frame. Just keep text from being selected.
     window.getSelection()?.removeAllRanges();
@@ -158,7 +167,10 @@ export function useBoardDrag(
   /** True for the click that ends a drag, which must not open the task. */
   const isDragClick = () => suppressClick;
 
-  onBeforeUnmount(finish);
+  onBeforeUnmount(() => {
+    finish();
+    layer?.remove();
+  });
   return { onPointerDown, isDragClick };
 }
 
