@@ -11,9 +11,6 @@ import pg from 'pg';
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const userId = process.env.BENCH_USER_ID!;
 
-const TASK_COLUMNS = `t.id, t.workspace_id, t.project_id, t.number, t.title, t.description, t.status, t.position,
-  t.priority, t.due_at, t.assignee_id, t.archived, t.created_by_id, t.created_at, t.updated_at`;
-
 type Row = Record<string, unknown>;
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : null);
 const present = (t: Row, labelIds: string[] = []) => ({
@@ -71,6 +68,12 @@ async function project(id: string): Promise<Row | undefined> {
   return rows[0];
 }
 
+/** The columns of the API's list query, labels aggregated per row (one query for the page). */
+const LIST_COLUMNS = `t.id, t.project_id, t.number, t.title, t.description, t.status, t.position, t.priority, t.due_at,
+  t.assignee_id, t.created_by_id, t.created_at, t.updated_at,
+  (SELECT COALESCE(json_agg(tl.label_id ORDER BY tl.label_id), '[]') FROM task_labels tl WHERE tl.task_id = t.id)
+    AS label_ids`;
+
 async function listTasks(res: ServerResponse, projectId: string, query: URLSearchParams): Promise<void> {
   const p = await project(projectId);
   if (!p || !(await member(pool, p.workspace_id))) return send(res, 404, { status: 404 });
@@ -84,22 +87,18 @@ async function listTasks(res: ServerResponse, projectId: string, query: URLSearc
       'AND (t.status, t.position, t.id) > (CAST($5 AS task_status), CAST($6 AS text) COLLATE "C", CAST($7 AS uuid))';
   }
   const { rows } = await pool.query(
-    `SELECT ${TASK_COLUMNS}, (t.status)::text AS k0, (t.position)::text AS k1, (t.id)::text AS k2 FROM tasks t
+    `SELECT ${LIST_COLUMNS}, (t.status)::text AS k0, (t.position)::text AS k1, (t.id)::text AS k2 FROM tasks t
       WHERE t.project_id = $1 AND t.status = $2 AND t.assignee_id = $3 ${keyset}
       ORDER BY t.status ASC, t.position ASC, t.id ASC LIMIT $4`,
     params,
   );
   const page = rows.slice(0, limit);
-  const labels = await labelsOf(
-    pool,
-    page.map((r) => r.id),
-  );
   const last = page.at(-1);
   const nextCursor =
     rows.length > limit && last
       ? Buffer.from(JSON.stringify([last.k0, last.k1, last.k2])).toString('base64url')
       : null;
-  send(res, 200, { items: page.map((r) => present(r, labels.get(r.id))), nextCursor });
+  send(res, 200, { items: page.map((r) => present(r, r.label_ids as string[])), nextCursor });
 }
 
 async function inTransaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
