@@ -46,7 +46,7 @@ case "${1:-loop}" in
     fi
     trap 'exit 0' TERM INT
     while true; do
-      if obtain_or_renew; then wait_for=${RENEW_INTERVAL_SECONDS:-43200}; else wait_for=60; fi
+      if obtain_or_renew; then wait_for=${RENEW_INTERVAL_SECONDS:-43200}; else wait_for=30; fi
       sleep "$wait_for" &
       wait $!
     done

@@ -10,7 +10,7 @@ import { DeployFailedError } from '../src/deployer/converge.js';
 import { deploy, type DeployOptions } from '../src/deployer/deploy.js';
 import { Docker } from '../src/deployer/docker.js';
 import { generateSecretInputs } from '../src/deployer/secrets.js';
-import { down, status } from '../src/deployer/operations.js';
+import { down, restore, status } from '../src/deployer/operations.js';
 import { api, request, startLoad, type Edge } from './helpers/http.js';
 import { startPebble, type Pebble } from './helpers/pebble.js';
 import {
@@ -18,13 +18,15 @@ import {
   containerOf,
   docker,
   dockerUnavailable,
+  freePort,
   hostAddressFromContainers,
   swarmActive,
 } from './helpers/swarm.js';
 
 const skipReason = dockerUnavailable();
-const STACK = 'tse2e';
-const edge: Edge = { domain: 'app.taskstack.test', httpPort: 18080, httpsPort: 18443 };
+// Per-run stack name and host ports: several runs of this suite (developers sharing a machine) must not collide.
+const STACK = `tse2e${process.pid % 100_000}`;
+const edge: Edge = { domain: 'app.taskstack.test', httpPort: 0, httpsPort: 0 };
 const TAG = 'e2e';
 const engine = new Docker('local');
 const secrets = generateSecretInputs();
@@ -68,6 +70,7 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
     // A swarm found here is reused; one created here stays for the next run (other suites may be using it by then).
     if (!swarmActive()) docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
     await down(engine, STACK, { volumes: true }); // a previous run that died half-way
+    [edge.httpPort, edge.httpsPort] = [await freePort(), await freePort()];
     pebble = await startPebble({
       hostAddress: hostAddressFromContainers(),
       httpPort: edge.httpPort,
@@ -305,6 +308,142 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
       expect((await api(edge, 'GET', '/workspaces', { token })).status).toBe(200);
     },
     seconds(600),
+  );
+
+  it(
+    'replaces a killed api task and a killed worker; a job in flight still completes',
+    async () => {
+      const killedApi = containerOf(STACK, 'api');
+      docker('kill', killedApi);
+      await until(
+        'a replacement api task',
+        async () => {
+          const table = await status(engine, STACK);
+          const running = docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${STACK}_api`);
+          return /_api\s+replicated\s+2\/2/.test(table) && !running.includes(killedApi.slice(0, 12))
+            ? true
+            : undefined;
+        },
+        seconds(120),
+      );
+      expect((await api(edge, 'GET', '/workspaces', { token })).status).toBe(200);
+
+      const before = (await api<unknown[]>(edge, 'GET', '/admin/backups', { token })).body.length;
+      const job = await api<{ jobId: string }>(edge, 'POST', '/admin/backups', { token });
+      expect(job.status).toBe(202);
+      const killedWorker = containerOf(STACK, 'worker');
+      docker('kill', killedWorker);
+      // The new worker picks the job up (BullMQ moves a job whose worker died back to waiting once its lock expires).
+      const backups = await until(
+        'the backup job to complete on the replacement worker',
+        async () => {
+          const list = await api<{ status: string; file: string }[]>(edge, 'GET', '/admin/backups', {
+            token,
+          });
+          return list.body.length > before && list.body[0]!.status === 'succeeded' ? list.body : undefined;
+        },
+        seconds(180),
+      );
+      expect(containerOf(STACK, 'worker')).not.toBe(killedWorker);
+      expect(backups[0]!.file).toMatch(/\S/);
+    },
+    seconds(400),
+  );
+
+  it(
+    'loses no committed row and no queued job when Redis and Postgres restart',
+    async () => {
+      const workerTasks = () =>
+        docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${STACK}_worker`);
+      docker('service', 'scale', '--detach', `${STACK}_worker=0`);
+      await until('the worker to stop', async () => (workerTasks() === '' ? true : undefined));
+      const row = await api(edge, 'POST', `/projects/${projectId}/tasks`, {
+        token,
+        body: { title: 'Committed before restarts' },
+      });
+      expect(row.status).toBe(201);
+      const before = (await api<unknown[]>(edge, 'GET', '/admin/backups', { token })).body.length;
+      expect((await api(edge, 'POST', '/admin/backups', { token })).status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // appendfsync everysec
+
+      for (const service of ['redis', 'postgres']) {
+        const killed = containerOf(STACK, service);
+        docker('kill', killed);
+        await until(
+          `${service} to come back healthy`,
+          async () => {
+            const id = containerOf(STACK, service);
+            return id !== killed &&
+              docker('inspect', '--format', '{{.State.Health.Status}}', id) === 'healthy'
+              ? id
+              : undefined;
+          },
+          seconds(120),
+        );
+      }
+      const tasks = await until(
+        'the API to serve again',
+        async () => {
+          const list = await api<{ items: { title: string }[] }>(
+            edge,
+            'GET',
+            `/projects/${projectId}/tasks`,
+            { token },
+          );
+          return list.status === 200 ? list.body.items : undefined;
+        },
+        seconds(120),
+      );
+      expect(tasks.map((t) => t.title)).toContain('Committed before restarts');
+
+      docker('service', 'scale', '--detach', `${STACK}_worker=1`);
+      const list = await until(
+        'the queued backup to run after the restarts',
+        async () => {
+          const reply = await api<{ status: string }[]>(edge, 'GET', '/admin/backups', { token });
+          return reply.body.length > before && reply.body[0]!.status === 'succeeded' ? reply.body : undefined;
+        },
+        seconds(180),
+      );
+      expect(list.length).toBeGreaterThan(before);
+    },
+    seconds(600),
+  );
+
+  it(
+    'restores a backup taken inside the stack',
+    async () => {
+      const [latest] = (
+        await api<{ file: string; status: string }[]>(edge, 'GET', '/admin/backups', { token })
+      ).body;
+      expect(latest!.status).toBe('succeeded');
+      const after = await api(edge, 'POST', `/projects/${projectId}/tasks`, {
+        token,
+        body: { title: 'Made after the backup' },
+      });
+      expect(after.status).toBe(201);
+      // A one-off job, as operators run it (`npm run stack -- restore FILE`).
+      const output = await restore(engine, STACK, latest!.file, log);
+      expect(output).toMatch(/switching/);
+      const titles = await until(
+        'the API to serve the restored database',
+        async () => {
+          const list = await api<{ items: { title: string }[] }>(
+            edge,
+            'GET',
+            `/projects/${projectId}/tasks`,
+            { token },
+          );
+          const names = list.status === 200 ? list.body.items.map((t) => t.title) : [];
+          return names.includes('Committed before restarts') && !names.includes('Made after the backup')
+            ? names
+            : undefined;
+        },
+        seconds(120),
+      );
+      expect(titles).toContain('Ship the stack');
+    },
+    seconds(300),
   );
 
   it(

@@ -8,7 +8,7 @@ import { StackSettingsError, type StackSettingsInput } from '../definition/setti
 import { DeployFailedError } from '../deployer/converge.js';
 import { deploy } from '../deployer/deploy.js';
 import { Docker, DockerError, parseTarget, type Target } from '../deployer/docker.js';
-import { down, logs, rollback, status } from '../deployer/operations.js';
+import { down, logs, restore, rollback, status } from '../deployer/operations.js';
 
 const usage = `usage: npm run stack -- <command> [options]
 commands:
@@ -16,6 +16,7 @@ commands:
   status     services, replicas, images, update state
   logs SVC   last log lines of a service (api, worker, nginx, postgres, redis, migrate, renewer)
   rollback   return api, worker, nginx and renewer to their previous version
+  restore F  restore backup F (file in the backups volume, or S3 key) in a one-off job; the app switches to it
   down       remove the stack (--volumes also deletes its data)
 options:
   --target local|ssh://user@host   engine to use (default local; ssh uses DOCKER_HOST over SSH)
@@ -117,6 +118,11 @@ async function main(argv: string[]): Promise<void> {
     case 'logs':
       if (!service) throw new UsageError('logs needs a service name, e.g. `npm run stack -- logs api`');
       process.stdout.write(await logs(docker, stack, service, Number(values.lines)));
+      return;
+    case 'restore':
+      if (!service)
+        throw new UsageError('restore needs a backup, e.g. `npm run stack -- restore taskstack-….dump`');
+      process.stdout.write(await restore(docker, stack, service, log));
       return;
     case 'rollback':
       await rollback(docker, stack, log);

@@ -60,16 +60,25 @@ export async function stackServices(docker: Docker, stack: string): Promise<Serv
 }
 
 async function tasksOf(docker: Docker, serviceId: string): Promise<TaskInfo[]> {
-  const ids = (await docker.run(['service', 'ps', '-q', '--no-trunc', serviceId]))
-    .split('\n')
-    .filter(Boolean);
-  return ids.length ? docker.inspect<TaskInfo>(['inspect', ...ids]) : [];
+  // A service removed meanwhile (e.g. by `--prune`) simply has no tasks.
+  const listed = await docker.run(['service', 'ps', '-q', '--no-trunc', serviceId]).catch(() => '');
+  const tasks: TaskInfo[] = [];
+  // Swarm prunes old tasks at any moment; one gone between `ps` and `inspect` is simply skipped.
+  for (const id of listed.split('\n').filter(Boolean)) {
+    await docker.inspect<TaskInfo>(['inspect', '--type', 'task', id]).then(
+      (found) => tasks.push(...found),
+      () => undefined,
+    );
+  }
+  return tasks;
 }
 
 /** The last lines a service logged, for error messages. */
 export async function lastLogLines(docker: Docker, service: string, lines = 20): Promise<string> {
   return docker
-    .run(['service', 'logs', '--no-task-ids', '--no-trunc', '--raw', '--tail', String(lines), service])
+    .run(['service', 'logs', '--no-task-ids', '--no-trunc', '--raw', '--tail', String(lines), service], {
+      partialAfterMs: 15_000,
+    })
     .catch(() => '');
 }
 

@@ -31,6 +31,8 @@ export interface DockerOptions {
   cwd?: string;
   /** Stream output to our stderr (image builds) instead of collecting it. */
   inherit?: boolean;
+  /** Stop the command after this long and resolve with the output so far (`docker service logs` can hang). */
+  partialAfterMs?: number;
 }
 
 /** A Docker CLI bound to one engine. */
@@ -62,10 +64,19 @@ export class Docker {
         stderr += chunk.toString();
         if (options.inherit) process.stderr.write(chunk);
       });
+      let timedOut = false;
+      const timer = options.partialAfterMs
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+          }, options.partialAfterMs)
+        : undefined;
       child.on('error', (error) => reject(new DockerError(args, error.message, null)));
-      child.on('close', (code) =>
-        code === 0 ? resolve(stdout) : reject(new DockerError(args, stderr, code)),
-      );
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        if (code === 0 || timedOut) resolve(stdout);
+        else reject(new DockerError(args, stderr, code));
+      });
       if (options.input !== undefined) child.stdin?.end(options.input);
     });
   }

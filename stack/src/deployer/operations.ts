@@ -74,12 +74,16 @@ export async function down(
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   if (options.volumes) {
-    // Stopped task containers linger in the task history and would keep the volumes in use.
-    const stopped = (await docker.run(['ps', '-aq', '--filter', filter])).split('\n').filter(Boolean);
-    if (stopped.length) await docker.run(['rm', '-f', ...stopped]);
     const volumes = (await docker.run(['volume', 'ls', '-q', '--filter', filter]))
       .split('\n')
       .filter(Boolean);
+    // Stopped task containers (task history, one-off restore jobs) linger and would keep the volumes in use.
+    for (const volume of volumes) {
+      const users = (await docker.run(['ps', '-aq', '--filter', `volume=${volume}`]))
+        .split('\n')
+        .filter(Boolean);
+      if (users.length) await docker.run(['rm', '-f', ...users]);
+    }
     if (volumes.length) await docker.run(['volume', 'rm', ...volumes]);
   }
   const leftovers = [];
@@ -90,4 +94,75 @@ export async function down(
     if (names.length) leftovers.push(docker.run([kind, 'rm', ...names]).catch(() => undefined));
   }
   await Promise.all(leftovers);
+}
+
+interface WorkerSpec {
+  Spec: {
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: string;
+        Env?: string[];
+        Secrets?: { SecretName: string; File: { Name: string } }[];
+        Mounts?: { Type: string; Source: string; Target: string }[];
+      };
+      Placement?: { Constraints?: string[] };
+      Networks?: { Target: string }[];
+    };
+  };
+}
+
+/**
+ * Restores a backup (a file in the backups volume, or an S3 key) with the worker's restore CLI in a one-off job
+ * of the worker's image, secrets, volumes and networks. Not inside the worker container: the worker exits when its
+ * database is switched, which would kill a restore running there half-way through the switch.
+ */
+export async function restore(
+  docker: Docker,
+  stack: string,
+  backup: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const [worker] = await docker.inspect<WorkerSpec>(['service', 'inspect', `${stack}_worker`]);
+  if (!worker) throw new Error(`stack ${stack} has no worker service`);
+  const { ContainerSpec: spec, Placement, Networks } = worker.Spec.TaskTemplate;
+  const name = `${stack}_restore`;
+  await docker.run(['service', 'rm', name]).catch(() => undefined);
+  const args = ['service', 'create', '--detach', '--name', name, '--mode', 'replicated-job'];
+  args.push('--restart-condition', 'none', '--label', `com.taskstack.restore=${stack}`);
+  for (const env of spec.Env ?? []) args.push('--env', env);
+  for (const secret of spec.Secrets ?? [])
+    args.push('--secret', `source=${secret.SecretName},target=${secret.File.Name}`);
+  for (const mount of spec.Mounts ?? []) {
+    args.push('--mount', `type=${mount.Type},source=${mount.Source},target=${mount.Target}`);
+  }
+  for (const constraint of Placement?.Constraints ?? []) args.push('--constraint', constraint);
+  for (const network of Networks ?? []) args.push('--network', network.Target);
+  args.push(spec.Image.replace(/@sha256:[0-9a-f]+$/, ''), 'node', 'worker/dist/cli/restore.js', backup);
+  await docker.run(args);
+  log(`restoring ${backup} in ${name}`);
+  const deadline = Date.now() + 600_000;
+  try {
+    for (;;) {
+      const ids = (await docker.run(['service', 'ps', '-q', '--no-trunc', name])).split('\n').filter(Boolean);
+      const tasks = ids.length
+        ? await docker.inspect<{ Status: { State: string; Err?: string } }>([
+            'inspect',
+            '--type',
+            'task',
+            ...ids,
+          ])
+        : [];
+      const state = tasks[0]?.Status.State;
+      if (state === 'complete' || state === 'failed' || state === 'rejected') {
+        const output = await lastLogLines(docker, name, 200);
+        if (state !== 'complete')
+          throw new Error(`restore failed (${tasks[0]?.Status.Err ?? state}):\n${output}`);
+        return output;
+      }
+      if (Date.now() > deadline) throw new Error('restore did not finish in 10 minutes');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  } finally {
+    await docker.run(['service', 'rm', name]).catch(() => undefined);
+  }
 }

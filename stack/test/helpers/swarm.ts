@@ -1,5 +1,6 @@
 /** Gating and housekeeping for the tests that need a Docker engine and a swarm. */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 
 /** Why swarm tests cannot run here, or undefined when a Docker engine answers. */
 export function dockerUnavailable(): string | undefined {
@@ -38,5 +39,17 @@ export function buildVariant(tag: string, dockerfile: string): void {
   execFileSync('docker', ['build', '-q', '-t', tag, '-'], {
     input: dockerfile,
     stdio: ['pipe', 'ignore', 'pipe'],
+  });
+}
+
+/** A TCP port free on this machine right now, for the stack's host-mode published ports. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
 }
