@@ -255,6 +255,8 @@ function services(settings: StackSettings): Record<string, Service> {
     stop_grace_period: '30s',
     logging,
     deploy: {
+      // Host-mode ports need no VIP; dnsrr keeps `nginx` resolvable inside the stack without IPVS.
+      endpoint_mode: 'dnsrr',
       replicas: 1,
       placement: placedOn(placement.edgeLabel),
       ...limits(memory.nginx),
@@ -288,6 +290,7 @@ function services(settings: StackSettings): Record<string, Service> {
     stop_grace_period: '10s',
     logging,
     deploy: {
+      endpoint_mode: 'dnsrr',
       replicas: 1,
       placement: placedOn(placement.edgeLabel),
       ...limits(memory.renewer),
