@@ -31,6 +31,9 @@ export async function status(docker: Docker, stack: string): Promise<string> {
 
 /** The last lines of one service's logs (all replicas). */
 export async function logs(docker: Docker, stack: string, service: string, lines: number): Promise<string> {
+  await docker.run(['service', 'inspect', '--format', '{{.ID}}', `${stack}_${service}`]).catch(() => {
+    throw new Error(`stack ${stack} has no service ${service}`);
+  });
   return lastLogLines(docker, `${stack}_${service}`, lines);
 }
 

@@ -4,7 +4,7 @@
  * reach the host on, so certbot in the renewer can trust it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -61,40 +61,43 @@ export async function startPebble(options: {
     }),
   );
   const children: ChildProcess[] = [];
-  const start = (command: string, args: string[]) => {
+  // Output goes to files, not pipes: a test blocked in a synchronous call must not stall the CA on a full pipe.
+  const start = (command: string, args: string[], logFile: string) => {
+    const fd = openSync(join(dir, logFile), 'a');
     const child = spawn(command, args, {
       cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', fd, fd],
       env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0' },
     });
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    closeSync(fd);
     children.push(child);
-    return () => output;
+    return () => readFileSync(join(dir, logFile), 'utf8');
   };
-  start('pebble-challtestsrv', [
-    '-defaultIPv6',
-    '',
-    '-defaultIPv4',
-    '127.0.0.1',
-    '-http01',
-    '',
-    '-https01',
-    '',
-    '-tlsalpn01',
-    '',
-    '-dns01',
-    `127.0.0.1:${ports.dns}`,
-    '-management',
-    `127.0.0.1:${ports.dns + 1}`,
-  ]);
-  const pebbleOutput = start('pebble', [
-    '-config',
-    join(dir, 'pebble.json'),
-    '-dnsserver',
-    `127.0.0.1:${ports.dns}`,
-  ]);
+  start(
+    'pebble-challtestsrv',
+    [
+      '-defaultIPv6',
+      '',
+      '-defaultIPv4',
+      '127.0.0.1',
+      '-http01',
+      '',
+      '-https01',
+      '',
+      '-tlsalpn01',
+      '',
+      '-dns01',
+      `127.0.0.1:${ports.dns}`,
+      '-management',
+      `127.0.0.1:${ports.dns + 1}`,
+    ],
+    'challtestsrv.log',
+  );
+  const pebbleOutput = start(
+    'pebble',
+    ['-config', join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${ports.dns}`],
+    'pebble.log',
+  );
   const deadline = Date.now() + 20_000;
   while (!/Listening on|ACME directory available/.test(pebbleOutput())) {
     if (Date.now() > deadline) throw new Error(`pebble did not start:\n${pebbleOutput()}`);
