@@ -17,6 +17,7 @@ declare -A PACKAGES=(
   [cloud-init]=/usr/bin/cloud-init          # `cloud-init schema` of the droplets' user-data
   [shellcheck]=/usr/bin/shellcheck          # lint of shell in user-data and scripts
   [prometheus]=/usr/bin/promtool            # `promtool check/test` of alert rules
+  [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager  # Alertmanager delivering a test alert by email
 )
 missing=()
 for pkg in "${!PACKAGES[@]}"; do
