@@ -38,7 +38,7 @@ obtain_or_renew() {
 
 case "${1:-loop}" in
   install) install_certificate ;;
-  renew-now) obtain_or_renew --force-renewal ;;
+  renew-now) obtain_or_renew --force-renewal --no-random-sleep-on-renew ;;
   loop)
     if [[ ${ACME_ENABLED:-true} != true ]]; then
       echo "renewer: ACME disabled; nginx keeps its self-signed certificate"
