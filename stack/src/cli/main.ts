@@ -8,12 +8,13 @@ import { StackSettingsError, type StackSettingsInput } from '../definition/setti
 import { DeployFailedError } from '../deployer/converge.js';
 import { deploy } from '../deployer/deploy.js';
 import { Docker, DockerError, parseTarget, type Target } from '../deployer/docker.js';
-import { down, logs, restore, rollback, status } from '../deployer/operations.js';
+import { down, logs, restore, rollback } from '../deployer/operations.js';
+import { collectStatusReport, formatStatusReport } from '../deployer/status-report.js';
 
 const usage = `usage: npm run stack -- <command> [options]
 commands:
   deploy     build images (tagged with the git sha), create/rotate secrets, deploy, wait until all healthy
-  status     services, replicas, images, update state
+  status     per service replicas, version, health, last deploy; last backup and verification; certificate expiry
   logs SVC   last log lines of a service (api, worker, nginx, postgres, redis, migrate, renewer)
   rollback   return api, worker, nginx and renewer to their previous version
   restore F  restore backup F (file in the backups volume, or S3 key) in a one-off job; the app switches to it
@@ -112,9 +113,15 @@ async function main(argv: string[]): Promise<void> {
     case 'deploy':
       await deploy({ target, settings, build: !values['no-build'], log });
       return;
-    case 'status':
-      console.log(await status(docker, stack));
+    case 'status': {
+      // The certificate is read as clients see it: a TLS handshake with the stack's domain at its HTTPS port.
+      const host = target === 'local' ? '127.0.0.1' : new URL(target).hostname;
+      const edge = settings.domain
+        ? { servername: settings.domain, host, port: settings.ports?.https ?? 443 }
+        : undefined;
+      console.log(formatStatusReport(await collectStatusReport(docker, stack, edge)));
       return;
+    }
     case 'logs':
       if (!service) throw new UsageError('logs needs a service name, e.g. `npm run stack -- logs api`');
       process.stdout.write(await logs(docker, stack, service, Number(values.lines)));
