@@ -1,24 +1,8 @@
 import { migrateUp, connectDatabase } from '@taskstack/db';
+import { onServer, withDatabase } from '@taskstack/db/testing';
 import { startPostgres, startRedis } from '@taskstack/devservices';
-import pg from 'pg';
 
 export type BenchServices = { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-async function onServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * Postgres and Redis for a benchmark run: DATABASE_URL/REDIS_URL when set (a fresh database is created on that

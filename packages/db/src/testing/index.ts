@@ -7,13 +7,15 @@ import { migrateUp } from '../migrate.js';
 /** Name of the migrated database each test file clones; built once per `npm test` by the global setup. */
 export const TEMPLATE_DATABASE = 'taskstack_template';
 
-function withDatabase(url: string, name: string): string {
+/** `url` with its database name replaced by `name`. */
+export function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
   return parsed.toString();
 }
 
-async function admin<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `run` on a connection to the server's `postgres` database, for CREATE/DROP DATABASE. */
+export async function onServer<T>(serverUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
   await client.connect();
   try {
@@ -25,7 +27,7 @@ async function admin<T>(serverUrl: string, run: (client: pg.Client) => Promise<T
 
 /** (Re)creates the template database and migrates it; run once before the test files start. */
 export async function prepareTemplateDatabase(serverUrl: string): Promise<void> {
-  await admin(serverUrl, async (client) => {
+  await onServer(serverUrl, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
   });
@@ -45,11 +47,13 @@ export async function createTestDatabase(
   serverUrl = testServerUrl(),
 ): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `test_${randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
+  await onServer(serverUrl, (client) =>
+    client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`),
+  );
   return {
     url: withDatabase(serverUrl, name),
     drop: () =>
-      admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+      onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
         () => {},
       ),
   };
