@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  GRAFANA_IMAGE,
-  MONITORING_IMAGE,
-  renderAlertmanagerConfig,
-  renderMonitoring,
-} from '../../stack/src/definition/monitoring.js';
+import { renderAlertmanagerConfig, renderMonitoring } from '../../stack/src/definition/monitoring.js';
+import { requiredSecrets } from '../../stack/src/definition/secrets.js';
 import { parseStackSettings } from '../../stack/src/definition/settings.js';
 
 const settings = (overrides: Record<string, unknown> = {}) =>
@@ -62,8 +58,8 @@ describe('monitoring services', () => {
     >;
     const images = new Set(Object.entries(services).map(([name, s]) => (name === 'grafana' ? '' : s.image)));
     images.delete('');
-    expect([...images]).toEqual([`ghcr.io/acme/${MONITORING_IMAGE.name}:abc123`]);
-    expect(services.grafana!.image).toBe(GRAFANA_IMAGE);
+    expect([...images]).toEqual(['ghcr.io/acme/taskstack/monitoring:abc123']);
+    expect(services.grafana!.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
   });
 
   it('escape every literal $ for compose interpolation', () => {
@@ -77,13 +73,15 @@ describe('monitoring services', () => {
     expect(node.volumes.every((v) => v.endsWith(':ro'))).toBe(true);
   });
 
-  it('leave Grafana out on request (no registry for its image) and list the secrets they need', () => {
-    const part = renderMonitoring(settings(), { grafana: false });
+  it('leave Grafana out on request (no registry for its image), with its secret', () => {
+    const part = renderMonitoring(settings({ grafana: false }));
     expect(part.services.grafana).toBeUndefined();
     expect(part.configs).toEqual({});
-    expect(part.secrets.sort()).toEqual(['alertmanager_yml', 'postgres_password', 'redis_password']);
+    expect(requiredSecrets(settings({ grafana: false }))).not.toContain('grafana_admin_password');
+    expect(requiredSecrets(settings())).toEqual(
+      expect.arrayContaining(['alertmanager_yml', 'grafana_admin_password']),
+    );
     const withGrafana = renderMonitoring(settings());
-    expect(withGrafana.secrets).toContain('grafana_admin_password');
     for (const config of Object.values(withGrafana.configs)) {
       expect(withGrafana.files[config.file.replace('./', '')]).toBeTruthy();
     }
@@ -97,6 +95,7 @@ describe('monitoring services', () => {
       GF_AUTH_ANONYMOUS_ENABLED: 'false',
       GF_USERS_ALLOW_SIGN_UP: 'false',
       GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password',
+      GF_METRICS_ENABLED: 'false',
     });
   });
 });
@@ -129,10 +128,9 @@ describe('Alertmanager configuration', () => {
   });
 
   it('refuses settings it cannot deliver with, in one line', () => {
-    expect(() => renderAlertmanagerConfig(settings({ adminEmails: [] }), 'smtp://h:25')).toThrow(
-      /adminEmails/,
-    );
     expect(() => renderAlertmanagerConfig(settings(), 'not a url')).toThrow(/not a URL/);
     expect(() => renderAlertmanagerConfig(settings(), 'http://h')).toThrow(/smtp:\/\/ or smtps:\/\//);
+    // No address for the alerts is refused with the settings themselves.
+    expect(() => settings({ adminEmails: [] })).toThrow(/adminEmails: monitoring needs/);
   });
 });

@@ -10,7 +10,8 @@ import { DeployFailedError } from '../src/deployer/converge.js';
 import { deploy, type DeployOptions } from '../src/deployer/deploy.js';
 import { Docker } from '../src/deployer/docker.js';
 import { generateSecretInputs } from '../src/deployer/secrets.js';
-import { down, restore, status } from '../src/deployer/operations.js';
+import { down, restore } from '../src/deployer/operations.js';
+import { collectStatusReport } from '../src/deployer/status-report.js';
 import { api, request, startLoad, type Edge } from './helpers/http.js';
 import { startPebble, type Pebble } from './helpers/pebble.js';
 import {
@@ -29,6 +30,11 @@ const STACK = `tse2e${process.pid % 100_000}`;
 const edge: Edge = { domain: 'app.taskstack.test', httpPort: 0, httpsPort: 0 };
 const TAG = 'e2e';
 const engine = new Docker('local');
+/** The admin's status report, by short service name. */
+const serviceStatus = async () =>
+  new Map(
+    (await collectStatusReport(engine, STACK)).services.map((s) => [s.name.slice(STACK.length + 1), s]),
+  );
 const secrets = generateSecretInputs();
 const log = (line: string) => process.stderr.write(`  [swarm e2e] ${line}\n`);
 
@@ -98,11 +104,12 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
   }, seconds(180));
 
   it('runs every service healthy, with a config nginx -t accepts', async () => {
-    const table = await status(engine, STACK);
+    const services = await serviceStatus();
     for (const service of ['api', 'worker', 'nginx', 'postgres', 'redis', 'renewer']) {
-      expect(table).toMatch(new RegExp(`${STACK}_${service}\\s+replicated\\s+(\\d+)/\\1\\s`));
+      expect(services.get(service)?.mode, service).toBe('replicated');
+      expect(services.get(service)!.running, service).toBe(services.get(service)!.desired);
     }
-    expect(table).toMatch(new RegExp(`${STACK}_migrate\\s+replicated job\\s+0/1 \\(1/1 completed\\)`));
+    expect(services.get('migrate')).toMatchObject({ mode: 'replicated job', health: 'completed' });
     for (const service of ['api', 'worker', 'nginx', 'postgres', 'redis']) {
       const health = docker('inspect', '--format', '{{.State.Health.Status}}', containerOf(STACK, service));
       expect(health, service).toBe('healthy');
@@ -318,9 +325,11 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
       await until(
         'a replacement api task',
         async () => {
-          const table = await status(engine, STACK);
+          const replicas = (await serviceStatus()).get('api');
           const running = docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${STACK}_api`);
-          return /_api\s+replicated\s+2\/2/.test(table) && !running.includes(killedApi.slice(0, 12))
+          return replicas?.running === 2 &&
+            replicas.desired === 2 &&
+            !running.includes(killedApi.slice(0, 12))
             ? true
             : undefined;
         },

@@ -4,37 +4,29 @@
  * them publishes a port; Grafana is reached through nginx (`/grafana/`) with its own login. render.ts merges what
  * `renderMonitoring` returns into the compose file.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import type { StackSettings } from './settings.js';
+import {
+  limits,
+  logging,
+  placedOn,
+  restartAlways as restart,
+  secretRefs,
+  shortHash,
+  type Service,
+} from './compose.js';
+import { imageRef, type StackSettings } from './settings.js';
 
-type Service = Record<string, unknown>;
-
-/** Our image holding Prometheus, Alertmanager and the exporters (Debian packages), built like api/worker/nginx. */
-export const MONITORING_IMAGE = {
-  name: 'taskstack/monitoring',
-  dockerfile: 'monitoring/Dockerfile',
-} as const;
-/** Grafana has no Debian package: its official image is used as is, so it needs a reachable registry. */
-export const GRAFANA_IMAGE = 'grafana/grafana:11.5.2';
-
-/** Docker secrets only the monitoring services read; the deployer creates them when monitoring is on. */
-export const monitoringSecretKeys = ['alertmanager_yml', 'grafana_admin_password'] as const;
-export type MonitoringSecretKey = (typeof monitoringSecretKeys)[number];
-
-export interface MonitoringOptions {
-  /** Run Grafana (default true); false where its image cannot be pulled (the offline local swarm). */
-  grafana?: boolean;
-}
-
-/** Services, compose configs, the files those configs read, volumes and secret keys of the monitoring part. */
+/**
+ * Services, compose configs and the files those configs read, and volumes of the monitoring part. Its secrets
+ * (`alertmanager_yml`, `grafana_admin_password`, and the stack's database and Redis passwords) are in
+ * `requiredSecrets`.
+ */
 export interface MonitoringPart {
   services: Record<string, Service>;
   configs: Record<string, { name: string; file: string }>;
   files: Record<string, string>;
   volumes: string[];
-  secrets: string[];
 }
 
 const repoFile = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
@@ -55,20 +47,15 @@ const grafanaFiles = {
   },
 } as const;
 
-const logging = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
-const restart = { condition: 'any', delay: '5s', window: '30s' };
-const limits = (memory: string) => ({ resources: { limits: { memory } } });
-const secretRef = (key: string) => ({ source: key, target: key, mode: 0o444 });
-
 /** Where the monitoring image keeps Prometheus's config, the alert rules and the blackbox modules. */
 const CONFIG_DIR = '/etc/taskstack-monitoring';
 
 /** The monitoring services for these settings; empty when monitoring is off. */
-export function renderMonitoring(settings: StackSettings, options: MonitoringOptions = {}): MonitoringPart {
-  const none: MonitoringPart = { services: {}, configs: {}, files: {}, volumes: [], secrets: [] };
+export function renderMonitoring(settings: StackSettings): MonitoringPart {
+  const none: MonitoringPart = { services: {}, configs: {}, files: {}, volumes: [] };
   if (!settings.monitoring) return none;
-  const image = `${settings.images.registry}${MONITORING_IMAGE.name}:${settings.imageTag}`;
-  const stateful = { constraints: [`node.labels.${settings.placement.statefulLabel} == true`] };
+  const image = imageRef(settings, 'monitoring');
+  const stateful = placedOn(settings.placement.statefulLabel);
   // Prometheus and its exporters talk only on the backend network, which has no route out.
   const base = (memory: string, extra: Record<string, unknown> = {}) => ({
     image,
@@ -101,7 +88,7 @@ export function renderMonitoring(settings: StackSettings, options: MonitoringOpt
         '--cluster.listen-address=',
       ],
       networks: ['backend', 'egress'],
-      secrets: [secretRef('alertmanager_yml')],
+      secrets: secretRefs('alertmanager_yml'),
       volumes: ['alertmanager-data:/alertmanager'],
     },
     // One per node; reads the host's /proc, /sys and filesystems read-only.
@@ -126,7 +113,7 @@ export function renderMonitoring(settings: StackSettings, options: MonitoringOpt
         DATA_SOURCE_USER: 'taskstack',
         DATA_SOURCE_PASS_FILE: '/run/secrets/postgres_password',
       },
-      secrets: [secretRef('postgres_password')],
+      secrets: secretRefs('postgres_password'),
     },
     // redis_exporter reads the password only from its environment; a shell puts the secret there at start.
     'redis-exporter': {
@@ -137,7 +124,7 @@ export function renderMonitoring(settings: StackSettings, options: MonitoringOpt
         'REDIS_PASSWORD="$$(cat /run/secrets/redis_password)" exec prometheus-redis-exporter',
       ],
       environment: { REDIS_ADDR: 'redis://redis:6379' },
-      secrets: [secretRef('redis_password')],
+      secrets: secretRefs('redis_password'),
     },
     // nginx's stub_status on its internal port 8081 (never published); nginx has a VIP, so its task is named directly.
     'nginx-exporter': {
@@ -155,9 +142,8 @@ export function renderMonitoring(settings: StackSettings, options: MonitoringOpt
     configs: {},
     files: {},
     volumes: ['prometheus-data', 'alertmanager-data'],
-    secrets: ['alertmanager_yml', 'postgres_password', 'redis_password'],
   };
-  if (options.grafana !== false) addGrafana(settings, part);
+  if (settings.grafana) addGrafana(settings, part);
   return part;
 }
 
@@ -172,7 +158,7 @@ function addGrafana(settings: StackSettings, part: MonitoringPart) {
   }
   const port = settings.ports.https === 443 ? '' : `:${settings.ports.https}`;
   part.services.grafana = {
-    image: GRAFANA_IMAGE,
+    image: settings.images.grafana,
     environment: {
       GF_SERVER_ROOT_URL: `https://${settings.domain}${port}/grafana/`,
       GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
@@ -183,9 +169,11 @@ function addGrafana(settings: StackSettings, part: MonitoringPart) {
       GF_AUTH_ANONYMOUS_ENABLED: 'false',
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
       GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      // Grafana's own /metrics needs no login; nginx would serve it at /grafana/metrics.
+      GF_METRICS_ENABLED: 'false',
     },
     configs,
-    secrets: [secretRef('grafana_admin_password')],
+    secrets: secretRefs('grafana_admin_password'),
     volumes: ['grafana-data:/var/lib/grafana'],
     networks: ['backend'],
     logging,
@@ -193,26 +181,19 @@ function addGrafana(settings: StackSettings, part: MonitoringPart) {
     deploy: {
       endpoint_mode: 'dnsrr',
       replicas: 1,
-      placement: { constraints: [`node.labels.${settings.placement.statefulLabel} == true`] },
+      placement: placedOn(settings.placement.statefulLabel),
       ...limits('256M'),
       restart_policy: restart,
     },
   };
   part.volumes.push('grafana-data');
-  part.secrets.push('grafana_admin_password');
 }
-
-/** Same scheme as render.ts: a changed file gets a new config name, so swarm rolls the service onto it. */
-const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
 /**
  * Alertmanager's configuration, kept as a Docker secret because it carries the SMTP credentials: alerts go by
  * email to the stack's admins through the same SMTP server the worker uses (`smtp_url`).
  */
 export function renderAlertmanagerConfig(settings: StackSettings, smtpUrl: string): string {
-  if (!settings.adminEmails.length) {
-    throw new Error('monitoring needs adminEmails: Alertmanager has nobody to send alerts to');
-  }
   let url: URL;
   try {
     url = new URL(smtpUrl);

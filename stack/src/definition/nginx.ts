@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { StackSettings } from './settings.js';
 
-const templateUrl = new URL('../../../nginx/templates/site.conf.template', import.meta.url);
+const template = (name: string) =>
+  readFileSync(new URL(`../../../nginx/templates/${name}.conf.template`, import.meta.url), 'utf8');
 
 const MiB = 1024 * 1024;
 
@@ -11,7 +12,19 @@ export function clientMaxBodySize(maxUploadBytes: number): string {
   return `${Math.ceil(maxUploadBytes / MiB) + 1}m`;
 }
 
-/** Renders the site config for these settings; stapling only with a public CA (test CAs publish no OCSP). */
+/** Fills a template's `{{NAME}}` placeholders; a placeholder alone on its line takes the whole line. */
+function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{\{([A-Z_]+)\}\}\n?/g, (match, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`nginx template: unknown placeholder ${key}`);
+    return match.endsWith('\n') && !value.endsWith('\n') ? `${value}\n` : value;
+  });
+}
+
+/**
+ * Renders the site config for these settings: stapling only with a public CA (test CAs publish no OCSP); with
+ * monitoring, the internal stub_status server and, with Grafana, its `/grafana/` location.
+ */
 export function renderNginxSite(settings: StackSettings): string {
   const values: Record<string, string> = {
     DOMAIN: settings.domain,
@@ -26,9 +39,7 @@ export function renderNginxSite(settings: StackSettings): string {
         ? '    ssl_stapling on;\n    ssl_stapling_verify on;\n    ssl_trusted_certificate /etc/nginx/certs/current/chain.pem;\n'
         : '',
   };
-  return readFileSync(templateUrl, 'utf8').replace(/\{\{([A-Z_]+)\}\}\n?/g, (match, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new Error(`nginx template: unknown placeholder ${key}`);
-    return match.endsWith('\n') && !value.endsWith('\n') ? `${value}\n` : value;
-  });
+  values.MONITORING_SERVER = settings.monitoring ? fill(template('stub-status'), values) : '';
+  values.GRAFANA_LOCATION = settings.monitoring && settings.grafana ? fill(template('grafana'), values) : '';
+  return fill(template('site'), values);
 }

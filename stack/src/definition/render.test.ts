@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderNginxSite } from './nginx.js';
@@ -120,15 +116,44 @@ describe('renderStack', () => {
     expect(s3.services.worker!.environment.S3_BACKUP_PREFIX).toBe('backups/');
   });
 
-  it('adds Prometheus with a config promtool accepts when monitoring is on', () => {
-    const settings = parseStackSettings({ ...base, monitoring: true });
-    const files = renderStackFiles(settings);
-    expect(parse(files['docker-stack.yml']!).services.prometheus.networks).toEqual(['backend']);
-    const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
-    writeFileSync(join(dir, 'prometheus.yml'), files['prometheus.yml']!);
-    expect(
-      execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' }),
-    ).toMatch(/SUCCESS/);
+  it('adds the monitoring services with everything they refer to declared, on one switch', () => {
+    const monitoringServices = [
+      'alertmanager',
+      'blackbox-exporter',
+      'grafana',
+      'nginx-exporter',
+      'node-exporter',
+      'postgres-exporter',
+      'prometheus',
+      'redis-exporter',
+    ];
+    const input = { ...base, monitoring: true, adminEmails: ['ops@example.com'] };
+    const files = renderStackFiles(parseStackSettings(input));
+    const compose = parse(files['docker-stack.yml']!) as Compose & { volumes: Record<string, unknown> };
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(monitoringServices));
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const secret of service.secrets ?? []) expect(compose.secrets[secret.source], name).toBeDefined();
+      for (const config of service.configs ?? []) {
+        expect(files[compose.configs[config.source]!.file.replace('./', '')], name).toBeTruthy();
+      }
+      for (const volume of service.volumes ?? []) {
+        const source = String(volume).split(':')[0]!;
+        if (!source.startsWith('/')) expect(compose.volumes[source], name).toBeDefined();
+      }
+    }
+    expect(compose.services.prometheus!.image).toBe('taskstack/monitoring:abc123');
+
+    const withoutGrafana = composeOf({ ...input, grafana: false });
+    expect(withoutGrafana.services.grafana).toBeUndefined();
+    expect(withoutGrafana.secrets.grafana_admin_password).toBeUndefined();
+    expect(withoutGrafana.secrets.alertmanager_yml).toBeDefined();
+    const off = composeOf({});
+    expect(Object.keys(off.services).filter((name) => monitoringServices.includes(name))).toEqual([]);
+    expect(off.secrets.alertmanager_yml).toBeUndefined();
+  });
+
+  it('refuses monitoring without an address for its alerts, naming the setting', () => {
+    expect(() => parseStackSettings({ ...base, monitoring: true })).toThrow(/adminEmails: monitoring needs/);
   });
 });
 
@@ -173,5 +198,17 @@ describe('renderNginxSite', () => {
     );
     expect(site()).toContain('ssl_stapling on;');
     expect(site({ acme: { publicCa: false } })).not.toContain('ssl_stapling');
+  });
+
+  it('serves stub_status on an internal port and Grafana at /grafana/ only with monitoring', () => {
+    const monitored = site({ monitoring: true, adminEmails: ['ops@example.com'] });
+    expect(monitored).toMatch(/listen 8081;[\s\S]*location = \/stub_status \{\s*stub_status;/);
+    expect(monitored).toContain('location /grafana/ {');
+    expect(monitored).toMatch(/location = \/grafana\/login \{\s*limit_req zone=auth burst=10 nodelay;/);
+    expect(monitored).not.toContain('{{');
+    const withoutGrafana = site({ monitoring: true, adminEmails: ['ops@example.com'], grafana: false });
+    expect(withoutGrafana).toContain('stub_status;');
+    expect(withoutGrafana).not.toContain('grafana');
+    expect(site()).not.toMatch(/8081|stub_status|grafana/);
   });
 });

@@ -2,25 +2,16 @@
  * The one definition of the swarm stack, rendered to a compose v3 file for `docker stack deploy`. The local swarm
  * (tests, demos) and the droplets (Pulumi → deployer over SSH) deploy exactly this output.
  */
-import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import { limits, logging, placedOn, restartAlways, secretRefs, shortHash, type Service } from './compose.js';
+import { renderMonitoring } from './monitoring.js';
 import { renderNginxSite } from './nginx.js';
-import { renderPrometheusConfig } from './prometheus.js';
 import { requiredSecrets, secretName, secretPath, type SecretKey } from './secrets.js';
-import type { StackSettings } from './settings.js';
-
-type Service = Record<string, unknown>;
+import { imageRef as image, type StackSettings } from './settings.js';
 
 /** File the compose file refers to for the nginx site config (written next to it by `renderStackFiles`). */
 export const NGINX_SITE_FILE = 'nginx-site.conf';
 export const ACME_CA_FILE = 'acme-ca.pem';
-export const PROMETHEUS_FILE = 'prometheus.yml';
-
-const shortHash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 12);
-
-const logging = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
-
-const placedOn = (label: string) => ({ constraints: [`node.labels.${label} == true`] });
 
 /** Rolling update of stateless services: new task up and healthy before the old one stops; bad updates roll back. */
 const rollingUpdate = (settings: StackSettings) => ({
@@ -46,10 +37,6 @@ const statefulUpdate = (settings: StackSettings) => ({
   rollback_config: { parallelism: 1, order: 'stop-first', failure_action: 'pause' },
 });
 
-const restartAlways = { condition: 'any', delay: '5s', window: '30s' };
-
-const secretRefs = (...keys: SecretKey[]) => keys.map((key) => ({ source: key, target: key, mode: 0o444 }));
-
 /** A health probe run inside a Node image (no curl needed); `/ready` checks Postgres, Redis and migrations. */
 const nodeProbe = (url: string) => ({
   test: ['CMD', 'node', '-e', `fetch('${url}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
@@ -58,10 +45,6 @@ const nodeProbe = (url: string) => ({
   retries: 3,
   start_period: '30s',
 });
-
-type OwnImage = 'api' | 'worker' | 'nginx' | 'renewer';
-const image = (settings: StackSettings, own: OwnImage) =>
-  `${settings.images.registry}${settings.images[own]}:${settings.images.tags[own] ?? settings.imageTag}`;
 
 /** Environment the api and worker share: where their dependencies are and how they log. */
 function appEnvironment(settings: StackSettings): Record<string, string> {
@@ -91,7 +74,6 @@ function services(settings: StackSettings): Record<string, Service> {
   const { memory, placement } = settings;
   const s3 = settings.storage.driver === 's3';
   const s3Secrets: SecretKey[] = s3 ? ['s3_access_key_id', 's3_secret_access_key'] : [];
-  const limits = (size: string) => ({ resources: { limits: { memory: size } } });
 
   const postgres: Service = {
     image: settings.images.postgres,
@@ -299,25 +281,7 @@ function services(settings: StackSettings): Record<string, Service> {
     },
   };
 
-  const all: Record<string, Service> = { postgres, redis, migrate, api, worker, nginx, renewer };
-  if (settings.monitoring) {
-    all.prometheus = {
-      image: settings.images.prometheus,
-      configs: [{ source: 'prometheus', target: '/etc/prometheus/prometheus.yml', mode: 0o444 }],
-      volumes: ['prometheus-data:/prometheus'],
-      networks: ['backend'],
-      logging,
-      deploy: {
-        endpoint_mode: 'dnsrr',
-        replicas: 1,
-        placement: placedOn(placement.statefulLabel),
-        ...limits(memory.prometheus),
-        restart_policy: restartAlways,
-        ...statefulUpdate(settings),
-      },
-    };
-  }
-  return all;
+  return { postgres, redis, migrate, api, worker, nginx, renewer };
 }
 
 /** The compose file and the files it refers to, all deterministic for the same settings. */
@@ -334,14 +298,9 @@ export function renderStackFiles(settings: StackSettings): Record<string, string
       file: `./${ACME_CA_FILE}`,
     };
   }
-  if (settings.monitoring) {
-    const prometheus = renderPrometheusConfig(settings);
-    files[PROMETHEUS_FILE] = prometheus;
-    configs.prometheus = {
-      name: `${settings.name}_prometheus_${shortHash(prometheus)}`,
-      file: `./${PROMETHEUS_FILE}`,
-    };
-  }
+  const monitoring = renderMonitoring(settings);
+  Object.assign(files, monitoring.files);
+  Object.assign(configs, monitoring.configs);
 
   const secrets = Object.fromEntries(
     requiredSecrets(settings).map((key) => [key, { external: true, name: secretName(settings, key) }]),
@@ -354,12 +313,12 @@ export function renderStackFiles(settings: StackSettings): Record<string, string
     'certs',
     'acme-webroot',
     'letsencrypt',
+    ...monitoring.volumes,
   ];
-  if (settings.monitoring) volumes.push('prometheus-data');
 
   const compose = {
     version: '3.9',
-    services: services(settings),
+    services: { ...services(settings), ...monitoring.services },
     networks: {
       // Postgres, Redis and the app talk only here; `internal` means no route out of it.
       backend: { driver: 'overlay', internal: true },

@@ -12,12 +12,21 @@ export const secretKeys = [
   'smtp_url',
   's3_access_key_id',
   's3_secret_access_key',
+  'alertmanager_yml',
+  'grafana_admin_password',
 ] as const;
 export type SecretKey = (typeof secretKeys)[number];
 
-/** The secrets these settings need (S3 keys only with S3 storage). */
+/** The secrets these settings need (S3 keys only with S3 storage, the monitoring ones only with monitoring). */
 export function requiredSecrets(settings: StackSettings): SecretKey[] {
-  return secretKeys.filter((key) => settings.storage.driver === 's3' || !key.startsWith('s3_'));
+  const needed: Partial<Record<SecretKey, boolean>> = {
+    s3_access_key_id: settings.storage.driver === 's3',
+    s3_secret_access_key: settings.storage.driver === 's3',
+    // Alertmanager's config is a secret because it carries the SMTP credentials.
+    alertmanager_yml: settings.monitoring,
+    grafana_admin_password: settings.monitoring && settings.grafana,
+  };
+  return secretKeys.filter((key) => needed[key] ?? true);
 }
 
 /** Swarm name of a secret: immutable in Docker, so each value version gets its own name. */

@@ -60,22 +60,36 @@ export const stackSettingsSchema = z.object({
       worker: z.string().default('taskstack/worker'),
       nginx: z.string().default('taskstack/nginx'),
       renewer: z.string().default('taskstack/renewer'),
+      /** Prometheus, Alertmanager and the exporters (Debian packages), used when `monitoring` is on. */
+      monitoring: z.string().default('taskstack/monitoring'),
       /**
        * Per-image tags overriding `imageTag`; the deployer keeps a service on its running tag when the rebuilt image
        * is identical, so a deploy restarts only what changed (nginx restarts drop connections: host ports).
        */
       tags: z
-        .object({ api: imageTag, worker: imageTag, nginx: imageTag, renewer: imageTag })
+        .object({
+          api: imageTag,
+          worker: imageTag,
+          nginx: imageTag,
+          renewer: imageTag,
+          monitoring: imageTag,
+        })
         .partial()
         .default({}),
       /** Third-party images, pinned by major like our Dockerfiles' bases. */
       postgres: z.string().default('postgres:17-trixie'),
       redis: z.string().default('redis:8-trixie'),
-      prometheus: z.string().default('prom/prometheus:v3'),
+      /** Grafana has no Debian package: its official image is used as is, so it needs a reachable registry. */
+      grafana: z.string().default('grafana/grafana:11.5.2'),
     })
     .prefault({}),
-  /** Adds Prometheus scraping the api and worker `/metrics` inside the backend network. */
+  /**
+   * Adds the monitoring services (stack/src/definition/monitoring.ts): Prometheus with the alert rules, Alertmanager
+   * mailing `adminEmails`, the exporters, and Grafana behind nginx at `/grafana/`.
+   */
   monitoring: z.boolean().default(false),
+  /** Grafana as part of monitoring; off where its image cannot be pulled (the deployer turns it off there itself). */
+  grafana: z.boolean().default(true),
   backup: z
     .object({
       cron: cron.default('30 2 * * *'),
@@ -160,7 +174,12 @@ export type StackSettings = z.output<typeof stackSettingsSchema>;
 
 /** Validates operator input once, so every later step can trust the settings. */
 export function parseStackSettings(input: unknown): StackSettings {
-  const result = stackSettingsSchema.safeParse(input);
+  const result = stackSettingsSchema
+    .refine((s) => !s.monitoring || s.adminEmails.length > 0, {
+      path: ['adminEmails'],
+      message: 'monitoring needs at least one address for its alerts',
+    })
+    .safeParse(input);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new StackSettingsError(lines);
@@ -175,3 +194,10 @@ export class StackSettingsError extends Error {
     this.name = 'StackSettingsError';
   }
 }
+
+/** Our images, built from this repository (the deployer and Pulumi build them; the stack runs them). */
+export type OwnImage = 'api' | 'worker' | 'nginx' | 'renewer' | 'monitoring';
+
+/** Full reference of one of our images for these settings. */
+export const imageRef = (settings: StackSettings, image: OwnImage): string =>
+  `${settings.images.registry}${settings.images[image]}:${settings.images.tags[image] ?? settings.imageTag}`;

@@ -85,12 +85,20 @@ export async function lastLogLines(docker: Docker, service: string, lines = 20):
 const failedStates = new Set(['failed', 'rejected']);
 
 /** Where one service stands against what was deployed. */
-async function progressOf(docker: Docker, service: ServiceInfo): Promise<ServiceProgress> {
+async function progressOf(
+  docker: Docker,
+  service: ServiceInfo,
+  rollingBack: boolean,
+): Promise<ServiceProgress> {
   const name = service.Spec.Name;
   const image = stripDigest(service.Spec.TaskTemplate.ContainerSpec.Image);
   const tasks = await tasksOf(docker, service.ID);
   const current = tasks.filter((t) => stripDigest(t.Spec.ContainerSpec.Image) === image);
-  const update = service.UpdateStatus?.State;
+  // While rolling back on purpose, swarm's rollback states are the expected progress and its completion.
+  const update = rollingBack
+    ? ({ rollback_started: 'updating', rollback_completed: 'completed' }[service.UpdateStatus?.State ?? ''] ??
+      service.UpdateStatus?.State)
+    : service.UpdateStatus?.State;
 
   if (service.Spec.Mode.ReplicatedJob !== undefined) {
     const iteration = service.JobStatus?.JobIteration.Index;
@@ -139,6 +147,8 @@ export interface WaitOptions {
   onProgress?: (progress: ServiceProgress[]) => void;
   /** Only these services (short names, e.g. `api`); default every service of the stack. */
   services?: string[];
+  /** A rollback asked for: swarm's rollback states are progress, not failure. */
+  rollingBack?: boolean;
 }
 
 /** Resolves once every service converged; rejects with a DeployFailedError naming the first one that did not. */
@@ -153,7 +163,9 @@ export async function waitForConvergence(
     const services = (await stackServices(docker, stack)).filter(
       (s) => !options.services || options.services.includes(s.Spec.Name.slice(stack.length + 1)),
     );
-    const progress = await Promise.all(services.map((service) => progressOf(docker, service)));
+    const progress = await Promise.all(
+      services.map((service) => progressOf(docker, service, options.rollingBack ?? false)),
+    );
     progress.sort((a, b) => a.service.localeCompare(b.service));
     const summary = JSON.stringify(progress);
     if (summary !== shown) {

@@ -7,16 +7,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderStackFiles } from '../definition/render.js';
-import { parseStackSettings, type StackSettings, type StackSettingsInput } from '../definition/settings.js';
+import {
+  parseStackSettings,
+  type OwnImage,
+  type StackSettings,
+  type StackSettingsInput,
+} from '../definition/settings.js';
 import { stackServices, waitForConvergence, type ServiceProgress } from './converge.js';
 import { Docker, type Target } from './docker.js';
 import {
   buildImages,
   ensureBaseImages,
   gitImageTag,
+  imageAvailable,
   ownImages,
   unchangedImageTags,
-  type OwnImage,
 } from './images.js';
 import { ensureSecrets, localSecretInputs, pruneUnused, type SecretInputs } from './secrets.js';
 import { checkRemoteSwarm, ensureLocalSwarm } from './swarm.js';
@@ -60,6 +65,15 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
 
   if (options.target === 'local') await ensureLocalSwarm(docker, settings);
   else await checkRemoteSwarm(docker, settings);
+
+  if (options.target === 'local' && settings.monitoring && settings.grafana) {
+    if (!(await imageAvailable(docker, settings.images.grafana))) {
+      log(
+        `${settings.images.grafana} cannot be pulled here (no registry answers): monitoring without Grafana`,
+      );
+      settings = { ...settings, grafana: false };
+    }
+  }
 
   if (options.build ?? true) {
     if (options.target === 'local') ensureBaseImages();

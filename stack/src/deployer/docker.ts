@@ -81,15 +81,6 @@ export class Docker {
     });
   }
 
-  /** `docker … --format '{{json .}}'` output, one JSON object per line. */
-  async jsonLines<T>(args: string[]): Promise<T[]> {
-    const out = await this.run([...args, '--format', '{{json .}}']);
-    return out
-      .split('\n')
-      .filter((line) => line.trim())
-      .map((line) => JSON.parse(line) as T);
-  }
-
   /** `docker inspect`-style commands: a JSON array. */
   async inspect<T>(args: string[]): Promise<T[]> {
     return JSON.parse(await this.run(args)) as T[];

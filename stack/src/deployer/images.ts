@@ -1,20 +1,24 @@
 /** Building and tagging our images (git sha tags) on the engine the deployer targets. */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { StackSettings } from '../definition/settings.js';
+import { imageRef, type OwnImage, type StackSettings } from '../definition/settings.js';
 import type { Docker } from './docker.js';
 
 /** The repository root: build context of every image. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Our images and their Dockerfiles (paths from the repository root). */
-export const ownImages = {
+export const ownImages: Record<OwnImage, string> = {
   api: 'api/Dockerfile',
   worker: 'worker/Dockerfile',
   nginx: 'nginx/Dockerfile',
   renewer: 'nginx/renewer/Dockerfile',
-} as const;
-export type OwnImage = keyof typeof ownImages;
+  monitoring: 'monitoring/Dockerfile',
+};
+
+/** The images a deployment of these settings runs (the monitoring image only with monitoring on). */
+export const imagesFor = (settings: StackSettings): OwnImage[] =>
+  (Object.keys(ownImages) as OwnImage[]).filter((image) => image !== 'monitoring' || settings.monitoring);
 
 /** The commit being deployed, marked when the working tree differs from it so the tag never lies. */
 export function gitImageTag(): string {
@@ -23,10 +27,6 @@ export function gitImageTag(): string {
   const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
   return dirty ? `${sha}-dirty-${Date.now().toString(36)}` : sha;
 }
-
-/** Full reference of one of our images for these settings. */
-export const imageRef = (settings: StackSettings, image: OwnImage): string =>
-  `${settings.images.registry}${settings.images[image]}:${settings.images.tags[image] ?? settings.imageTag}`;
 
 /**
  * Makes the base images our Dockerfiles start FROM available (pulled, or built as stand-ins where no registry is
@@ -43,7 +43,7 @@ export async function buildImages(
   docker: Docker,
   settings: StackSettings,
   log: (line: string) => void,
-  only: OwnImage[] = Object.keys(ownImages) as OwnImage[],
+  only: OwnImage[] = imagesFor(settings),
 ): Promise<void> {
   for (const image of only) {
     const ref = imageRef(settings, image);
@@ -70,11 +70,21 @@ export async function unchangedImageTags(
       () => '',
     );
   const kept: Partial<Record<OwnImage, string>> = {};
-  for (const image of Object.keys(ownImages) as OwnImage[]) {
+  for (const image of imagesFor(settings)) {
     const current = running[image];
     if (!current || current === imageRef(settings, image)) continue;
     const [before, after] = await Promise.all([id(current), id(imageRef(settings, image))]);
     if (before && before === after) kept[image] = current.slice(current.lastIndexOf(':') + 1);
   }
   return kept;
+}
+
+/** Whether the engine has `ref` or can pull it (false offline, where no registry answers). */
+export async function imageAvailable(docker: Docker, ref: string): Promise<boolean> {
+  const ok = () => true;
+  const no = () => false;
+  return (
+    (await docker.run(['image', 'inspect', '--format', '{{.Id}}', ref]).then(ok, no)) ||
+    (await docker.run(['pull', '-q', ref]).then(ok, no))
+  );
 }

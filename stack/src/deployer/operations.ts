@@ -1,33 +1,7 @@
-/** Day-two operations on a deployed stack: status, logs, rollback, down. */
-import { lastLogLines, stackServices, waitForConvergence } from './converge.js';
+/** Day-two operations on a deployed stack: logs, rollback, down, restore (the status report: status-report.ts). */
+import { lastLogLines, waitForConvergence } from './converge.js';
 import type { Docker } from './docker.js';
 import { formatProgress } from './deploy.js';
-
-/** One row per service: replicas, image, update state; what `npm run stack -- status` prints. */
-export async function status(docker: Docker, stack: string): Promise<string> {
-  const rows = await docker.jsonLines<{ Name: string; Mode: string; Replicas: string; Image: string }>([
-    'service',
-    'ls',
-    '--filter',
-    `label=com.docker.stack.namespace=${stack}`,
-  ]);
-  if (!rows.length) return `stack ${stack}: not deployed`;
-  const updates = new Map(
-    (await stackServices(docker, stack)).map((s) => [s.Spec.Name, s.UpdateStatus?.State ?? 'ok'] as const),
-  );
-  const lines = rows
-    .sort((a, b) => a.Name.localeCompare(b.Name))
-    .map((r) => [r.Name, r.Mode, r.Replicas, r.Image.replace(/@sha256:.*/, ''), updates.get(r.Name) ?? '']);
-  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  return lines
-    .map((l) =>
-      l
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 /** The last lines of one service's logs (all replicas). */
 export async function logs(docker: Docker, stack: string, service: string, lines: number): Promise<string> {
@@ -52,6 +26,7 @@ export async function rollback(docker: Docker, stack: string, log: (line: string
   }
   await waitForConvergence(docker, stack, {
     services: rollbackable,
+    rollingBack: true,
     onProgress: (progress) => log(formatProgress(progress, startedAt)),
   });
 }

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderAlertmanagerConfig } from '../definition/monitoring.js';
 import { requiredSecrets, secretName, type SecretKey } from '../definition/secrets.js';
 import type { StackSettings } from '../definition/settings.js';
 import type { Docker } from './docker.js';
@@ -20,6 +21,8 @@ export interface SecretInputs {
   smtpUrl: string;
   s3AccessKeyId?: string;
   s3SecretAccessKey?: string;
+  /** Grafana's `admin` login, needed with monitoring (and Grafana) on. */
+  grafanaAdminPassword?: string;
 }
 
 const token = () => randomBytes(32).toString('base64url');
@@ -31,6 +34,7 @@ export function generateSecretInputs(): SecretInputs {
     redisPassword: token(),
     jwtSecret: token(),
     smtpUrl: 'smtp://127.0.0.1:25',
+    grafanaAdminPassword: token(),
   };
 }
 
@@ -38,9 +42,11 @@ export function generateSecretInputs(): SecretInputs {
 export function localSecretInputs(stackName: string, overrides: Partial<SecretInputs> = {}): SecretInputs {
   const dir = join(repoRoot, '.data', 'stack', stackName);
   const file = join(dir, 'secrets.json');
-  const stored = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as SecretInputs)
-    : generateSecretInputs();
+  // Generated values fill keys a file from an older version lacks.
+  const stored = {
+    ...generateSecretInputs(),
+    ...(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SecretInputs) : {}),
+  };
   const values = {
     ...stored,
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
@@ -50,28 +56,52 @@ export function localSecretInputs(stackName: string, overrides: Partial<SecretIn
   return values;
 }
 
-/** Every Docker secret's content, derived from the operator's values. */
-export function secretValues(inputs: SecretInputs): Record<SecretKey, string> {
+/** Every Docker secret these settings need, with its content derived from the operator's values. */
+export function secretValues(
+  settings: StackSettings,
+  inputs: SecretInputs,
+): Partial<Record<SecretKey, string>> {
   const pg = encodeURIComponent(inputs.postgresPassword);
   const redis = encodeURIComponent(inputs.redisPassword);
-  return {
-    postgres_password: inputs.postgresPassword,
-    database_url: `postgres://taskstack:${pg}@postgres:5432/taskstack`,
-    redis_password: inputs.redisPassword,
+  const all: Record<SecretKey, () => string> = {
+    postgres_password: () => inputs.postgresPassword,
+    database_url: () => `postgres://taskstack:${pg}@postgres:5432/taskstack`,
+    redis_password: () => inputs.redisPassword,
     // Only the default user, with a password; no unauthenticated access at all.
-    redis_acl: `user default on sanitize-payload #${sha256(inputs.redisPassword)} ~* &* +@all\n`,
-    redis_url: `redis://default:${redis}@redis:6379`,
-    jwt_secret: inputs.jwtSecret,
-    smtp_url: inputs.smtpUrl,
-    s3_access_key_id: inputs.s3AccessKeyId ?? '',
-    s3_secret_access_key: inputs.s3SecretAccessKey ?? '',
+    redis_acl: () => `user default on sanitize-payload #${sha256(inputs.redisPassword)} ~* &* +@all\n`,
+    redis_url: () => `redis://default:${redis}@redis:6379`,
+    jwt_secret: () => inputs.jwtSecret,
+    smtp_url: () => inputs.smtpUrl,
+    s3_access_key_id: () => inputs.s3AccessKeyId ?? '',
+    s3_secret_access_key: () => inputs.s3SecretAccessKey ?? '',
+    alertmanager_yml: () => renderAlertmanagerConfig(settings, inputs.smtpUrl),
+    grafana_admin_password: () => inputs.grafanaAdminPassword ?? '',
   };
+  return Object.fromEntries(requiredSecrets(settings).map((key) => [key, all[key]()]));
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Content-derived version of a secret: changes exactly when the value does. */
 export const secretVersion = (value: string): string => sha256(value).slice(0, 12);
+
+/**
+ * The settings pointing at the Docker secrets holding these values (named by content hash), and those values.
+ * A required secret without a value is refused, naming it.
+ */
+export function withSecretVersions(
+  settings: StackSettings,
+  inputs: SecretInputs,
+): { settings: StackSettings; values: Partial<Record<SecretKey, string>> } {
+  const values = secretValues(settings, inputs);
+  const versions: Record<string, string> = {};
+  for (const key of requiredSecrets(settings)) {
+    const value = values[key];
+    if (!value) throw new Error(`secret ${key} has no value (these stack settings need it)`);
+    versions[key] = secretVersion(value);
+  }
+  return { settings: { ...settings, secretVersions: versions }, values };
+}
 
 /**
  * Creates the Docker secrets these settings need (those missing) and returns the settings pointing at them.
@@ -82,14 +112,7 @@ export async function ensureSecrets(
   settings: StackSettings,
   inputs: SecretInputs,
 ): Promise<StackSettings> {
-  const values = secretValues(inputs);
-  const versions: Record<string, string> = {};
-  for (const key of requiredSecrets(settings)) {
-    if (!values[key])
-      throw new Error(`secret ${key} has no value (needed by the ${settings.storage.driver} storage)`);
-    versions[key] = secretVersion(values[key]);
-  }
-  const next = { ...settings, secretVersions: versions };
+  const { settings: next, values } = withSecretVersions(settings, inputs);
   const existing = new Set((await docker.run(['secret', 'ls', '--format', '{{.Name}}'])).split('\n'));
   for (const key of requiredSecrets(next)) {
     const name = secretName(next, key);

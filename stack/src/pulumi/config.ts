@@ -60,6 +60,7 @@ const PLAIN_KEYS = [
   'createRegistry',
   'ghcrUser',
   'imageTag',
+  'monitoring',
 ] as const;
 
 /** Keys that must only ever be set with `pulumi config set --secret`. */
@@ -78,6 +79,7 @@ const STRUCTURED_KEYS = new Set<string>([
   'backupKeepMonthly',
   'adminEmails',
   'createRegistry',
+  'monitoring',
 ]);
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)+$/, 'must be a DigitalOcean slug such as s-2vcpu-4gb');
@@ -168,6 +170,7 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a Docker tag')
       .optional(),
+    monitoring: z.boolean({ message: 'must be true or false' }).default(false),
     smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL'),
     ghcrToken: z.string().min(1).optional(),
   })
@@ -185,6 +188,13 @@ const schema = z
         code: 'custom',
         path: ['spacesRegion'],
         message: `required: ${c.region} has no Spaces`,
+      });
+    }
+    if (c.monitoring && c.adminEmails.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['adminEmails'],
+        message: 'required when monitoring is on (alerts are mailed there)',
       });
     }
     if (c.registry === 'ghcr' && (!c.ghcrUser || !c.ghcrToken)) {

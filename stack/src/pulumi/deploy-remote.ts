@@ -28,6 +28,7 @@ export const remoteDeployRequest = z.object({
     smtpUrl: z.string().min(1),
     s3AccessKeyId: z.string().min(1),
     s3SecretAccessKey: z.string().min(1),
+    grafanaAdminPassword: z.string().min(16),
   }),
 });
 export type RemoteDeployRequest = z.infer<typeof remoteDeployRequest>;

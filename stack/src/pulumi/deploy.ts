@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { renderStack } from '../definition/render.js';
-import { requiredSecrets } from '../definition/secrets.js';
 import type { StackSettings } from '../definition/settings.js';
 import { repoRoot } from '../deployer/images.js';
-import { secretValues, secretVersion, type SecretInputs } from '../deployer/secrets.js';
+import { withSecretVersions, type SecretInputs } from '../deployer/secrets.js';
 import type { RemoteDeployRequest } from './deploy-remote.js';
 import type { RegistryLogin } from './registry.js';
 import { DEPLOY_USER } from './remote.js';
@@ -34,11 +33,7 @@ export interface DeploymentArgs {
  * each Docker secret by a hash of its value (see deployer/secrets.ts), and the file refers to those names.
  */
 export function deployedStackFile(settings: StackSettings, secrets: SecretInputs): string {
-  const values = secretValues(secrets);
-  const secretVersions = Object.fromEntries(
-    requiredSecrets(settings).map((key) => [key, secretVersion(values[key])]),
-  );
-  return renderStack({ ...settings, secretVersions });
+  return renderStack(withSecretVersions(settings, secrets).settings);
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import type { StackSettings } from '../definition/settings.js';
-import { ownImages, repoRoot, type OwnImage } from '../deployer/images.js';
+import { imageRef, type OwnImage, type StackSettings } from '../definition/settings.js';
+import { imagesFor, ownImages, repoRoot } from '../deployer/images.js';
 import type { RegistryLogin } from './registry.js';
 
 export interface ImagesArgs {
@@ -16,19 +16,19 @@ export interface ImagesArgs {
  */
 export class Images extends pulumi.ComponentResource {
   /** `name@sha256:…` per image, known once pushed. */
-  readonly digests: Record<OwnImage, pulumi.Output<string>>;
+  readonly digests: Partial<Record<OwnImage, pulumi.Output<string>>>;
 
   constructor(name: string, args: ImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super('taskstack:do:Images', name, {}, opts);
     const { settings } = args;
     const { server, username, password } = args.login;
-    const digests = {} as Record<OwnImage, pulumi.Output<string>>;
-    for (const [image, dockerfile] of Object.entries(ownImages) as [OwnImage, string][]) {
+    const digests: Partial<Record<OwnImage, pulumi.Output<string>>> = {};
+    for (const image of imagesFor(settings)) {
       const built = new docker.Image(
         `${name}-${image}`,
         {
-          imageName: `${settings.images.registry}${settings.images[image]}:${settings.imageTag}`,
-          build: { context: repoRoot, dockerfile: `${repoRoot}${dockerfile}`, platform: 'linux/amd64' },
+          imageName: imageRef(settings, image),
+          build: { context: repoRoot, dockerfile: `${repoRoot}${ownImages[image]}`, platform: 'linux/amd64' },
           registry: { server, username, password },
         },
         { parent: this },

@@ -13,3 +13,4 @@ export const ssh = outputs.ssh;
 export const backupBucket = outputs.backupBucket;
 export const backupEndpoint = outputs.backupEndpoint;
 export const imageTag = outputs.imageTag;
+export const grafana = outputs.grafana;

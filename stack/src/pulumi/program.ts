@@ -23,6 +23,8 @@ export interface StackOutputs {
   backupBucket: pulumi.Output<string>;
   backupEndpoint: string;
   imageTag: string;
+  /** Grafana at `<url>/grafana/` (user `admin`) when monitoring is on. */
+  grafana?: { url: string; adminPassword: pulumi.Output<string> };
 }
 
 /** The outputs, and the deployment step (tests compare its stack file with what the deployer renders). */
@@ -133,6 +135,7 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
         postgresPassword: secrets.postgresPassword,
         redisPassword: secrets.redisPassword,
         jwtSecret: secrets.jwtSecret,
+        grafanaAdminPassword: secrets.grafanaAdminPassword,
         smtpUrl: config.smtpUrl,
         s3AccessKeyId: backups.accessKeyId,
         s3SecretAccessKey: backups.secretAccessKey,
@@ -151,6 +154,9 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
     backupBucket: backups.bucket.name,
     backupEndpoint: backups.endpoint,
     imageTag,
+    ...(settings.monitoring && {
+      grafana: { url: `https://${address.hostname}/grafana/`, adminPassword: secrets.grafanaAdminPassword },
+    }),
     deployment,
   };
 }

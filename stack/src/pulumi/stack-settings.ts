@@ -32,6 +32,7 @@ export function stackSettingsFor(config: StackConfig, target: DeployTarget): Sta
       keepMonthly: config.backupKeepMonthly,
     },
     adminEmails: config.adminEmails,
+    monitoring: config.monitoring,
     mailFrom: config.mailFrom,
     // Spaces, not a node's disk: with S3 the api replicas can run on any node of the swarm.
     storage: {

@@ -23,6 +23,7 @@ const request: RemoteDeployRequest = {
     smtpUrl: MOCK_SECRETS.smtpUrl,
     s3AccessKeyId: 'DO00MOCKACCESSKEY',
     s3SecretAccessKey: MOCK_SECRETS.spacesSecret,
+    grafanaAdminPassword: 'g'.repeat(24),
   },
 };
 

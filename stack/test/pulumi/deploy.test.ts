@@ -85,9 +85,9 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
     const { request, stackFile } = await deployStep(stack);
     // What deploy() renders (the e2e test's path): parsed settings, Docker secrets named by their values' hashes.
     const settings = parseStackSettings(request.settings);
-    const values = secretValues(request.secrets);
+    const values = secretValues(settings, request.secrets);
     const secretVersions = Object.fromEntries(
-      requiredSecrets(settings).map((key) => [key, secretVersion(values[key])]),
+      requiredSecrets(settings).map((key) => [key, secretVersion(values[key]!)]),
     );
     expect(Object.keys(secretVersions)).toContain('s3_secret_access_key');
     const local = renderStack({ ...settings, secretVersions });
@@ -95,6 +95,13 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
     expect(stackFile).toContain(
       'image: registry.digitalocean.com/example-taskstack/taskstack/api:abc123def456',
     );
+    // Monitoring is on in prod (Pulumi.prod.yaml) and off in staging.
+    const monitored = stack === 'prod';
+    expect(settings.monitoring).toBe(monitored);
+    expect(
+      stackFile.includes('registry.digitalocean.com/example-taskstack/taskstack/monitoring:abc123def456'),
+    ).toBe(monitored);
+    expect(Object.keys(secretVersions).includes('alertmanager_yml')).toBe(monitored);
   });
 
   it('redeploys when the stack definition or an image digest changes, not otherwise', async () => {
@@ -106,7 +113,8 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
     expect(triggers(base)[0]).toBe(sha256(base.stackFile));
     expect(triggers(same)).toEqual(triggers(base));
     expect(triggers(replicas)[0]).not.toBe(triggers(base)[0]);
-    expect(Object.keys(triggers(base)[1]).sort()).toEqual(['api', 'nginx', 'renewer', 'worker']);
+    const images = ['api', 'nginx', 'renewer', 'worker', ...(stack === 'prod' ? ['monitoring'] : [])];
+    expect(Object.keys(triggers(base)[1]).sort()).toEqual(images.sort());
     expect(triggers(retagged)[1].api).not.toBe(triggers(base)[1].api);
   });
 });

@@ -12,6 +12,7 @@ it('the entry Pulumi runs (package.json main) validates the config and exports t
   expect(Object.keys(exported).sort()).toEqual([
     'backupBucket',
     'backupEndpoint',
+    'grafana',
     'imageTag',
     'nodes',
     'publicIp',
