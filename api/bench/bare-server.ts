@@ -1,12 +1,22 @@
 /**
- * The baseline of the benchmark: node:http and pg only — no Express, validation, JWT, ORM or logging — running
- * the statements the API runs for the same three requests (captured with BENCH_SHOW_SQL=1), with the same pool
- * size. The caller is fixed by BENCH_USER_ID instead of a token.
+ * The baseline of the benchmark: node:http and pg only — no Express, validation, JWT, ORM or logging — sending
+ * the statements the API sends for the same three requests, with the same pool size and the same batching into
+ * round trips. The SQL text comes from the API's own statement builders (pure string functions: the access
+ * queries, `listTasksSql`, `task-sql.ts`), so both sides run exactly the same SQL; BENCH_SHOW_SQL=1 prints the
+ * API's. The caller is fixed by BENCH_USER_ID instead of a token.
  */
 import { generateKeyBetween } from 'fractional-indexing';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import {
+  createTaskCommit,
+  createTaskOpen,
+  moveTaskCommit,
+  moveTaskOpen,
+} from '../src/commands/tasks/task-sql.js';
+import { PROJECT_ACCESS_SQL, TASK_ACCESS_SQL } from '../src/policies/access-sql.js';
+import { listTasksSql } from '../src/routes/tasks/list-query.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const userId = process.env.BENCH_USER_ID!;
@@ -42,56 +52,29 @@ async function readJson(req: IncomingMessage): Promise<Row> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Row;
 }
 
-async function member(client: pg.Pool | pg.PoolClient, workspaceId: unknown): Promise<boolean> {
-  const { rows } = await client.query(
-    'SELECT id, created_at, updated_at, workspace_id, user_id, role FROM memberships WHERE user_id = $1 AND workspace_id = $2 LIMIT 1',
-    [userId, workspaceId],
-  );
-  return rows.length === 1;
-}
+type Status = 'backlog' | 'todo' | 'in_progress' | 'done';
 
-async function labelsOf(client: pg.Pool | pg.PoolClient, ids: unknown[]): Promise<Map<unknown, string[]>> {
-  const { rows } = await client.query(
-    'SELECT task_id, label_id FROM task_labels WHERE task_id = ANY($1::uuid[])',
-    [ids],
-  );
-  const map = new Map<unknown, string[]>(ids.map((id) => [id, []]));
-  for (const row of rows) map.get(row.task_id)?.push(row.label_id as string);
-  return map;
+/** The caller's role on the row named by `id` (project or task), as the API reads it; undefined when not found. */
+async function access(text: string, id: string): Promise<Row | undefined> {
+  const { rows } = await pool.query(text, [id, userId]);
+  return rows[0]?.role ? (rows[0] as Row) : undefined;
 }
-
-async function project(id: string): Promise<Row | undefined> {
-  const { rows } = await pool.query(
-    'SELECT id, created_at, updated_at, workspace_id, name, description, archived, task_counter FROM projects WHERE id = $1',
-    [id],
-  );
-  return rows[0];
-}
-
-/** The columns of the API's list query, labels aggregated per row (one query for the page). */
-const LIST_COLUMNS = `t.id, t.project_id, t.number, t.title, t.description, t.status, t.position, t.priority, t.due_at,
-  t.assignee_id, t.created_by_id, t.created_at, t.updated_at,
-  (SELECT COALESCE(json_agg(tl.label_id ORDER BY tl.label_id), '[]') FROM task_labels tl WHERE tl.task_id = t.id)
-    AS label_ids`;
 
 async function listTasks(res: ServerResponse, projectId: string, query: URLSearchParams): Promise<void> {
-  const p = await project(projectId);
-  if (!p || !(await member(pool, p.workspace_id))) return send(res, 404, { status: 404 });
-  const limit = Number(query.get('limit') ?? 50);
-  const params: unknown[] = [projectId, query.get('status'), query.get('assigneeId'), limit + 1];
-  let keyset = '';
+  if (!(await access(PROJECT_ACCESS_SQL, projectId))) return send(res, 404, { status: 404 });
   const cursor = query.get('cursor');
-  if (cursor) {
-    params.push(...(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as string[]));
-    keyset =
-      'AND (t.status, t.position, t.id) > (CAST($5 AS task_status), CAST($6 AS text) COLLATE "C", CAST($7 AS uuid))';
-  }
-  const { rows } = await pool.query(
-    `SELECT ${LIST_COLUMNS}, (t.status)::text AS k0, (t.position)::text AS k1, (t.id)::text AS k2 FROM tasks t
-      WHERE t.project_id = $1 AND t.status = $2 AND t.assignee_id = $3 ${keyset}
-      ORDER BY t.status ASC, t.position ASC, t.id ASC LIMIT $4`,
-    params,
+  const limit = Number(query.get('limit') ?? 50);
+  const { text, values } = listTasksSql(
+    projectId,
+    {
+      status: (query.get('status') ?? undefined) as Status | undefined,
+      assigneeId: query.get('assigneeId') ?? undefined,
+      limit,
+      sort: 'position',
+    },
+    cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as string[]) : undefined,
   );
+  const { rows } = await pool.query(text, values);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
@@ -101,13 +84,18 @@ async function listTasks(res: ServerResponse, projectId: string, query: URLSearc
   send(res, 200, { items: page.map((r) => present(r, r.label_ids as string[])), nextCursor });
 }
 
-async function inTransaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/** The API's batched transaction: START TRANSACTION with the lock and reads, then the write with COMMIT. */
+async function batched<T>(
+  run: (open: (s: string[]) => Promise<Row[][]>, commit: (s: string[]) => Promise<Row[][]>) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
+  const rowsOf = (result: unknown) => (result as pg.QueryResult[]).map((r) => r.rows as Row[]);
   try {
-    await client.query('START TRANSACTION');
-    const result = await run(client);
-    await client.query('COMMIT');
-    return result;
+    return await run(
+      async (statements) =>
+        rowsOf(await client.query(['START TRANSACTION', ...statements].join(';\n'))).slice(1),
+      async (statements) => rowsOf(await client.query([...statements, 'COMMIT'].join(';\n'))).slice(0, -1),
+    );
   } catch (error) {
     await client.query('ROLLBACK');
     throw error;
@@ -116,80 +104,47 @@ async function inTransaction<T>(run: (client: pg.PoolClient) => Promise<T>): Pro
   }
 }
 
-const lastPosition = async (client: pg.PoolClient, projectId: unknown, status: unknown, exclude: unknown) =>
-  (
-    await client.query(
-      `SELECT position FROM tasks WHERE project_id = $1 AND status = $2 AND id <> $3 ORDER BY position DESC LIMIT 1`,
-      [projectId, status, exclude],
-    )
-  ).rows[0]?.position ?? null;
-
-const activity = (client: pg.PoolClient, p: Row, verb: string, taskId: unknown, data: unknown) =>
-  client.query(
-    `INSERT INTO activity_events (id, created_at, updated_at, workspace_id, project_id, actor_id, verb, subject_type,
-       subject_id, data) VALUES (gen_random_uuid(), now(), now(), $1, $2, $3, $4, 'task', $5, $6) RETURNING *`,
-    [p.workspace_id, p.id, userId, verb, taskId, JSON.stringify(data)],
-  );
-
 async function createTask(req: IncomingMessage, res: ServerResponse, projectId: string): Promise<void> {
   const body = await readJson(req);
-  const p = await project(projectId);
-  if (!p || !(await member(pool, p.workspace_id))) return send(res, 404, { status: 404 });
-  const status = (body.status as string | undefined) ?? 'todo';
-  const task = await inTransaction(async (client) => {
-    const counter = await client.query(
-      'UPDATE projects SET task_counter = task_counter + 1 WHERE id = $1 RETURNING task_counter',
-      [projectId],
-    );
-    const position = generateKeyBetween(
-      await lastPosition(client, projectId, status, '00000000-0000-0000-0000-000000000000'),
-      null,
-    );
-    const { rows } = await client.query(
-      `INSERT INTO tasks (id, created_at, updated_at, workspace_id, project_id, number, title, description, status,
-         position, priority, archived, created_by_id)
-       VALUES (gen_random_uuid(), now(), now(), $1, $2, $3, $4, '', $5, $6, $7, false, $8) RETURNING *`,
-      [
-        p.workspace_id,
+  const project = await access(PROJECT_ACCESS_SQL, projectId);
+  if (!project) return send(res, 404, { status: 404 });
+  const status = (body.status as Status | undefined) ?? 'todo';
+  const task = await batched(async (open, commit) => {
+    const [counter, last] = await open(createTaskOpen(projectId, status));
+    const position = generateKeyBetween((last![0]?.position as string | undefined) ?? null, null);
+    const [written] = await commit(
+      createTaskCommit({
+        workspaceId: project.workspace_id as string,
         projectId,
-        counter.rows[0].task_counter,
-        body.title,
+        number: counter![0]!.task_counter as number,
+        title: body.title as string,
         status,
         position,
-        body.priority,
-        userId,
-      ],
+        priority: body.priority as 'medium',
+        labelIds: [],
+        createdById: userId,
+      }),
     );
-    const t = rows[0] as Row;
-    await activity(client, p, 'task.created', t.id, { number: t.number, title: t.title, status });
-    return t;
+    return written![0]!;
   });
   send(res, 201, present(task));
 }
 
 async function moveTask(req: IncomingMessage, res: ServerResponse, taskId: string): Promise<void> {
   const body = await readJson(req);
-  const found = (await pool.query('SELECT * FROM tasks WHERE id = $1', [taskId])).rows[0] as Row | undefined;
-  if (!found || !(await member(pool, found.workspace_id))) return send(res, 404, { status: 404 });
-  const updated = await inTransaction(async (client) => {
-    await client.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [found.project_id]);
-    const task = (await client.query('SELECT * FROM tasks WHERE id IN ($1)', [taskId])).rows[0] as Row;
-    const position = generateKeyBetween(
-      await lastPosition(client, task.project_id, body.status, taskId),
-      null,
-    );
-    const { rows } = await client.query(
-      'UPDATE tasks SET status = $1, position = $2, updated_at = now() WHERE id = $3 RETURNING *',
-      [body.status, position, taskId],
-    );
-    await activity(client, { id: task.project_id, workspace_id: task.workspace_id }, 'task.moved', taskId, {
-      from: { status: task.status, position: task.position },
-      to: { status: body.status, position },
-    });
-    return rows[0] as Row;
+  const found = await access(TASK_ACCESS_SQL, taskId);
+  if (!found) return send(res, 404, { status: 404 });
+  const status = body.status as Status;
+  const updated = await batched(async (open, commit) => {
+    const [, slots] = await open(moveTaskOpen(found.project_id as string, taskId, { status }));
+    const task = slots!.find((slot) => slot.kind === 'task')!;
+    const last = slots!.find((slot) => slot.kind === 'neighbour')?.position as string | undefined;
+    const position = generateKeyBetween(last ?? null, null);
+    const from = { status: task.status as Status, position: task.position as string };
+    const [written] = await commit(moveTaskCommit({ taskId, actorId: userId, status, position, from }));
+    return written![0]!;
   });
-  const labels = await labelsOf(pool, [taskId]);
-  send(res, 200, present(updated, labels.get(taskId)));
+  send(res, 200, present(updated, updated.label_ids as string[]));
 }
 
 const server = createServer((req, res) => {

@@ -1,7 +1,9 @@
 import { Attachment, Comment, Label, Project, Task, type Membership, type Role } from '@taskstack/db';
-import type { Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import { notFound } from '../errors.js';
-import { authorize } from './membership.js';
+import { query } from '../lib/raw-sql.js';
+import { PROJECT_ACCESS_SQL, TASK_ACCESS_SQL } from './access-sql.js';
+import { authorize, checkRole } from './membership.js';
 
 type Options = { transaction?: Transaction };
 
@@ -66,4 +68,41 @@ export async function loadAttachmentFor(
   if (!attachment || !task) throw notFound('Attachment');
   await authorize(userId, task.workspaceId, minimum, 'Attachment');
   return { attachment, task };
+}
+
+export type ProjectRef = { id: string; workspaceId: string; name: string };
+export type TaskRef = { id: string; projectId: string; workspaceId: string };
+
+/** `loadProjectFor` in one round trip and without a model instance: the same 404/403 decisions. */
+export async function projectAccessFor(
+  sequelize: Sequelize,
+  userId: string,
+  projectId: string,
+  minimum: Role,
+): Promise<ProjectRef> {
+  const [row] = await query<{ id: string; workspace_id: string; name: string; role: Role | null }>(
+    sequelize,
+    PROJECT_ACCESS_SQL,
+    [projectId, userId],
+  );
+  if (!row) throw notFound('Project');
+  checkRole(row.role, minimum, 'Project');
+  return { id: row.id, workspaceId: row.workspace_id, name: row.name };
+}
+
+/** `loadTaskFor` in one round trip, for routes that need only where the task lives. */
+export async function taskAccessFor(
+  sequelize: Sequelize,
+  userId: string,
+  taskId: string,
+  minimum: Role,
+): Promise<TaskRef> {
+  const [row] = await query<{ id: string; project_id: string; workspace_id: string; role: Role | null }>(
+    sequelize,
+    TASK_ACCESS_SQL,
+    [taskId, userId],
+  );
+  if (!row) throw notFound('Task');
+  checkRole(row.role, minimum, 'Task');
+  return { id: row.id, projectId: row.project_id, workspaceId: row.workspace_id };
 }

@@ -21,7 +21,12 @@ export async function authorize(
   transaction?: Transaction,
 ): Promise<Membership> {
   const membership = await Membership.findOne({ where: { userId, workspaceId }, transaction });
-  if (!membership) throw notFound(what);
-  if (!roleAtLeast(membership.role, minimum)) throw forbidden();
-  return membership;
+  checkRole(membership?.role, minimum, what);
+  return membership!;
+}
+
+/** The decision of `authorize` on a role already read (null or undefined: not a member). */
+export function checkRole(role: Role | null | undefined, minimum: Role, what = 'Resource'): void {
+  if (!role) throw notFound(what);
+  if (!roleAtLeast(role, minimum)) throw forbidden();
 }

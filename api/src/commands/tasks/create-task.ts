@@ -1,69 +1,51 @@
-import { Task, TaskLabel, type Project } from '@taskstack/db';
-import { QueryTypes } from 'sequelize';
+import { generateKeyBetween } from 'fractional-indexing';
 import type { AppContext } from '../../context.js';
 import type { EventPublisher } from '../../events/publisher.js';
+import { batchedTransaction } from '../../lib/raw-sql.js';
+import type { ProjectRef } from '../../policies/board.js';
+import { taskFromRow } from '../../presenters/task-row.js';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import type { CreateTaskInput } from '../../routes/tasks/schema.js';
-import { recordActivity } from '../activity.js';
 import { afterCommit } from '../side-effects.js';
 import { notifyAssignee } from './notify-assignee.js';
-import { endOfColumn } from './positions.js';
 import { checkAssignee, checkLabels } from './references.js';
+import { createTaskCommit, createTaskOpen } from './task-sql.js';
 
-/** Creates a task at the end of its column with the project's next number, then announces it. */
+/**
+ * Creates a task at the end of its column with the project's next number, then announces it. Two round trips
+ * in the transaction: the counter update (the project's row lock) with the read of the column's last key, then
+ * one statement writing the task, its labels and its activity event, with the commit.
+ */
 export async function createTask(
   ctx: AppContext,
   events: EventPublisher,
-  project: Project,
+  project: ProjectRef,
   actorId: string,
   input: CreateTaskInput,
 ): Promise<TaskOutput> {
   const { labelIds = [], ...fields } = input;
   const status = fields.status ?? 'todo';
-  const { task, activityId } = await ctx.sequelize.transaction(async (transaction) => {
-    await checkAssignee(project.workspaceId, fields.assigneeId, transaction);
-    await checkLabels(project.workspaceId, labelIds, transaction);
-    // The counter update takes the project's row lock, which also serialises position picking.
-    const [counter] = await ctx.sequelize.query<{ task_counter: number }>(
-      'UPDATE projects SET task_counter = task_counter + 1 WHERE id = :id RETURNING task_counter',
-      { replacements: { id: project.id }, type: QueryTypes.SELECT, transaction },
-    );
-    const position = await endOfColumn(
-      { sequelize: ctx.sequelize, projectId: project.id, status },
-      transaction,
-    );
-    const task = await Task.create(
-      {
+  // References are checked before the transaction: they take no lock, so inside it they would check nothing more.
+  await checkAssignee(project.workspaceId, fields.assigneeId);
+  await checkLabels(project.workspaceId, labelIds);
+  const row = await batchedTransaction(ctx.sequelize, async (tx) => {
+    const [counter, last] = await tx.open(createTaskOpen(project.id, status));
+    const position = generateKeyBetween((last![0]?.position as string | undefined) ?? null, null);
+    const [written] = await tx.commit(
+      createTaskCommit({
         ...fields,
         status,
         workspaceId: project.workspaceId,
         projectId: project.id,
-        number: counter!.task_counter,
+        number: counter![0]!.task_counter as number,
         position,
+        labelIds,
         createdById: actorId,
-      },
-      { transaction },
+      }),
     );
-    if (labelIds.length) {
-      await TaskLabel.bulkCreate(
-        labelIds.map((labelId) => ({ taskId: task.id, labelId })),
-        { transaction },
-      );
-    }
-    const activity = await recordActivity(
-      {
-        workspaceId: project.workspaceId,
-        projectId: project.id,
-        actorId,
-        verb: 'task.created',
-        subjectType: 'task',
-        subjectId: task.id,
-        data: { number: task.number, title: task.title, status },
-      },
-      transaction,
-    );
-    return { task, activityId: activity.id };
+    return written![0]!;
   });
+  const task = taskFromRow(row);
   const output = presentTask(task, [...labelIds].sort());
   await afterCommit(
     ctx,
@@ -75,7 +57,7 @@ export async function createTask(
         data: { projectId: project.id, task: output },
       },
     ],
-    [() => notifyAssignee(ctx, task, project.name, actorId, activityId)],
+    [() => notifyAssignee(ctx, task, project.name, actorId, row.activity_id as string)],
   );
   return output;
 }

@@ -1,39 +1,51 @@
-import { Task } from '@taskstack/db';
+import type { TaskStatus } from '@taskstack/db';
+import { generateKeyBetween } from 'fractional-indexing';
 import type { AppContext } from '../../context.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { EventPublisher } from '../../events/publisher.js';
-import { labelIdsOf, presentTask, type TaskOutput } from '../../presenters/task.js';
+import { batchedTransaction } from '../../lib/raw-sql.js';
+import type { TaskRef } from '../../policies/board.js';
+import { taskFromRow } from '../../presenters/task-row.js';
+import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import type { MoveTaskInput } from '../../routes/tasks/schema.js';
-import { recordActivity } from '../activity.js';
 import { afterCommit } from '../side-effects.js';
-import { after, before, endOfColumn, lockProject } from './positions.js';
+import { moveTaskCommit, moveTaskOpen } from './task-sql.js';
+
+type Slot = {
+  kind: 'task' | 'anchor' | 'neighbour';
+  id: string;
+  project_id: string;
+  status: TaskStatus;
+  position: string;
+};
 
 /**
  * Moves a task into a column next to a neighbour. Only the moved row is written (a fractional key between its
- * new neighbours), and the project's row lock makes concurrent moves take turns, so keys stay unique and ordered.
+ * new neighbours), and the project's row lock (SELECT … FOR UPDATE) makes concurrent moves take turns, so keys
+ * stay unique and ordered. Two round trips in the transaction: lock and read, then write and commit — the lock
+ * is held across one network turn only.
  */
 export async function moveTask(
   ctx: AppContext,
   events: EventPublisher,
-  loaded: Task,
+  ref: TaskRef,
   actorId: string,
-  { status, beforeId, afterId }: MoveTaskInput,
+  target: MoveTaskInput,
 ): Promise<TaskOutput> {
+  const { status, beforeId, afterId } = target;
   const anchorId = beforeId ?? afterId;
-  const taskId = loaded.id;
-  if (anchorId === taskId) throw badRequest('A task cannot be moved next to itself.');
-  const moved = await ctx.sequelize.transaction(async (transaction) => {
-    // A task never changes project, so the copy loaded for authorization names the project to lock.
-    await lockProject(loaded.projectId, transaction);
-    // The task and its neighbour in one read: the project lock is held from here to the commit.
-    const rows = await Task.findAll({ where: { id: anchorId ? [taskId, anchorId] : [taskId] }, transaction });
-    const task = rows.find((row) => row.id === taskId);
+  if (anchorId === ref.id) throw badRequest('A task cannot be moved next to itself.');
+  const row = await batchedTransaction(ctx.sequelize, async (tx) => {
+    // A task never changes project, so the project found for authorization is the one to lock.
+    const [, read] = await tx.open(moveTaskOpen(ref.projectId, ref.id, target));
+    const slots = read as Slot[];
+    const task = slots.find((slot) => slot.kind === 'task');
     if (!task) throw notFound('Task');
-    const column = { sequelize: ctx.sequelize, projectId: task.projectId, status, exclude: task.id };
+    const other = slots.find((slot) => slot.kind === 'neighbour')?.position ?? null;
     let position: string;
     if (anchorId) {
-      const anchor = rows.find((row) => row.id === anchorId);
-      if (!anchor || anchor.projectId !== task.projectId) {
+      const anchor = slots.find((slot) => slot.kind === 'anchor');
+      if (!anchor || anchor.project_id !== task.project_id) {
         throw badRequest('Invalid body.', {
           errors: [{ path: beforeId ? 'beforeId' : 'afterId', message: 'is not a task of this project' }],
         });
@@ -41,36 +53,18 @@ export async function moveTask(
       if (anchor.status !== status)
         throw conflict('The neighbouring task has moved meanwhile; reload the board.');
       position = beforeId
-        ? await after(column, anchor.position, transaction)
-        : await before(column, anchor.position, transaction);
+        ? generateKeyBetween(anchor.position, other)
+        : generateKeyBetween(other, anchor.position);
     } else {
-      position = await endOfColumn(column, transaction);
+      position = generateKeyBetween(other, null);
     }
     const from = { status: task.status, position: task.position };
-    await task.update({ status, position }, { transaction });
-    await recordActivity(
-      {
-        workspaceId: task.workspaceId,
-        projectId: task.projectId,
-        actorId,
-        verb: 'task.moved',
-        subjectType: 'task',
-        subjectId: task.id,
-        data: { from, to: { status, position } },
-      },
-      transaction,
-    );
-    return task;
+    const [written] = await tx.commit(moveTaskCommit({ taskId: ref.id, actorId, status, position, from }));
+    return written![0]!;
   });
-  // Labels are read after the commit, so the project lock is not held for them.
-  const labels = (await labelIdsOf([moved.id])).get(moved.id)!;
-  const output = presentTask(moved, labels);
+  const output = presentTask(taskFromRow(row), row.label_ids as string[]);
   await afterCommit(ctx, events, [
-    {
-      workspaceId: moved.workspaceId,
-      type: 'task.moved',
-      data: { projectId: output.projectId, task: output },
-    },
+    { workspaceId: ref.workspaceId, type: 'task.moved', data: { projectId: output.projectId, task: output } },
   ]);
   return output;
 }

@@ -1,4 +1,4 @@
-import { User, type Task } from '@taskstack/db';
+import { User } from '@taskstack/db';
 import type { AppContext } from '../../context.js';
 
 /**
@@ -7,7 +7,7 @@ import type { AppContext } from '../../context.js';
  */
 export async function notifyAssignee(
   ctx: AppContext,
-  task: Task,
+  task: { id: string; title: string; number: number; assigneeId: string | null },
   projectName: string,
   actorId: string,
   activityId: string,

@@ -41,15 +41,3 @@ async function neighbour(
 export async function endOfColumn(column: Column, transaction: Transaction): Promise<string> {
   return generateKeyBetween(await neighbour(column, '', 'DESC', {}, transaction), null);
 }
-
-/** A key directly after `position` in the column: between it and the next task's key. */
-export async function after(column: Column, position: string, transaction: Transaction): Promise<string> {
-  const next = await neighbour(column, 'AND position > :position', 'ASC', { position }, transaction);
-  return generateKeyBetween(position, next);
-}
-
-/** A key directly before `position` in the column: between the previous task's key and it. */
-export async function before(column: Column, position: string, transaction: Transaction): Promise<string> {
-  const previous = await neighbour(column, 'AND position < :position', 'DESC', { position }, transaction);
-  return generateKeyBetween(previous, position);
-}

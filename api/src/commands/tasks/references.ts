@@ -9,7 +9,7 @@ const invalid = (path: string, message: string) =>
 export async function checkAssignee(
   workspaceId: string,
   assigneeId: string | null | undefined,
-  transaction: Transaction,
+  transaction?: Transaction,
 ): Promise<void> {
   if (!assigneeId) return;
   const membership = await Membership.findOne({ where: { workspaceId, userId: assigneeId }, transaction });
@@ -20,7 +20,7 @@ export async function checkAssignee(
 export async function checkLabels(
   workspaceId: string,
   labelIds: string[] | undefined,
-  transaction: Transaction,
+  transaction?: Transaction,
 ): Promise<void> {
   if (!labelIds?.length) return;
   const found = await Label.count({ where: { workspaceId, id: labelIds }, transaction });

@@ -1,7 +1,9 @@
 import { TASK_PRIORITIES, TASK_STATUSES } from '@taskstack/db';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { z } from 'zod';
 import { decodeCursor, timestampPart, uuidPart } from '../../pagination.js';
+import { query as rawQuery } from '../../lib/raw-sql.js';
+import { TASK_COLUMNS, taskFromRow } from '../../presenters/task-row.js';
 import type { TaskRecord } from '../../presenters/task.js';
 import type { ListTasksQuery } from './schema.js';
 
@@ -30,8 +32,13 @@ const SORTS: Record<ListTasksQuery['sort'], { keys: Key[]; direction: 'ASC' | 'D
   },
 };
 
-const COLUMNS = `t.id, t.project_id, t.number, t.title, t.description, t.status, t.position, t.priority, t.due_at,
-  t.assignee_id, t.created_by_id, t.created_at, t.updated_at,
+/** The keyset of a sort: its expressions, then the id. */
+const keysOf = (sort: ListTasksQuery['sort']): Key[] => [
+  ...SORTS[sort].keys,
+  { expr: 't.id', type: 'uuid', part: uuidPart },
+];
+
+const COLUMNS = `${TASK_COLUMNS('t')},
   (SELECT COALESCE(json_agg(tl.label_id ORDER BY tl.label_id), '[]') FROM task_labels tl WHERE tl.task_id = t.id)
     AS label_ids`;
 
@@ -47,76 +54,64 @@ export function prefixQuery(q: string): string | null {
 export type TaskRow = { task: TaskRecord; labelIds: string[]; cursorKey: string[] };
 
 /**
- * One page (plus one row, to know whether there is more) of a project's tasks with their label ids, filtered and
- * sorted in SQL, in a single query.
+ * The statement of one page (plus one row, to know whether there is more) of a project's tasks with their label
+ * ids, filtered and sorted in SQL, after the (decoded, checked) cursor; bind parameters `$n`. Shared with the
+ * benchmark's bare server.
  */
+export function listTasksSql(
+  projectId: string,
+  query: Omit<ListTasksQuery, 'cursor'>,
+  cursor: string[] | undefined,
+): { text: string; values: unknown[] } {
+  const sort = SORTS[query.sort];
+  const keys = keysOf(query.sort);
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const where = [`t.project_id = ${param(projectId)}`];
+  if (query.status) where.push(`t.status = ${param(query.status)}`);
+  if (query.assigneeId) where.push(`t.assignee_id = ${param(query.assigneeId)}`);
+  if (query.labelId) {
+    where.push(
+      `EXISTS (SELECT 1 FROM task_labels tl WHERE tl.task_id = t.id AND tl.label_id = ${param(query.labelId)})`,
+    );
+  }
+  if (query.q) {
+    const tsquery = prefixQuery(query.q);
+    where.push(tsquery ? `t.search @@ to_tsquery('simple', ${param(tsquery)})` : 'FALSE');
+  }
+  if (query.dueBefore) where.push(`t.due_at < ${param(query.dueBefore)}`);
+  if (cursor) {
+    const comparison = sort.direction === 'ASC' ? '>' : '<';
+    where.push(
+      `(${keys.map((k) => k.expr).join(', ')}) ${comparison} (${keys
+        .map((k, i) => `CAST(${param(cursor[i])} AS ${k.type})${k.type === 'text' ? ' COLLATE "C"' : ''}`)
+        .join(', ')})`,
+    );
+  }
+  const keyColumns = keys.map((k, i) => `(${k.expr})::text AS k${i}`).join(', ');
+  const text = `SELECT ${COLUMNS}, ${keyColumns} FROM tasks t WHERE ${where.join(' AND ')}
+      ORDER BY ${keys.map((k) => `${k.expr} ${sort.direction}`).join(', ')} LIMIT ${param(query.limit + 1)}`;
+  return { text, values };
+}
+
+/** Runs `listTasksSql`: the page's rows as plain task records with their label ids and cursor keys. */
 export async function findTasks(
   sequelize: Sequelize,
   projectId: string,
   query: ListTasksQuery,
 ): Promise<TaskRow[]> {
-  const sort = SORTS[query.sort];
-  const keys: Key[] = [...sort.keys, { expr: 't.id', type: 'uuid', part: uuidPart }];
-  const where = ['t.project_id = :projectId'];
-  const replacements: Record<string, unknown> = { projectId, limit: query.limit + 1 };
-  if (query.status) {
-    where.push('t.status = :status');
-    replacements.status = query.status;
-  }
-  if (query.assigneeId) {
-    where.push('t.assignee_id = :assigneeId');
-    replacements.assigneeId = query.assigneeId;
-  }
-  if (query.labelId) {
-    where.push('EXISTS (SELECT 1 FROM task_labels tl WHERE tl.task_id = t.id AND tl.label_id = :labelId)');
-    replacements.labelId = query.labelId;
-  }
-  if (query.q) {
-    const tsquery = prefixQuery(query.q);
-    where.push(tsquery ? `t.search @@ to_tsquery('simple', :q)` : 'FALSE');
-    replacements.q = tsquery;
-  }
-  if (query.dueBefore) {
-    where.push('t.due_at < :dueBefore');
-    replacements.dueBefore = query.dueBefore;
-  }
-  if (query.cursor) {
-    const values = decodeCursor(
-      query.cursor,
-      keys.map((k) => k.part),
-    );
-    const comparison = sort.direction === 'ASC' ? '>' : '<';
-    where.push(
-      `(${keys.map((k) => k.expr).join(', ')}) ${comparison} (${keys
-        .map((k, i) => `CAST(:c${i} AS ${k.type})${k.type === 'text' ? ' COLLATE "C"' : ''}`)
-        .join(', ')})`,
-    );
-    values.forEach((value, i) => (replacements[`c${i}`] = value));
-  }
-  const keyColumns = keys.map((k, i) => `(${k.expr})::text AS k${i}`).join(', ');
-  const rows = await sequelize.query<Record<string, unknown>>(
-    `SELECT ${COLUMNS}, ${keyColumns} FROM tasks t WHERE ${where.join(' AND ')}
-      ORDER BY ${keys.map((k) => `${k.expr} ${sort.direction}`).join(', ')} LIMIT :limit`,
-    { replacements, type: QueryTypes.SELECT },
-  );
-  // Plain objects, not model instances: building fifty Sequelize instances costs more than the query.
+  const cursor = query.cursor
+    ? decodeCursor(
+        query.cursor,
+        keysOf(query.sort).map((k) => k.part),
+      )
+    : undefined;
+  const { text, values } = listTasksSql(projectId, query, cursor);
+  const rows = await rawQuery(sequelize, text, values);
+  const width = SORTS[query.sort].keys.length + 1;
   return rows.map((row) => ({
-    task: {
-      id: row.id as string,
-      projectId: row.project_id as string,
-      number: row.number as number,
-      title: row.title as string,
-      description: row.description as string,
-      status: row.status as TaskRecord['status'],
-      position: row.position as string,
-      priority: row.priority as TaskRecord['priority'],
-      dueAt: row.due_at as Date | null,
-      assigneeId: row.assignee_id as string | null,
-      createdById: row.created_by_id as string | null,
-      createdAt: row.created_at as Date,
-      updatedAt: row.updated_at as Date,
-    },
+    task: taskFromRow(row),
     labelIds: row.label_ids as string[],
-    cursorKey: keys.map((_, i) => row[`k${i}`] as string),
+    cursorKey: Array.from({ length: width }, (_, i) => row[`k${i}`] as string),
   }));
 }

@@ -10,7 +10,7 @@ import { validate } from '../../middlewares/validate.js';
 import { jsonContent as json } from '../../openapi/json-content.js';
 import { documentRoute } from '../../openapi/registry.js';
 import { pageOf, toPage } from '../../pagination.js';
-import { loadProjectFor, loadTaskFor } from '../../policies/board.js';
+import { loadTaskFor, projectAccessFor, taskAccessFor } from '../../policies/board.js';
 import { labelIdsOf, presentTask, taskOutput } from '../../presenters/task.js';
 import { findTasks } from './list-query.js';
 import {
@@ -46,7 +46,7 @@ export function tasksRouter(ctx: AppContext, services: TaskServices): Router {
     '/projects/:id/tasks',
     auth,
     validate({ params: projectParams, query: listTasksQuery })(async (req, res, { params, query }) => {
-      await loadProjectFor(currentUser(req).id, params.id, 'viewer');
+      await projectAccessFor(ctx.sequelize, currentUser(req).id, params.id, 'viewer');
       const rows = await findTasks(ctx.sequelize, params.id, query);
       res.json(
         toPage(
@@ -72,7 +72,7 @@ export function tasksRouter(ctx: AppContext, services: TaskServices): Router {
     auth,
     validate({ params: projectParams, body: createTaskBody })(async (req, res, { params, body }) => {
       const user = currentUser(req);
-      const { project } = await loadProjectFor(user.id, params.id, 'member');
+      const project = await projectAccessFor(ctx.sequelize, user.id, params.id, 'member');
       res.status(201).json(await createTask(ctx, events, project, user.id, body));
     }),
   );
@@ -129,7 +129,7 @@ export function tasksRouter(ctx: AppContext, services: TaskServices): Router {
     auth,
     validate({ params: taskParams, body: moveTaskBody })(async (req, res, { params, body }) => {
       const user = currentUser(req);
-      const { task } = await loadTaskFor(user.id, params.id, 'member');
+      const task = await taskAccessFor(ctx.sequelize, user.id, params.id, 'member');
       res.json(await moveTask(ctx, events, task, user.id, body));
     }),
   );

@@ -33,6 +33,29 @@ const assignedEmails = async () =>
   );
 
 describe('tasks', () => {
+  it('stores quotes, backslashes and SQL in titles verbatim, and refuses NUL characters (400)', async () => {
+    const title = `O'Brien \\ '); DROP TABLE tasks; -- \\' $1 :id`;
+    const description = "E'\\x41' \\\\ ''";
+    const created = await api.call('POST', `/api/v1/projects/${project.id}/tasks`, {
+      token: member.token,
+      body: { title, description },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ title, description });
+    const read = await api.call('GET', `/api/v1/tasks/${created.body.id}`, { token: member.token });
+    expect(read.body).toMatchObject({ title, description });
+    const activity = await ActivityEvent.findOne({ where: { subjectId: created.body.id } });
+    expect(activity!.data).toMatchObject({ title });
+
+    for (const body of [{ title: 'a\u0000b' }, { title: 'ok', description: '\u0000' }]) {
+      const refused = await api.call('POST', `/api/v1/projects/${project.id}/tasks`, {
+        token: member.token,
+        body,
+      });
+      expect(refused.status).toBe(400);
+    }
+  });
+
   it('creates tasks with per-project numbers at the end of their column, and records activity', async () => {
     const label = await buildLabel(workspace);
     const first = await api.call('POST', `/api/v1/projects/${project.id}/tasks`, {
