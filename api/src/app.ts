@@ -20,6 +20,8 @@ export function createApp(ctx: AppContext, options: { staticDir?: string } = {})
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.TRUST_PROXY);
   app.set('query parser', 'simple');
+  // API responses are per-user JSON that clients never revalidate; hashing every body for an ETag was wasted work.
+  app.set('etag', false);
   const metrics = createMetrics(ctx.sequelize);
   app.use(
     pinoHttp({
@@ -32,7 +34,10 @@ export function createApp(ctx: AppContext, options: { staticDir?: string } = {})
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-      serializers: { req: redactLoggedRequest },
+      serializers: {
+        req: redactLoggedRequest,
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
   app.use(metrics.middleware);

@@ -5,11 +5,13 @@ export function redactAccessToken(url: string): string {
   return url.replace(/([?&]access_token=)[^&#]*/g, `$1${REDACTED}`);
 }
 
-type LoggedRequest = { url?: string; query?: Record<string, unknown> };
+type LoggedRequest = { id?: unknown; method?: string; url?: string; [key: string]: unknown };
 
-/** pino-http's request serializer step: the logged URL and query without the stream's `access_token`. */
-export function redactLoggedRequest<R extends LoggedRequest>(req: R): R {
-  const query =
-    req.query && 'access_token' in req.query ? { ...req.query, access_token: REDACTED } : req.query;
-  return { ...req, url: req.url && redactAccessToken(req.url), query };
+/**
+ * pino-http's request serializer: the request id, method and URL (the stream's `access_token` hidden) — no
+ * headers or query object. pino-http binds it to every request's child logger as the request arrives, whether
+ * or not anything is logged, so it stays this small; the query is in the URL already.
+ */
+export function redactLoggedRequest(req: LoggedRequest): { id: unknown; method?: string; url?: string } {
+  return { id: req.id, method: req.method, url: req.url && redactAccessToken(req.url) };
 }
