@@ -21,6 +21,7 @@ import {
   dockerUnavailable,
   freePort,
   hostAddressFromContainers,
+  until,
   swarmActive,
 } from './helpers/swarm.js';
 
@@ -42,22 +43,6 @@ let pebble: Pebble | undefined;
 let settings: DeployOptions['settings'];
 
 const seconds = (n: number) => n * 1000;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
 
 async function register(email: string) {
   const reply = await api<{ accessToken: string }>(edge, 'POST', '/auth/register', {

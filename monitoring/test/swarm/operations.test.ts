@@ -14,22 +14,22 @@ import { down } from '../../../stack/src/deployer/operations.js';
 import { generateSecretInputs } from '../../../stack/src/deployer/secrets.js';
 import { collectStatusReport, formatStatusReport } from '../../../stack/src/deployer/status-report.js';
 import type { StackSettings } from '../../../stack/src/definition/settings.js';
+import { api, type Edge } from '../../../stack/test/helpers/http.js';
 import {
-  api,
   containerOf,
   docker,
   dockerUnavailable,
-  forward,
-  runRunbook,
+  hostAddressFromContainers,
+  swarmActive,
   until,
-  type Edge,
-} from './helpers.js';
+} from '../../../stack/test/helpers/swarm.js';
+import { forward, runRunbook } from './helpers.js';
 
 const skipReason = dockerUnavailable();
 
 const STACK = 'tsops';
 const TAG = 'ops';
-const edge: Edge = { domain: 'ops.taskstack.test', httpsPort: 18643 };
+const edge: Edge = { domain: 'ops.taskstack.test', httpPort: 18180, httpsPort: 18643 };
 const env = { STACK, TARGET: 'local' };
 const log = (line: string) => process.stderr.write(`  [ops swarm] ${line}\n`);
 const minutes = (n: number) => n * 60_000;
@@ -40,7 +40,6 @@ function removeRestoreJob() {
   const left = docker('ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${STACK}_restore`);
   if (left) spawnSync('docker', ['rm', '-f', ...left.split('\n')], { stdio: 'ignore' });
 }
-const swarmActive = () => docker('info', '--format', '{{.Swarm.LocalNodeState}}') === 'active';
 
 describe.skipIf(skipReason)(
   `operations on a local swarm${skipReason ? ` (skipped: ${skipReason})` : ''}`,
@@ -62,13 +61,7 @@ describe.skipIf(skipReason)(
 
       // Mail from the stack (Alertmanager, the worker) reaches the sink through the bridge gateway.
       sink = await SmtpSink.start();
-      const gateway = docker(
-        'network',
-        'inspect',
-        'docker_gwbridge',
-        '--format',
-        '{{(index .IPAM.Config 0).Gateway}}',
-      );
+      const gateway = hostAddressFromContainers();
       relay = await forward(gateway, sink.port);
       const smtpUrl = `smtp://${gateway}:${relay.port}`;
 
@@ -81,7 +74,7 @@ describe.skipIf(skipReason)(
           adminEmails: ['ops@taskstack.test'],
           imageTag: TAG,
           apiReplicas: 2,
-          ports: { http: 18180, https: edge.httpsPort },
+          ports: { http: edge.httpPort, https: edge.httpsPort },
           acme: { enabled: false },
           // The whole monitoring part as the stack definition renders it (Grafana left out by the deployer: no
           // registry here for its image).

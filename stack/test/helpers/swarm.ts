@@ -1,4 +1,4 @@
-/** Gating and housekeeping for the tests that need a Docker engine and a swarm. */
+/** Gating, housekeeping and waiting for the tests that need a Docker engine and a swarm (stack and monitoring). */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -32,6 +32,27 @@ export function containerOf(stack: string, service: string): string {
   )[0];
   if (!id) throw new Error(`no running container of ${stack}_${service}`);
   return id;
+}
+
+/** Polls until `probe` returns a value (errors count as "not yet"); the last error explains a timeout. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 /** Builds a variant of an image from a Dockerfile given inline (no build context needed). */
