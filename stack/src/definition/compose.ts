@@ -16,6 +16,18 @@ export const limits = (memory: string) => ({ resources: { limits: { memory } } }
 
 export const placedOn = (label: string) => ({ constraints: [`node.labels.${label} == true`] });
 
+/**
+ * The deploy section of a long-running service: one replica unless `extra` says otherwise (or `mode: 'global'`),
+ * DNS round robin (no VIPs: they need IPVS, which some kernels lack), a memory limit, restarted whatever ended it.
+ */
+export const deployed = (memory: string, extra: Record<string, unknown> = {}) => ({
+  endpoint_mode: 'dnsrr',
+  ...(extra.mode === 'global' ? {} : { replicas: 1 }),
+  ...limits(memory),
+  restart_policy: restartAlways,
+  ...extra,
+});
+
 /** Secrets mounted read-only under /run/secrets/<key>. */
 export const secretRefs = (...keys: SecretKey[]) =>
   keys.map((key) => ({ source: key, target: key, mode: 0o444 }));

@@ -6,15 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import {
-  limits,
-  logging,
-  placedOn,
-  restartAlways as restart,
-  secretRefs,
-  shortHash,
-  type Service,
-} from './compose.js';
+import { deployed, logging, placedOn, secretRefs, shortHash, type Service } from './compose.js';
 import { imageRef, type StackSettings } from './settings.js';
 
 /**
@@ -62,7 +54,7 @@ export function renderMonitoring(settings: StackSettings): MonitoringPart {
     networks: ['backend'],
     logging,
     stop_grace_period: '10s',
-    deploy: { endpoint_mode: 'dnsrr', replicas: 1, ...limits(memory), restart_policy: restart, ...extra },
+    deploy: deployed(memory, extra),
   });
 
   const services: Record<string, Service> = {
@@ -103,7 +95,7 @@ export function renderMonitoring(settings: StackSettings): MonitoringPart {
         '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($$|/)',
       ],
       volumes: ['/proc:/host/proc:ro', '/sys:/host/sys:ro', '/:/rootfs:ro'],
-      deploy: { endpoint_mode: 'dnsrr', mode: 'global', ...limits('64M'), restart_policy: restart },
+      deploy: deployed('64M', { mode: 'global' }),
     },
     'postgres-exporter': {
       ...base('64M'),
@@ -178,13 +170,7 @@ function addGrafana(settings: StackSettings, part: MonitoringPart) {
     networks: ['backend'],
     logging,
     stop_grace_period: '10s',
-    deploy: {
-      endpoint_mode: 'dnsrr',
-      replicas: 1,
-      placement: placedOn(settings.placement.statefulLabel),
-      ...limits('256M'),
-      restart_policy: restart,
-    },
+    deploy: deployed('256M', { placement: placedOn(settings.placement.statefulLabel) }),
   };
   part.volumes.push('grafana-data');
 }

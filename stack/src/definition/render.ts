@@ -3,7 +3,7 @@
  * (tests, demos) and the droplets (Pulumi → deployer over SSH) deploy exactly this output.
  */
 import { stringify } from 'yaml';
-import { limits, logging, placedOn, restartAlways, secretRefs, shortHash, type Service } from './compose.js';
+import { deployed, limits, logging, placedOn, secretRefs, shortHash, type Service } from './compose.js';
 import { renderMonitoring } from './monitoring.js';
 import { renderNginxSite } from './nginx.js';
 import { requiredSecrets, secretName, secretPath, type SecretKey } from './secrets.js';
@@ -95,14 +95,10 @@ function services(settings: StackSettings): Record<string, Service> {
     },
     stop_grace_period: '60s',
     logging,
-    deploy: {
-      endpoint_mode: 'dnsrr',
-      replicas: 1,
+    deploy: deployed(memory.postgres, {
       placement: placedOn(placement.statefulLabel),
-      ...limits(memory.postgres),
-      restart_policy: restartAlways,
       ...statefulUpdate(settings),
-    },
+    }),
   };
 
   // Redis as a queue store: append-only file, never evict (BullMQ needs every key), password via an ACL file.
@@ -134,14 +130,10 @@ function services(settings: StackSettings): Record<string, Service> {
     },
     stop_grace_period: '30s',
     logging,
-    deploy: {
-      endpoint_mode: 'dnsrr',
-      replicas: 1,
+    deploy: deployed(memory.redis, {
       placement: placedOn(placement.statefulLabel),
-      ...limits(memory.redis),
-      restart_policy: restartAlways,
       ...statefulUpdate(settings),
-    },
+    }),
   };
 
   // One-shot per deploy (re-run whenever its image changes); api tasks report ready only once migrations are current.
@@ -181,15 +173,12 @@ function services(settings: StackSettings): Record<string, Service> {
     healthcheck: nodeProbe('http://127.0.0.1:3000/ready'),
     stop_grace_period: '20s',
     logging,
-    deploy: {
-      endpoint_mode: 'dnsrr',
+    deploy: deployed(memory.api, {
       replicas: settings.apiReplicas,
       // Local attachment storage lives on one node's volume; S3 lets api tasks run anywhere.
       ...(s3 ? {} : { placement: placedOn(placement.statefulLabel) }),
-      ...limits(memory.api),
-      restart_policy: restartAlways,
       ...rollingUpdate(settings),
-    },
+    }),
   };
 
   const worker: Service = {
@@ -213,14 +202,10 @@ function services(settings: StackSettings): Record<string, Service> {
     healthcheck: nodeProbe('http://127.0.0.1:3001/health'),
     stop_grace_period: '30s',
     logging,
-    deploy: {
-      endpoint_mode: 'dnsrr',
-      replicas: 1,
+    deploy: deployed(memory.worker, {
       placement: placedOn(placement.statefulLabel),
-      ...limits(memory.worker),
-      restart_policy: restartAlways,
       ...rollingUpdate(settings),
-    },
+    }),
   };
 
   // Host-mode ports: the edge node's own 80/443 (no routing mesh, which needs IPVS); nginx listens unprivileged.
@@ -236,13 +221,9 @@ function services(settings: StackSettings): Record<string, Service> {
     networks: ['backend', 'egress'],
     stop_grace_period: '30s',
     logging,
-    deploy: {
-      // Host-mode ports need no VIP; dnsrr keeps `nginx` resolvable inside the stack without IPVS.
-      endpoint_mode: 'dnsrr',
-      replicas: 1,
+    // Host-mode ports need no VIP; dnsrr keeps `nginx` resolvable inside the stack without IPVS.
+    deploy: deployed(memory.nginx, {
       placement: placedOn(placement.edgeLabel),
-      ...limits(memory.nginx),
-      restart_policy: restartAlways,
       // Host ports cannot be held by two tasks on one node: the old nginx stops first.
       update_config: {
         parallelism: 1,
@@ -251,7 +232,7 @@ function services(settings: StackSettings): Record<string, Service> {
         monitor: `${settings.updateMonitorSeconds}s`,
       },
       rollback_config: { parallelism: 1, order: 'stop-first', failure_action: 'pause' },
-    },
+    }),
   };
 
   const renewer: Service = {
@@ -271,14 +252,10 @@ function services(settings: StackSettings): Record<string, Service> {
     networks: ['egress'],
     stop_grace_period: '10s',
     logging,
-    deploy: {
-      endpoint_mode: 'dnsrr',
-      replicas: 1,
+    deploy: deployed(memory.renewer, {
       placement: placedOn(placement.edgeLabel),
-      ...limits(memory.renewer),
-      restart_policy: restartAlways,
       update_config: { parallelism: 1, order: 'stop-first', failure_action: 'rollback' },
-    },
+    }),
   };
 
   return { postgres, redis, migrate, api, worker, nginx, renewer };
