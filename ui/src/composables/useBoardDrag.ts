@@ -3,30 +3,47 @@ import type { TaskStatus } from '../services/types.js';
 
 export type DropTarget = { status: TaskStatus; index: number };
 
+/** A mouse drag starts once the pointer has moved this far with the button down. */
 const START_DISTANCE = 5;
+/** A finger (or pen) picks a card up by resting on it this long… */
+export const LONG_PRESS_MS = 280;
+/** …without moving further than this: a finger that moves first is scrolling, and the browser keeps it. */
+const TOUCH_SLOP = 8;
+/** Within this distance of an edge the column (vertically) or the board (horizontally) scrolls… */
 const EDGE = 48;
+/** …by up to this many pixels a frame, faster the closer the pointer is to the edge. */
+const MAX_SCROLL = 16;
 
 /**
- * Pointer drag and drop for the board, delegated on its container. While dragging, nothing reactive changes: a
- * ghost follows the pointer by transform and one indicator line marks the gap, so a board of a thousand cards
- * stays smooth. Gaps are found by binary search over the cards' rectangles (they are in position order).
+ * Pointer drag and drop for the board, delegated on its container: one code path for mouse, finger and pen. A
+ * mouse drags as soon as it moves; a finger or pen first holds the card for a moment (a long press), so a swipe
+ * still scrolls the board and the columns. While dragging, nothing reactive changes: a ghost follows the pointer
+ * by transform, one outline marks the column and one line the gap, so a board of a thousand cards stays smooth.
+ * Gaps are found by binary search over the cards' rectangles (they are in position order).
+ *
+ * The view binds `onPointerDown`, `onTouchMove` and `onContextMenu` on the board element. `onTouchMove` must be
+ * a non-passive listener on the board itself (Vue's default): browsers decide whether a touch may scroll from the
+ * listeners present when it starts, and stopping the scroll once a card is lifted needs that listener.
  */
 export function useBoardDrag(
   board: Ref<HTMLElement | null>,
   onDrop: (taskId: string, target: DropTarget) => void,
 ) {
-  let start: { x: number; y: number; card: HTMLElement; pointerId: number } | null = null;
+  let start: { x: number; y: number; card: HTMLElement; pointerId: number; touch: boolean } | null = null;
+  let pressTimer: ReturnType<typeof setTimeout> | undefined;
   let ghost: HTMLElement | null = null;
   let indicator: HTMLElement | null = null;
+  let outline: HTMLElement | null = null;
   let offset = { x: 0, y: 0 };
   let pointer = { x: 0, y: 0 };
   let target: DropTarget | null = null;
   let frame = 0;
   let suppressClick = false;
+  let suppressTimer: ReturnType<typeof setTimeout> | undefined;
   // The cards of each column, collected once per drag: nothing re-renders while the pointer moves.
   let cardsOf = new Map<HTMLElement, HTMLElement[]>();
-  // Ghost and gap marker live in one fixed, fully contained layer made up front, so starting a drag lays out
-  // that layer alone instead of the whole page.
+  // Ghost, column outline and gap marker live in one fixed, fully contained layer made up front, so starting a
+  // drag lays out that layer alone instead of the whole page.
   let layer: HTMLElement | null = null;
   onMounted(() => {
     layer = document.createElement('div');
@@ -36,13 +53,31 @@ export function useBoardDrag(
   });
 
   function onPointerDown(event: PointerEvent) {
-    if (event.button !== 0 || event.pointerType === 'touch') return;
+    if (event.button !== 0 || start) return;
     const card = (event.target as HTMLElement).closest<HTMLElement>('[data-task-id]');
     if (!card || (event.target as HTMLElement).closest('button, a, input, select, textarea')) return;
-    start = { x: event.clientX, y: event.clientY, card, pointerId: event.pointerId };
+    clearSuppression();
+    const touch = event.pointerType !== 'mouse';
+    start = { x: event.clientX, y: event.clientY, card, pointerId: event.pointerId, touch };
+    pointer = { x: event.clientX, y: event.clientY };
     window.addEventListener('pointermove', onPointerMove);
     window.addEventListener('pointerup', onPointerUp);
+    window.addEventListener('pointercancel', onPointerCancel);
     window.addEventListener('keydown', onKeyDown, true);
+    if (touch) {
+      // The card sinks a little while the finger rests on it: the cue that holding it picks it up.
+      card.classList.add('drag-pressing');
+      pressTimer = setTimeout(lift, LONG_PRESS_MS);
+    }
+  }
+
+  /** The long press completed: the card comes up under the finger. */
+  function lift() {
+    pressTimer = undefined;
+    if (!start || ghost) return;
+    start.card.classList.remove('drag-pressing');
+    begin();
+    schedule();
   }
 
   function begin() {
@@ -52,58 +87,93 @@ export function useBoardDrag(
     offset = { x: start.x - rect.left, y: start.y - rect.top };
     ghost = card.cloneNode(true) as HTMLElement;
     ghost.removeAttribute('data-task-id');
+    ghost.classList.remove('drag-pressing');
     ghost.setAttribute('aria-hidden', 'true');
     ghost.classList.add('drag-ghost');
+    // A finger's card rises a little as it comes up.
+    if (start.touch) ghost.classList.add('drag-lifted');
     Object.assign(ghost.style, { width: `${rect.width}px`, left: '0px', top: '0px' });
+    outline = document.createElement('div');
+    outline.className = 'drop-column';
     indicator = document.createElement('div');
     indicator.className = 'drop-indicator';
-    (layer ?? document.body).append(ghost, indicator);
+    (layer ?? document.body).append(outline, indicator, ghost);
     card.classList.add('drag-source');
+    // Columns may not snap into place while the board scrolls under a dragged card; they snap again on drop.
+    const el = board.value;
+    if (el && el.scrollWidth > el.clientWidth) el.style.scrollSnapType = 'none';
     // No class on <body>: restyling a thousand cards would cost a frame. Just keep text from being selected.
     window.getSelection()?.removeAllRanges();
-    document.addEventListener('selectstart', preventSelection);
+    document.addEventListener('selectstart', preventDefault);
   }
 
-  function preventSelection(event: Event) {
+  function preventDefault(event: Event) {
     event.preventDefault();
   }
 
   function onPointerMove(event: PointerEvent) {
-    if (!start) return;
+    if (!start || event.pointerId !== start.pointerId) return;
     pointer = { x: event.clientX, y: event.clientY };
     if (!ghost) {
-      if (Math.hypot(pointer.x - start.x, pointer.y - start.y) < START_DISTANCE) return;
+      const moved = Math.hypot(pointer.x - start.x, pointer.y - start.y);
+      if (moved < (start.touch ? TOUCH_SLOP : START_DISTANCE)) return;
+      // A finger that moves before the long press completes is scrolling: leave it to the browser.
+      if (start.touch) return finish();
       begin();
     }
     event.preventDefault();
+    schedule();
+  }
+
+  /** While a card is lifted, the finger moves the card, not the page. Before that, touches scroll as usual. */
+  function onTouchMove(event: TouchEvent) {
+    if (ghost && event.cancelable) event.preventDefault();
+  }
+
+  /** A long press would open the browser's context menu (Android) or callout (iOS) over a card being held. */
+  function onContextMenu(event: Event) {
+    if (start?.touch) event.preventDefault();
+  }
+
+  function schedule() {
     if (!frame) frame = requestAnimationFrame(update);
   }
 
   /** One layout read-pass then one write-pass per frame. */
   function update() {
     frame = 0;
-    if (!ghost || !indicator || !start) return;
+    if (!ghost || !indicator || !outline || !start) return;
     ghost.style.transform = `translate(${pointer.x - offset.x}px, ${pointer.y - offset.y}px) rotate(1.5deg)`;
+    const scrolledBoard = autoScrollBoard();
     const column = columnAt(pointer.x, pointer.y);
     if (!column) {
       target = null;
       indicator.style.display = 'none';
+      outline.style.display = 'none';
+      if (scrolledBoard) schedule();
       return;
     }
     const list = column.querySelector<HTMLElement>('[data-cards]')!;
-    autoScroll(list);
+    if (autoScrollList(list) || scrolledBoard) schedule();
     let cards = cardsOf.get(list);
     if (!cards) {
       cards = [...list.querySelectorAll<HTMLElement>('[data-task-id]')].filter((c) => c !== start!.card);
       cardsOf.set(list, cards);
     }
     const index = gapIndex(cards, pointer.y);
+    const columnRect = column.getBoundingClientRect();
     const listRect = list.getBoundingClientRect();
     let y: number;
     if (cards.length === 0) y = listRect.top + 8;
     else if (index < cards.length) y = cards[index]!.getBoundingClientRect().top - 4;
     else y = cards[cards.length - 1]!.getBoundingClientRect().bottom + 4;
     target = { status: column.dataset.column as TaskStatus, index };
+    Object.assign(outline.style, {
+      display: 'block',
+      width: `${columnRect.width}px`,
+      height: `${columnRect.height}px`,
+      transform: `translate(${columnRect.left}px, ${columnRect.top}px)`,
+    });
     Object.assign(indicator.style, {
       display: 'block',
       width: `${listRect.width - 20}px`,
@@ -120,24 +190,48 @@ export function useBoardDrag(
     return null;
   }
 
-  function autoScroll(list: HTMLElement) {
+  /** Scrolls the column's list when the pointer nears its top or bottom. True when it scrolled. */
+  function autoScrollList(list: HTMLElement): boolean {
     const rect = list.getBoundingClientRect();
-    if (pointer.y < rect.top + EDGE) list.scrollTop -= 12;
-    else if (pointer.y > rect.bottom - EDGE) list.scrollTop += 12;
-    else return;
-    if (!frame) frame = requestAnimationFrame(update);
+    const step = edgeStep(pointer.y, rect.top, rect.bottom);
+    if (!step) return false;
+    const before = list.scrollTop;
+    list.scrollTop += step;
+    return list.scrollTop !== before;
   }
 
-  function onPointerUp() {
+  /** Scrolls the board sideways when the pointer nears its left or right edge (phones show one column). */
+  function autoScrollBoard(): boolean {
+    const el = board.value;
+    if (!el || el.scrollWidth <= el.clientWidth) return false;
+    const rect = el.getBoundingClientRect();
+    const step = edgeStep(pointer.x, rect.left, rect.right);
+    if (!step) return false;
+    const before = el.scrollLeft;
+    el.scrollLeft += step;
+    return el.scrollLeft !== before;
+  }
+
+  function onPointerUp(event: PointerEvent) {
+    if (!start || event.pointerId !== start.pointerId) return;
     const wasDragging = ghost !== null;
-    const id = start?.card.dataset.taskId;
+    const id = start.card.dataset.taskId;
+    const touch = start.touch;
+    // Where the card ends up is where it was last shown, even if the final move has not been drawn yet.
+    if (wasDragging && frame) update();
     const drop = target;
     finish();
     if (wasDragging) {
+      // The click that follows a drag must not open the task. After a mouse it comes at once; after a finger
+      // the browser may send it a little later.
       suppressClick = true;
-      setTimeout(() => (suppressClick = false), 0);
+      suppressTimer = setTimeout(clearSuppression, touch ? 500 : 0);
       if (id && drop) onDrop(id, drop);
     }
+  }
+
+  function onPointerCancel(event: PointerEvent) {
+    if (start && event.pointerId === start.pointerId) finish();
   }
 
   function onKeyDown(event: KeyboardEvent) {
@@ -148,19 +242,29 @@ export function useBoardDrag(
     }
   }
 
+  function clearSuppression() {
+    clearTimeout(suppressTimer);
+    suppressClick = false;
+  }
+
   function finish() {
+    clearTimeout(pressTimer);
+    pressTimer = undefined;
     cancelAnimationFrame(frame);
     frame = 0;
-    start?.card.classList.remove('drag-source');
+    start?.card.classList.remove('drag-source', 'drag-pressing');
+    if (ghost && board.value) board.value.style.scrollSnapType = '';
     ghost?.remove();
     indicator?.remove();
-    ghost = indicator = null;
+    outline?.remove();
+    ghost = indicator = outline = null;
     start = null;
     target = null;
     cardsOf = new Map();
-    document.removeEventListener('selectstart', preventSelection);
+    document.removeEventListener('selectstart', preventDefault);
     window.removeEventListener('pointermove', onPointerMove);
     window.removeEventListener('pointerup', onPointerUp);
+    window.removeEventListener('pointercancel', onPointerCancel);
     window.removeEventListener('keydown', onKeyDown, true);
   }
 
@@ -169,9 +273,10 @@ export function useBoardDrag(
 
   onBeforeUnmount(() => {
     finish();
+    clearSuppression();
     layer?.remove();
   });
-  return { onPointerDown, isDragClick };
+  return { onPointerDown, onTouchMove, onContextMenu, isDragClick };
 }
 
 /** The number of cards whose middle is above `y`: the gap the pointer is in. */
@@ -185,4 +290,15 @@ export function gapIndex(cards: HTMLElement[], y: number): number {
     else high = mid;
   }
   return low;
+}
+
+/**
+ * How far to scroll along one axis when `at` is within EDGE of `low` or `high`: negative towards `low`, growing
+ * to MAX_SCROLL at the edge (and beyond it, where a finger can still be); 0 elsewhere.
+ */
+export function edgeStep(at: number, low: number, high: number): number {
+  const edge = Math.min(EDGE, (high - low) / 3);
+  if (at < low + edge) return -Math.ceil(MAX_SCROLL * Math.min(1, (low + edge - at) / edge));
+  if (at > high - edge) return Math.ceil(MAX_SCROLL * Math.min(1, (at - (high - edge)) / edge));
+  return 0;
 }
