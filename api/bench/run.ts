@@ -8,9 +8,13 @@
  * BENCH_TASKS (10000), BENCH_LOG_LEVEL (the API's LOG_LEVEL, default `warn`: no per-request log lines),
  * BENCH_CPU_PROF (a directory: the API process writes a V8 CPU profile there, to see where its time goes),
  * BENCH_ONLY (comma-separated scenario names).
+ *
+ * The machine's 1/5/15-minute load average is printed at the start and before each scenario: figures taken while
+ * something else is busy on the machine (load above ~1.5 before the run on 2 cores) are not comparable.
  */
 import autocannon, { type Result } from 'autocannon';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { startChild } from './child.js';
 import { seed, type Seeded } from './seed.js';
 import { startBenchServices } from './services.js';
@@ -75,12 +79,17 @@ async function load(url: string, token: string | undefined, scenario: Scenario, 
   });
 }
 
+const loadAverage = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 const fmt = (n: number, width = 9) => n.toFixed(n < 100 ? 1 : 0).padStart(width);
 function line(name: string, target: string, r: Result): string {
   const bad = r.non2xx + r.errors + r.timeouts;
   return `${name.padEnd(12)} ${target.padEnd(5)} ${fmt(r.requests.average)} ${fmt(r.latency.p50)} ${fmt(r.latency.p99)} ${String(bad).padStart(7)}`;
 }
 
+console.log(`load average before the run: ${loadAverage()}`);
 const services = await startBenchServices();
 const env = {
   DATABASE_URL: services.databaseUrl,
@@ -113,6 +122,7 @@ try {
   const summary: string[] = [];
   const only = process.env.BENCH_ONLY?.split(',');
   for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
+    console.log(`load average: ${loadAverage()}`);
     // A short warm-up of each so JIT and pools are hot before measuring.
     await autocannon({
       url: api.url,
@@ -141,7 +151,7 @@ try {
         `api p99 ${apiP99} ms (bare ${median(runs.map((r) => r.bare.latency.p99))} ms) → ${verdict} the target (≥ 0.5, p99 < 50 ms)`,
     );
   }
-  console.log(`\n${summary.join('\n')}`);
+  console.log(`\n${summary.join('\n')}\nload average after the run: ${loadAverage()}`);
 } finally {
   await bare?.stop();
   await api.stop();
