@@ -1,4 +1,4 @@
-import type { TaskPriority, TaskStatus } from '../services/types.js';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../services/types.js';
 
 /** How statuses and priorities read on screen. */
 export const STATUS_LABELS: Record<TaskStatus, string> = {
@@ -14,6 +14,16 @@ export const PRIORITY_LABELS: Record<TaskPriority, string> = {
   high: 'High',
   urgent: 'Urgent',
 };
+
+/** A select's choices: its value and what it reads. */
+export type Option = { value: string; text: string };
+/** A table column: its heading, and a class for its cells (`hide-sm` where a narrow screen leaves it out). */
+export type Column = readonly [label: string, className?: string];
+export const STATUS_OPTIONS: Option[] = TASK_STATUSES.map((s) => ({ value: s, text: STATUS_LABELS[s] }));
+export const PRIORITY_OPTIONS: Option[] = TASK_PRIORITIES.map((p) => ({
+  value: p,
+  text: PRIORITY_LABELS[p],
+}));
 
 /** "Due in 3 days", "Overdue by 2 days", "Due today": what a glance at a card needs. */
 export function dueLabel(
