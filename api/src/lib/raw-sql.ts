@@ -1,5 +1,7 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { Sequelize } from 'sequelize';
+
+const { escapeLiteral } = pg;
 
 /**
  * Plain node-postgres on the connections of Sequelize's pool, for the hot paths (list, create and move tasks):
@@ -33,9 +35,9 @@ export const raw = (text: string) => new Raw(text);
 export type SqlValue = string | number | boolean | null | undefined | Date | Raw | string[];
 
 /**
- * One value as an SQL literal, quoted like pg's own `escapeLiteral` (quotes and backslashes doubled, `E''` when
- * there is a backslash), so it is safe whatever standard_conforming_strings says. Used only where statements are
- * batched into one simple-protocol message, which cannot carry bind parameters.
+ * One value as an SQL literal, quoted by pg's `escapeLiteral`, so it is safe whatever standard_conforming_strings
+ * says. Used only where statements are batched into one simple-protocol message, which cannot carry bind
+ * parameters.
  */
 export function literal(value: SqlValue): string {
   if (value instanceof Raw) return value.text;
@@ -50,20 +52,11 @@ export function literal(value: SqlValue): string {
   return quote(value);
 }
 
+/** Text as a literal; pg doubles quotes and backslashes and writes `E''` when there is a backslash. */
 function quote(text: string): string {
   // Postgres text cannot hold NUL, and the protocol would end the statement at it.
   if (text.includes('\0')) throw new TypeError('SQL literals cannot contain NUL characters');
-  let hasBackslash = false;
-  let quoted = "'";
-  for (const char of text) {
-    if (char === "'") quoted += "''";
-    else if (char === '\\') {
-      quoted += '\\\\';
-      hasBackslash = true;
-    } else quoted += char;
-  }
-  quoted += "'";
-  return hasBackslash ? ` E${quoted}` : quoted;
+  return escapeLiteral(text);
 }
 
 /** Tagged template: every `${value}` becomes a quoted literal (or a `raw` fragment as is). */
