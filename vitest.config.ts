@@ -16,9 +16,9 @@ const nodeProjects = [
   'scripts',
 ];
 
-// `source` makes workspace packages resolve to their TypeScript sources, so tests need no build step;
+// `@taskstack/source` makes workspace packages resolve to their TypeScript sources, so tests need no build step;
 // `module` is dropped because Node cannot load some packages' "module" builds (extensionless ESM).
-const conditions = ['source', ...defaultServerConditions.filter((c) => c !== 'module')];
+const conditions = ['@taskstack/source', ...defaultServerConditions.filter((c) => c !== 'module')];
 
 export default defineConfig({
   resolve: { conditions },

@@ -12,7 +12,7 @@ export function startChild(
 ): Promise<Child> {
   const child: ChildProcess = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
     env: { ...process.env, ...env },
-    execArgv: ['--conditions=source', '--import', 'tsx', ...nodeOptions],
+    execArgv: ['--conditions=@taskstack/source', '--import', 'tsx', ...nodeOptions],
     stdio: quiet ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@ const root = new URL('../..', import.meta.url).pathname;
 
 /** Runs a process entry point as production would (minus the build), returning its stderr lines and exit code. */
 function run(entry: string, env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', entry], {
+  const result = spawnSync(process.execPath, ['--conditions=@taskstack/source', '--import', 'tsx', entry], {
     cwd: root,
     env: { PATH: process.env.PATH!, LOG_LEVEL: 'silent', ...env },
     encoding: 'utf8',

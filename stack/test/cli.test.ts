@@ -6,11 +6,15 @@ const stackDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs the CLI as operators do (`npm run stack -- …` runs exactly this). */
 function cli(...args: string[]) {
-  const result = spawnSync('node', ['--conditions=source', '--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: stackDir,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const result = spawnSync(
+    'node',
+    ['--conditions=@taskstack/source', '--import', 'tsx', 'src/cli/main.ts', ...args],
+    {
+      cwd: stackDir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

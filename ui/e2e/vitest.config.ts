@@ -1,8 +1,8 @@
 import { defaultServerConditions } from 'vite';
 import { defineProject } from 'vitest/config';
 
-// Like the Node workspaces: `source` loads the API, worker and packages from their TypeScript sources.
-const conditions = ['source', ...defaultServerConditions.filter((c) => c !== 'module')];
+// Like the Node workspaces: `@taskstack/source` loads the API, worker and packages from their TypeScript sources.
+const conditions = ['@taskstack/source', ...defaultServerConditions.filter((c) => c !== 'module')];
 
 /** Browser end-to-end tests: real API + worker + Postgres + Redis + SMTP sink, driven through Chromium. */
 export default defineProject({

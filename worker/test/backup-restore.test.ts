@@ -49,7 +49,7 @@ afterAll(async () => {
 
 /** Runs the restore CLI as `npm run restore` does, from worker/. */
 function restoreCli(spec: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return exec('node', ['--conditions=source', '--import', 'tsx', 'src/cli/restore.ts', spec], {
+  return exec('node', ['--conditions=@taskstack/source', '--import', 'tsx', 'src/cli/restore.ts', spec], {
     cwd: join(import.meta.dirname, '..'),
     env: { ...process.env, DATABASE_URL: db.url, BACKUP_DIR: config.BACKUP_DIR },
   }).then(

@@ -44,20 +44,24 @@ async function tarpit(): Promise<{ url: string; connected: Promise<void>; close:
 
 /** Starts the worker fixture in its own process and resolves once it works the queues. */
 async function spawnWorker(config: WorkerConfig, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn('node', ['--conditions=source', '--import', 'tsx', 'test/fixtures/worker-process.ts'], {
-    cwd: join(import.meta.dirname, '..'),
-    env: {
-      ...process.env,
-      DATABASE_URL: config.DATABASE_URL,
-      REDIS_URL: config.REDIS_URL,
-      REDIS_PREFIX: config.REDIS_PREFIX,
-      BACKUP_DIR: config.BACKUP_DIR,
-      LOG_LEVEL: 'silent',
-      WORKER_HTTP_PORT: String(await freePort()),
-      ...env,
+  const child = spawn(
+    'node',
+    ['--conditions=@taskstack/source', '--import', 'tsx', 'test/fixtures/worker-process.ts'],
+    {
+      cwd: join(import.meta.dirname, '..'),
+      env: {
+        ...process.env,
+        DATABASE_URL: config.DATABASE_URL,
+        REDIS_URL: config.REDIS_URL,
+        REDIS_PREFIX: config.REDIS_PREFIX,
+        BACKUP_DIR: config.BACKUP_DIR,
+        LOG_LEVEL: 'silent',
+        WORKER_HTTP_PORT: String(await freePort()),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`worker fixture exited (${code})`)));

@@ -1,5 +1,5 @@
 /**
- * Entry run by Pulumi's deployment step (`node --conditions=source --import tsx stack/src/pulumi/deploy-main.ts`):
+ * Entry run by Pulumi's deployment step (`node --conditions=@taskstack/source --import tsx stack/src/pulumi/deploy-main.ts`):
  * reads the request from stdin and deploys. Errors are one line; values are never printed, they are secrets.
  */
 import { readFileSync } from 'node:fs';

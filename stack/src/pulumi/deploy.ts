@@ -66,7 +66,7 @@ export class Deployment extends pulumi.ComponentResource {
       name,
       {
         dir: repoRoot,
-        create: 'node --conditions=source --import tsx stack/src/pulumi/deploy-main.ts',
+        create: 'node --conditions=@taskstack/source --import tsx stack/src/pulumi/deploy-main.ts',
         stdin: pulumi.secret(request.apply((r) => JSON.stringify(r))),
         triggers: [
           this.stackFile.apply((file) => createHash('sha256').update(file).digest('hex')),

@@ -59,7 +59,7 @@ describe('deploy-main (what Pulumi runs)', () => {
     };
     const result = spawnSync(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'stack/src/pulumi/deploy-main.ts'],
+      ['--conditions=@taskstack/source', '--import', 'tsx', 'stack/src/pulumi/deploy-main.ts'],
       { cwd: repoRoot, input: JSON.stringify(bad), encoding: 'utf8' },
     );
     expect(result.status).toBe(2);

@@ -43,7 +43,7 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
   it("runs the repository's deployer from this machine, with no secret on its command line", async () => {
     const { command, request, r } = await deployStep(stack);
     expect(command.inputs.create).toBe(
-      'node --conditions=source --import tsx stack/src/pulumi/deploy-main.ts',
+      'node --conditions=@taskstack/source --import tsx stack/src/pulumi/deploy-main.ts',
     );
     const nodes = await valueOf(r.outputs.nodes);
     expect(request).toMatchObject({
