@@ -6,7 +6,7 @@ export const apiConfigSchema = z
     ...coreFields,
     ...s3Fields,
     PORT: port(3000),
-    /** HMAC key for access tokens; rotate by changing it (every session must sign in again). */
+    /** HMAC key for access tokens; rotating it invalidates them, and clients renew with their refresh token. */
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)'),
     ADMIN_EMAILS: emailList,
     MAX_UPLOAD_BYTES: z.coerce
