@@ -121,8 +121,8 @@ describe.skipIf(skipReason)(
           'certificate',
           'blackbox',
         ];
-        const up = await until(
-          'every scrape target up',
+        await until(
+          'every scrape target up, each api replica too',
           () => {
             const lines = query('up').split('\n').filter(Boolean);
             const seen = new Map<string, number[]>();
@@ -131,18 +131,23 @@ describe.skipIf(skipReason)(
               if (job) seen.set(job, [...(seen.get(job) ?? []), Number(value)]);
             }
             const ready = jobs.every((job) => seen.get(job)?.length && seen.get(job)!.every((v) => v === 1));
-            return ready ? seen : undefined;
+            // Each api replica is scraped on its own; Prometheus re-resolves tasks.api every 30 s, so the second
+            // one may join a scrape later.
+            return ready && seen.get('api')!.length === 2 ? seen : undefined;
           },
           minutes(3),
         );
-        expect(up.get('api')).toEqual([1, 1]); // each replica scraped on its own
-        expect(query('pg_up')).toMatch(/=> 1 @/);
-        expect(query('redis_up')).toMatch(/=> 1 @/);
-        // The exporter reads nginx's internal stub_status server.
-        expect(query('nginx_up')).toMatch(/=> 1 @/);
+        // The exporters reach Postgres, Redis and nginx's internal stub_status server (each first scrape may
+        // precede its service being ready).
+        await until(
+          'pg_up, redis_up and nginx_up at 1',
+          () =>
+            ['pg_up', 'redis_up', 'nginx_up'].every((metric) => /=> 1 @/.test(query(metric))) || undefined,
+          minutes(1),
+        );
         expect(query('probe_ssl_earliest_cert_expiry > time()')).toMatch(/=> \d+/);
       },
-      minutes(4),
+      minutes(5),
     );
 
     it(
