@@ -4,8 +4,13 @@
  * certificates from a real ACME CA (Pebble). Skipped, with the reason, when no Docker engine answers.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderNginxSite } from '../src/definition/nginx.js';
+import { parseStackSettings } from '../src/definition/settings.js';
 import { DeployFailedError } from '../src/deployer/converge.js';
 import { deploy, type DeployOptions } from '../src/deployer/deploy.js';
 import { Docker } from '../src/deployer/docker.js';
@@ -104,6 +109,37 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
     });
     expect(check.stderr).toContain('test is successful');
     expect(check.status).toBe(0);
+  });
+
+  it('accepts the site rendered with monitoring and Grafana too (nginx -t in the same image)', () => {
+    // This stack runs without Grafana (no registry for its image here); its nginx location is checked this way.
+    const site = renderNginxSite(
+      parseStackSettings({ ...settings, imageTag: TAG, monitoring: true, adminEmails: ['ops@example.com'] }),
+    );
+    expect(site).toContain('location /grafana/');
+    const dir = mkdtempSync(join(tmpdir(), 'taskstack-site-'));
+    try {
+      writeFileSync(join(dir, 'site.conf'), site, { mode: 0o644 });
+      const check = spawnSync(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '-e',
+          `DOMAIN=${edge.domain}`,
+          '-v',
+          `${join(dir, 'site.conf')}:/etc/nginx/conf.d/taskstack.conf:ro`,
+          `taskstack/nginx:${TAG}`,
+          'nginx',
+          '-t',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(check.stderr).toContain('test is successful');
+      expect(check.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('redirects HTTP to HTTPS except the ACME challenge path', async () => {
