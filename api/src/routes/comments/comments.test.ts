@@ -46,6 +46,14 @@ describe('comments', () => {
     });
   });
 
+  it('refuses a NUL character with a 400 naming the field, and stores nothing', async () => {
+    const before = await Comment.count({ where: { taskId: task.id } });
+    const res = await comment(author.token, { body: 'a\u0000b' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: 'body', message: 'must not contain NUL characters' }]);
+    expect(await Comment.count({ where: { taskId: task.id } })).toBe(before);
+  });
+
   it('pages through comments oldest first without duplicates or gaps', async () => {
     const fresh = await createTask(api, author.token, await buildProject(workspace));
     const at = new Date('2026-02-02T00:00:00Z');
