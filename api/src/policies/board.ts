@@ -73,6 +73,21 @@ export async function loadAttachmentFor(
 export type ProjectRef = { id: string; workspaceId: string; name: string };
 export type TaskRef = { id: string; projectId: string; workspaceId: string };
 
+/** One access query (the row with the caller's role there) and `authorize`'s decision on it. */
+async function accessRow<R extends object>(
+  sequelize: Sequelize,
+  sql: string,
+  what: string,
+  id: string,
+  userId: string,
+  minimum: Role,
+): Promise<R> {
+  const [row] = await query<R & { role: Role | null }>(sequelize, sql, [id, userId]);
+  if (!row) throw notFound(what);
+  checkRole(row.role, minimum, what);
+  return row;
+}
+
 /** `loadProjectFor` in one round trip and without a model instance: the same 404/403 decisions. */
 export async function projectAccessFor(
   sequelize: Sequelize,
@@ -80,13 +95,14 @@ export async function projectAccessFor(
   projectId: string,
   minimum: Role,
 ): Promise<ProjectRef> {
-  const [row] = await query<{ id: string; workspace_id: string; name: string; role: Role | null }>(
+  const row = await accessRow<{ id: string; workspace_id: string; name: string }>(
     sequelize,
     PROJECT_ACCESS_SQL,
-    [projectId, userId],
+    'Project',
+    projectId,
+    userId,
+    minimum,
   );
-  if (!row) throw notFound('Project');
-  checkRole(row.role, minimum, 'Project');
   return { id: row.id, workspaceId: row.workspace_id, name: row.name };
 }
 
@@ -97,12 +113,13 @@ export async function taskAccessFor(
   taskId: string,
   minimum: Role,
 ): Promise<TaskRef> {
-  const [row] = await query<{ id: string; project_id: string; workspace_id: string; role: Role | null }>(
+  const row = await accessRow<{ id: string; project_id: string; workspace_id: string }>(
     sequelize,
     TASK_ACCESS_SQL,
-    [taskId, userId],
+    'Task',
+    taskId,
+    userId,
+    minimum,
   );
-  if (!row) throw notFound('Task');
-  checkRole(row.role, minimum, 'Task');
   return { id: row.id, projectId: row.project_id, workspaceId: row.workspace_id };
 }

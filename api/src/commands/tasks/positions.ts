@@ -12,32 +12,19 @@ export async function lockProject(projectId: string, transaction: Transaction): 
 
 type Column = { sequelize: Sequelize; projectId: string; status: TaskStatus; exclude?: string };
 
-async function neighbour(
+/** A key after the last task of the column (call with the project locked). */
+export async function endOfColumn(
   { sequelize, projectId, status, exclude }: Column,
-  where: string,
-  order: 'ASC' | 'DESC',
-  replacements: Record<string, unknown>,
   transaction: Transaction,
-): Promise<string | null> {
-  const rows = await sequelize.query<{ position: string }>(
-    `SELECT position FROM tasks
-      WHERE project_id = :projectId AND status = :status AND id <> :exclude ${where}
-      ORDER BY position ${order} LIMIT 1`,
+): Promise<string> {
+  const [last] = await sequelize.query<{ position: string }>(
+    `SELECT position FROM tasks WHERE project_id = :projectId AND status = :status AND id <> :exclude
+      ORDER BY position DESC LIMIT 1`,
     {
-      replacements: {
-        projectId,
-        status,
-        exclude: exclude ?? '00000000-0000-0000-0000-000000000000',
-        ...replacements,
-      },
+      replacements: { projectId, status, exclude: exclude ?? '00000000-0000-0000-0000-000000000000' },
       type: QueryTypes.SELECT,
       transaction,
     },
   );
-  return rows[0]?.position ?? null;
-}
-
-/** A key after the last task of the column (call with the project locked). */
-export async function endOfColumn(column: Column, transaction: Transaction): Promise<string> {
-  return generateKeyBetween(await neighbour(column, '', 'DESC', {}, transaction), null);
+  return generateKeyBetween(last?.position ?? null, null);
 }
