@@ -89,7 +89,7 @@ describe('QuickAdd', () => {
 });
 
 describe('MarkdownView', () => {
-  // Sanitising needs a real DOM parser, so the XSS check runs in Chromium (ui/e2e); here, the rendering.
+  // What sanitising keeps is checked in markdown.test.ts (jsdom) and in Chromium (ui/e2e); here, the rendering.
   it('renders markdown with line breaks and lists', () => {
     const wrapper = mount(MarkdownView, { props: { source: '**bold**\nnext line\n\n- item' } });
     expect(wrapper.find('strong').text()).toBe('bold');
