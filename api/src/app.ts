@@ -4,13 +4,14 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
+import { serializeError } from '@taskstack/runtime';
 import type { AppContext } from './context.js';
 import { createMetrics } from './metrics.js';
 import { notFoundHandler, problemHandler } from './middlewares/problem.js';
 import { openApiDocument } from './openapi/registry.js';
 import { boardRoutes } from './routes/board.js';
 import { identityRoutes } from './routes/identity.js';
-import { redactLoggedRequest } from './routes/events/redact-url.js';
+import { redactLoggedRequest } from './middlewares/log-redaction.js';
 import { operationsRouter } from './routes/operations.js';
 import { spaFallback } from './static.js';
 
@@ -36,6 +37,7 @@ export function createApp(ctx: AppContext, options: { staticDir?: string } = {})
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
       serializers: {
         req: redactLoggedRequest,
+        err: serializeError,
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),

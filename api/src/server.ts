@@ -1,6 +1,7 @@
 import { connectDatabase } from '@taskstack/db';
 import { createRedis, EmailQueue, QUEUES } from '@taskstack/queues';
 import { createLogger } from '@taskstack/runtime';
+import type { DestinationStream } from 'pino';
 import { Queue } from 'bullmq';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
@@ -15,9 +16,9 @@ export type RunningApi = { url: string; context: AppContext; close: () => Promis
  */
 export async function startApi(
   config: ApiConfig,
-  options: { staticDir?: string; port?: number } = {},
+  options: { staticDir?: string; port?: number; logDestination?: DestinationStream } = {},
 ): Promise<RunningApi> {
-  const logger = createLogger('api', config.LOG_LEVEL);
+  const logger = createLogger('api', config.LOG_LEVEL, options.logDestination);
   const sequelize = connectDatabase(config.DATABASE_URL, { applicationName: 'taskstack-api' });
   const redis = createRedis(config.REDIS_URL);
   const shutdown = new AbortController();

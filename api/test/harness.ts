@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { loadApiConfig, type ApiConfig } from '../src/config.js';
 import { startApi, type RunningApi } from '../src/server.js';
 
+type StartOptions = Parameters<typeof startApi>[1];
+
 export type Response<T = any> = { status: number; headers: Headers; body: T }; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type CallOptions = {
   token?: string;
@@ -18,7 +20,10 @@ export type TestApi = RunningApi & {
 };
 
 /** A real API on a free port, with its own database (cloned template) and its own Redis key prefix. */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestApi> {
   const db = await createTestDatabase();
   const config = loadApiConfig({
     DATABASE_URL: db.url,
@@ -28,7 +33,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const api = await startApi(config, { port: 0 });
+  const api = await startApi(config, { ...options, port: 0 });
   const call: TestApi['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;

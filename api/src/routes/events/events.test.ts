@@ -5,7 +5,7 @@ import { buildMember, buildUser, buildWorkspace, tokenFor } from '../../../test/
 import { startTestApi, type TestApi } from '../../../test/harness.js';
 import { openEventStream } from '../../../test/sse-client.js';
 import { EventPublisher } from '../../events/publisher.js';
-import { redactLoggedRequest } from './redact-url.js';
+import { redactLoggedRequest } from '../../middlewares/log-redaction.js';
 
 let api: TestApi;
 let closed = false;

@@ -1,0 +1,45 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './harness.js';
+
+let api: TestApi;
+const lines: string[] = [];
+beforeAll(async () => {
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  api = await startTestApi({ LOG_LEVEL: 'info' }, { logDestination: destination });
+});
+afterAll(() => api.close());
+
+const logged = () => lines.join('');
+
+describe('API logs', () => {
+  it('hold no invitation, reset or verification tokens from URLs', async () => {
+    await api.call('GET', '/api/v1/invitations/SECRETinvite1');
+    await api.call('POST', '/api/v1/invitations/SECRETinvite2/accept');
+    await api.call('GET', '/invitations/SECRETinvite3');
+    await api.call('GET', '/reset-password?token=SECRETreset');
+    await api.call('GET', '/verify-email?x=1&token=SECRETverify');
+    await api.call('GET', '/api/v1/events?access_token=SECRETaccess');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(logged()).toContain('/api/v1/invitations/[redacted]/accept');
+    expect(logged()).toContain('/verify-email?x=1&token=[redacted]');
+    expect(logged()).not.toContain('SECRET');
+  });
+
+  it('hold no SQL statements or parameters of failed queries', async () => {
+    const error = await api.context.sequelize
+      .query('SELECT $1::int AS n', { bind: ['SECRETparameter'] })
+      .catch((e: unknown) => e);
+    api.context.logger.error({ err: error }, 'query failed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const line = lines.find((l) => l.includes('query failed'))!;
+    expect(JSON.parse(line).err).toMatchObject({ type: 'SequelizeDatabaseError', code: '22P02' });
+    expect(line).not.toContain('SECRET');
+    expect(line).not.toContain('SELECT');
+  });
+});
