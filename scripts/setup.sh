@@ -49,4 +49,7 @@ fi
 if [[ ! node_modules/.package-lock.json -nt package-lock.json ]]; then
   npm ci --no-audit --no-fund
 fi
+# The Pulumi engine (CLI and Node language host) from the Go module proxy, once per machine: stack/PULUMI.md.
+bash scripts/pulumi/build.sh
+
 echo "setup: done"
