@@ -247,6 +247,26 @@ describe('invitations', () => {
     expect((await api.call('GET', path, { token })).body).toEqual([]);
   });
 
+  it('withdraws the pending invitations of an admin who is demoted or removed', async () => {
+    const { workspace, token } = await ownedWorkspace();
+    const admins = [await buildMember(api, workspace, 'admin'), await buildMember(api, workspace, 'admin')];
+    const sent = [];
+    for (const admin of admins) {
+      const res = await api.call('POST', v1(`/workspaces/${workspace.id}/invitations`), {
+        token: admin.token,
+        body: { email: `friend-of-${admin.user.id}@example.com`, role: 'member' },
+      });
+      expect(res.status).toBe(201);
+      sent.push(res.body.id as string);
+    }
+    const member = (userId: string) => v1(`/workspaces/${workspace.id}/members/${userId}`);
+    const demoted = await api.call('PATCH', member(admins[0]!.user.id), { token, body: { role: 'member' } });
+    expect(demoted.status).toBe(200);
+    expect(await Invitation.count({ where: { id: sent } })).toBe(1);
+    expect((await api.call('DELETE', member(admins[1]!.user.id), { token })).status).toBe(204);
+    expect(await Invitation.count({ where: { id: sent } })).toBe(0);
+  });
+
   it('two concurrent accepts of one link let the person in once', async () => {
     const account = await registerThroughApi(api);
     const { workspace, acceptUrl } = await invite(account.email);

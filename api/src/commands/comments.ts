@@ -5,7 +5,11 @@ import { presentComment } from '../presenters/comment.js';
 import { recordActivity } from './activity.js';
 import { afterCommit } from './side-effects.js';
 
-const excerpt = (body: string) => (body.length > 140 ? `${body.slice(0, 139)}…` : body);
+/** At most 140 characters, cut between code points: halving a surrogate pair leaves text Postgres refuses. */
+const excerpt = (body: string) => {
+  const points = Array.from(body);
+  return points.length > 140 ? `${points.slice(0, 139).join('')}…` : body;
+};
 
 /** Adds a comment, records it in the project's activity and announces it to the workspace. */
 export async function addComment(

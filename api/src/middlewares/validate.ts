@@ -10,20 +10,31 @@ type Parsed<S extends Schemas> = {
   params: S['params'] extends z.ZodType ? z.infer<S['params']> : undefined;
 };
 
-/** Paths of the strings holding NUL, which Postgres text cannot store: refused for every route here. */
-function nulPaths(value: unknown, path: (string | number)[] = []): string[] {
-  if (typeof value === 'string') return value.includes('\0') ? [path.join('.')] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => nulPaths(item, [...path, i]));
+/** In Unicode mode a pair is one code point, so this matches only a surrogate without its partner. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * What Postgres cannot store, by path: NUL in text, and lone UTF-16 surrogates (JSON allows `"\ud800"`, but it
+ * is no Unicode text: Postgres refuses it in jsonb and UTF-8 has no encoding for it). Refused for every route here.
+ */
+function unstorable(value: unknown, path: (string | number)[] = []): { path: string; message: string }[] {
+  if (typeof value === 'string') {
+    if (value.includes('\0')) return [{ path: path.join('.'), message: 'must not contain NUL characters' }];
+    if (LONE_SURROGATE.test(value))
+      return [{ path: path.join('.'), message: 'must not contain lone surrogates' }];
+    return [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => unstorable(item, [...path, i]));
   if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => nulPaths(item, [...path, key]));
+    return Object.entries(value).flatMap(([key, item]) => unstorable(item, [...path, key]));
   }
   return [];
 }
 
 /**
  * Validates a request against zod schemas (which should be `.strict()` so unknown fields are refused) and hands
- * the parsed values to the handler; a failure, or a string with a NUL character, answers 400 with every problem
- * listed.
+ * the parsed values to the handler; a failure, or a string Postgres cannot store (NUL, lone surrogates), answers
+ * 400 with every problem listed.
  */
 export function validate<S extends Schemas>(schemas: S) {
   return (handler: (req: Request, res: Response, input: Parsed<S>) => Promise<unknown> | unknown) =>
@@ -39,11 +50,8 @@ export function validate<S extends Schemas>(schemas: S) {
           if (part === 'params') return next(new HttpError(404, 'Not Found', 'Resource not found.'));
           return next(new HttpError(400, 'Bad Request', problem.detail, { errors: problem.errors }));
         }
-        const nul = part === 'params' ? [] : nulPaths(result.data);
-        if (nul.length) {
-          const errors = nul.map((path) => ({ path, message: 'must not contain NUL characters' }));
-          return next(new HttpError(400, 'Bad Request', `Invalid ${part}.`, { errors }));
-        }
+        const errors = part === 'params' ? [] : unstorable(result.data);
+        if (errors.length) return next(new HttpError(400, 'Bad Request', `Invalid ${part}.`, { errors }));
         input[part] = result.data;
       }
       try {

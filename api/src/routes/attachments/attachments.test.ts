@@ -145,8 +145,17 @@ describe('attachments on local disk', () => {
     await expect.poll(storedFiles).toBe(files - 1);
   });
 
+  it('reads UTF-8 file names and keeps no C1 or bidi control characters', async () => {
+    const task = await createTask(api, member.token, project);
+    const res = await upload(task.id, form(new Uint8Array([1]), 'résumé\u202etxt.exe\u0085.pdf'));
+    expect(res.status).toBe(201);
+    expect(res.body.filename).toBe('résumétxt.exe.pdf');
+  });
+
   it('cleans file names', () => {
     expect(cleanFilename('C:\\Users\\me\\plan.txt')).toBe('plan.txt');
+    expect(cleanFilename('a\u2066b\u200fc\u061c\u009b.txt')).toBe('abc.txt');
+    expect(cleanFilename(`${'x'.repeat(254)}😀😀`)).toBe(`${'x'.repeat(254)}😀`);
     expect(cleanFilename('a\u0000b\nc.txt')).toBe('abc.txt');
     expect(cleanFilename(undefined)).toBe('file');
     expect(cleanFilename('x'.repeat(300)).length).toBe(255);

@@ -5,12 +5,18 @@ import { badRequest, payloadTooLarge } from '../../errors.js';
 
 export type ReceivedFile = { filename: string; contentType: string; size: number };
 
+/**
+ * Characters that change how a name reads rather than what it says: C0 and C1 controls, and the bidirectional
+ * overrides, embeddings, isolates and marks that make `exe.txt` of `txt.exe` in a file list; lone surrogates too.
+ */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu;
+
 /** A name safe to store and echo in Content-Disposition: no path, no control characters, bounded length. */
 export function cleanFilename(raw: string | undefined): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return cleaned.slice(0, 255) || 'file';
+  const cleaned = base.replace(INVISIBLE, '').trim();
+  return Array.from(cleaned).slice(0, 255).join('') || 'file';
 }
 
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;
@@ -29,8 +35,10 @@ export function receiveFile(
     let parser: busboy.Busboy;
     try {
       // busboy reports reaching its limit, not passing it: one byte more tells "exactly max" from "over".
+      // Browsers send the name as raw UTF-8 bytes in `filename="…"`; busboy would read them as latin1 (mojibake).
       parser = busboy({
         headers: req.headers,
+        defParamCharset: 'utf8',
         limits: { files: 1, fileSize: maxBytes + 1, fields: 10, parts: 20 },
       });
     } catch {

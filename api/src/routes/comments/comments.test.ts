@@ -54,6 +54,18 @@ describe('comments', () => {
     expect(await Comment.count({ where: { taskId: task.id } })).toBe(before);
   });
 
+  it('refuses a lone surrogate with a 400, and cuts the activity excerpt between code points', async () => {
+    const lone = await comment(author.token, { body: 'broken \ud83d text' });
+    expect(lone.status).toBe(400);
+    expect(lone.body.errors).toEqual([{ path: 'body', message: 'must not contain lone surrogates' }]);
+    // 143 code points: a cut at 139 UTF-16 units would halve the first emoji.
+    const body = `${'a'.repeat(138)}${'😀'.repeat(5)}`;
+    const res = await comment(author.token, { body });
+    expect(res.status).toBe(201);
+    const event = await ActivityEvent.findOne({ where: { subjectId: res.body.id } });
+    expect((event!.data as { excerpt: string }).excerpt).toBe(`${'a'.repeat(138)}😀…`);
+  });
+
   it('pages through comments oldest first without duplicates or gaps', async () => {
     const fresh = await createTask(api, author.token, await buildProject(workspace));
     const at = new Date('2026-02-02T00:00:00Z');

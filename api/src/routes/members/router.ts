@@ -1,6 +1,7 @@
 import { Membership, User } from '@taskstack/db';
 import { Router } from 'express';
 import { z } from 'zod';
+import { withdrawInvitationsOf } from '../../commands/withdraw-invitations.js';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { authenticate, currentUser } from '../../middlewares/authenticate.js';
@@ -83,6 +84,7 @@ export function membersRouter(ctx: AppContext): Router {
         const target = await loadMembership(params.id, params.userId, transaction);
         await assertCanChangeRole(actor, target, body.role, transaction);
         await target.update({ role: body.role }, { transaction });
+        await withdrawInvitationsOf(params.id, params.userId, body.role, transaction);
         return target;
       });
       const user = await User.findByPk(member.userId, { rejectOnEmpty: notFound('Member') });
@@ -101,6 +103,7 @@ export function membersRouter(ctx: AppContext): Router {
         const target = await loadMembership(params.id, params.userId, transaction);
         await assertCanRemove(actor, target, transaction);
         await target.destroy({ transaction });
+        await withdrawInvitationsOf(params.id, params.userId, undefined, transaction);
       });
       res.status(204).end();
     }),
