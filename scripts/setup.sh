@@ -18,6 +18,7 @@ declare -A PACKAGES=(
   [shellcheck]=/usr/bin/shellcheck          # lint of shell in user-data and scripts
   [prometheus]=/usr/bin/promtool            # `promtool check/test` of alert rules
   [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager  # Alertmanager delivering a test alert by email
+  [docker-registry]=/usr/bin/docker-registry  # the `local` Pulumi stack's registry (stand-in for DOCR)
 )
 missing=()
 for pkg in "${!PACKAGES[@]}"; do

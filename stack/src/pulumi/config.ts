@@ -33,6 +33,10 @@ export const SPACES_REGIONS = [
 ] as const;
 
 const PLAIN_KEYS = [
+  'infrastructure',
+  'localSubnet',
+  'localHttpsPort',
+  'localRegistryPort',
   'region',
   'image',
   'managers',
@@ -68,6 +72,8 @@ export const SECRET_KEYS = ['smtpUrl', 'ghcrToken'] as const;
 
 /** Keys whose value is structured (a YAML list/number/boolean in the stack file, JSON in the engine). */
 const STRUCTURED_KEYS = new Set<string>([
+  'localHttpsPort',
+  'localRegistryPort',
   'managers',
   'workers',
   'dbVolumeGb',
@@ -121,9 +127,23 @@ const cron = z
     'must be a 5-field cron expression such as "30 2 * * *"',
   );
 
+/** A /24 IPv4 network for the local stack's Docker network (nodes at .11…, the registry and bucket below). */
+const localSubnet = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.0\/24$/, 'must be an IPv4 /24 such as 10.213.7.0/24')
+  .refine((value) => isIPv4(value.split('/')[0]!), 'must be an IPv4 /24 such as 10.213.7.0/24');
+const port = z.number().int().min(1024).max(65535);
+
 const schema = z
   .object({
-    region: z.enum(DROPLET_REGIONS, { message: `must be one of ${DROPLET_REGIONS.join(', ')}` }),
+    /** Where the nodes run: droplets, or containers on this machine (the `local` stack). */
+    infrastructure: z
+      .enum(['digitalocean', 'local'], { message: 'must be digitalocean or local' })
+      .default('digitalocean'),
+    localSubnet: localSubnet.default('10.213.7.0/24'),
+    localHttpsPort: port.default(8443),
+    localRegistryPort: port.default(5055),
+    region: z.enum(DROPLET_REGIONS, { message: `must be one of ${DROPLET_REGIONS.join(', ')}` }).optional(),
     image: slug.default('debian-12-x64'),
     managers: z
       .union([z.literal(1), z.literal(3)], { message: 'must be 1 or 3 (swarm managers need a quorum)' })
@@ -163,7 +183,8 @@ const schema = z
     registry: z.enum(['docr', 'ghcr'], { message: 'must be docr or ghcr' }).default('docr'),
     registryName: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{1,61}$/, 'must be a registry name / GHCR owner (lowercase)'),
+      .regex(/^[a-z0-9][a-z0-9-]{1,61}$/, 'must be a registry name / GHCR owner (lowercase)')
+      .optional(),
     createRegistry: z.boolean().default(false),
     ghcrUser: z.string().min(1).optional(),
     imageTag: z
@@ -183,7 +204,18 @@ const schema = z
         message: `${c.dbNode} is not one of this stack's nodes`,
       });
     }
-    if (!c.spacesRegion && !(SPACES_REGIONS as readonly string[]).includes(c.region)) {
+    const onDigitalOcean = c.infrastructure === 'digitalocean';
+    for (const key of ['region', 'registryName'] as const) {
+      if (onDigitalOcean && c[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'required' });
+      }
+    }
+    if (
+      onDigitalOcean &&
+      c.region &&
+      !c.spacesRegion &&
+      !(SPACES_REGIONS as readonly string[]).includes(c.region)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['spacesRegion'],
@@ -208,8 +240,9 @@ type Parsed = z.output<typeof schema>;
 /** The validated stack configuration; secret values are Outputs so they stay encrypted in state. */
 export type StackConfig = Omit<Parsed, 'smtpUrl' | 'ghcrToken' | 'spacesRegion'> & {
   project: string;
+  /** Defaults to `region` (validated to have Spaces); absent on the local stack. */
+  spacesRegion?: (typeof SPACES_REGIONS)[number];
   stack: string;
-  spacesRegion: (typeof SPACES_REGIONS)[number];
   smtpUrl: pulumi.Output<string>;
   ghcrToken?: pulumi.Output<string>;
 };

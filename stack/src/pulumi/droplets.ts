@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import * as command from '@pulumi/command';
 import * as digitalocean from '@pulumi/digitalocean';
 import * as pulumi from '@pulumi/pulumi';
+import type { NodeRole, StackNode } from './infrastructure.js';
 import { connection, script } from './remote.js';
 
 /** The one cloud-config every node boots with (see the file's header for why it never varies). */
 export const userDataPath = new URL('../../cloud-init/user-data.yaml', import.meta.url);
-
-export type NodeRole = 'manager' | 'worker';
 
 export interface NodeGroup {
   /** How many droplets of this role. */
@@ -33,18 +32,9 @@ export interface DropletsArgs {
   privateKey: pulumi.Input<string>;
 }
 
-/** One droplet of the stack, and the SSH step after which it is ready for swarm commands. */
-export interface StackNode {
-  /** `manager-1`, `worker-2`, … — also how config (`dbNode`) names it. */
-  id: string;
-  role: NodeRole;
-  /** Droplet name = hostname = swarm node name. */
-  hostname: string;
+/** A node that is a droplet (the data volume and the reserved IP attach to it). */
+export interface DropletNode extends StackNode {
   droplet: digitalocean.Droplet;
-  /** First SSH step: cloud-init finished, authorized keys current. Swarm steps depend on it. */
-  ready: command.remote.Command;
-  /** The node's SSH host key (`ssh-ed25519 AAAA…`), as read by the ready step. */
-  hostKey: pulumi.Output<string>;
 }
 
 /**
@@ -56,7 +46,7 @@ export class Droplets extends pulumi.ComponentResource {
   readonly vpc: digitalocean.Vpc;
   /** Tag on every node of this stack; the firewall and swarm-port rules select by it. */
   readonly clusterTag: digitalocean.Tag;
-  readonly nodes: StackNode[];
+  readonly nodes: DropletNode[];
 
   constructor(name: string, args: DropletsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('taskstack:do:Droplets', name, {}, opts);
@@ -105,7 +95,16 @@ export class Droplets extends pulumi.ComponentResource {
           { parent: this },
         );
         const hostKey = ready.stdout.apply((out) => out.trim().split('\n').pop() ?? '');
-        return { id, role, hostname, droplet, ready, hostKey };
+        return {
+          id,
+          role,
+          hostname,
+          droplet,
+          host: droplet.ipv4Address,
+          privateAddress: droplet.ipv4AddressPrivate,
+          ready,
+          hostKey,
+        };
       }),
     );
     this.registerOutputs({ nodes: this.nodes.map((node) => node.droplet.urn) });

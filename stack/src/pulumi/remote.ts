@@ -7,7 +7,14 @@ export const DEPLOY_USER = 'deploy';
 
 /** The remote scripts (kept as files so shellcheck sees exactly what runs on the droplets). */
 export type ScriptName =
-  'node-ready' | 'mount-volume' | 'swarm-init' | 'swarm-join' | 'swarm-leave' | 'label-node' | 'unlabel-node';
+  | 'node-ready'
+  | 'mount-volume'
+  | 'swarm-init'
+  | 'swarm-join'
+  | 'swarm-leave'
+  | 'label-node'
+  | 'unlabel-node'
+  | 'local-firewall';
 
 /** Path of a remote script, for tests that lint them. */
 export const scriptPath = (name: ScriptName): URL => new URL(`./scripts/${name}.sh`, import.meta.url);

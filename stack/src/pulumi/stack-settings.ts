@@ -1,5 +1,6 @@
 import { parseStackSettings, type StackSettings } from '../definition/settings.js';
 import type { StackConfig } from './config.js';
+import type { Bucket } from './infrastructure.js';
 
 /** Key prefix of backups inside the bucket; uploads live beside it, outside the backup expiry rule. */
 export const BACKUP_PREFIX = 'backups/';
@@ -10,8 +11,10 @@ export interface DeployTarget {
   /** Registry prefix with trailing slash. */
   registryPrefix: string;
   imageTag: string;
-  /** S3 endpoint of the Spaces region. */
-  s3Endpoint: string;
+  /** Certificates from ACME, or nginx's self-signed one. */
+  acme: boolean;
+  /** Where uploads and backups go. */
+  bucket: Pick<Bucket, 'endpoint' | 'region' | 'forcePathStyle'>;
 }
 
 /**
@@ -22,6 +25,7 @@ export function stackSettingsFor(config: StackConfig, target: DeployTarget): Sta
   return parseStackSettings({
     domain: target.hostname,
     acmeEmail: config.acmeEmail,
+    acme: { enabled: target.acme },
     apiReplicas: config.apiReplicas,
     imageTag: target.imageTag,
     images: { registry: target.registryPrefix },
@@ -34,11 +38,12 @@ export function stackSettingsFor(config: StackConfig, target: DeployTarget): Sta
     adminEmails: config.adminEmails,
     monitoring: config.monitoring,
     mailFrom: config.mailFrom,
-    // Spaces, not a node's disk: with S3 the api replicas can run on any node of the swarm.
+    // An object store, not a node's disk: with S3 the api replicas can run on any node of the swarm.
     storage: {
       driver: 's3',
-      endpoint: target.s3Endpoint,
-      region: config.spacesRegion,
+      endpoint: target.bucket.endpoint,
+      region: target.bucket.region,
+      forcePathStyle: target.bucket.forcePathStyle,
       bucket: config.backupBucket,
       backupPrefix: BACKUP_PREFIX,
     },

@@ -1,7 +1,7 @@
 import * as command from '@pulumi/command';
 import * as digitalocean from '@pulumi/digitalocean';
 import * as pulumi from '@pulumi/pulumi';
-import type { StackNode } from './droplets.js';
+import type { DropletNode } from './droplets.js';
 import { connection, script } from './remote.js';
 
 export interface DataVolumeArgs {
@@ -10,7 +10,7 @@ export interface DataVolumeArgs {
   region: string;
   sizeGb: number;
   /** The node Postgres (and the stack's other stateful services) are pinned to. */
-  node: StackNode;
+  node: DropletNode;
   /** Pulumi's private key for the SSH step that mounts the volume. */
   privateKey: pulumi.Input<string>;
 }

@@ -1,6 +1,6 @@
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
-import type { StackNode } from './droplets.js';
+import type { StackNode } from './infrastructure.js';
 import { connection, script } from './remote.js';
 
 export interface SwarmArgs {
@@ -15,7 +15,7 @@ export interface SwarmArgs {
 }
 
 /**
- * Docker Swarm over the droplets' private network: init on the first manager, join of the others with tokens that
+ * Docker Swarm over the nodes' private network: init on the first manager, join of the others with tokens that
  * stay secret (stdin in, secret stdout out), then node labels so the stack's pinned services land where their
  * disks and the reserved IP are.
  */
@@ -31,13 +31,13 @@ export class Swarm extends pulumi.ComponentResource {
     if (!leader || leader.role !== 'manager') throw new Error('the first node of a swarm must be a manager');
     this.leader = leader;
     const prepared = (node: StackNode) => [node.ready, ...(args.prepare?.[node.id] ?? [])];
-    const onLeader = connection(leader.droplet.ipv4Address, args.privateKey);
+    const onLeader = connection(leader.host, args.privateKey);
 
     const init = new command.remote.Command(
       `${name}-init`,
       {
         connection: onLeader,
-        create: script('swarm-init', { ADVERTISE_ADDR: leader.droplet.ipv4AddressPrivate }),
+        create: script('swarm-init', { ADVERTISE_ADDR: leader.privateAddress }),
         logging: 'stderr',
       },
       { parent: this, dependsOn: prepared(leader), additionalSecretOutputs: ['stdout'] },
@@ -52,10 +52,10 @@ export class Swarm extends pulumi.ComponentResource {
       const join = new command.remote.Command(
         `${name}-join-${node.id}`,
         {
-          connection: connection(node.droplet.ipv4Address, args.privateKey),
+          connection: connection(node.host, args.privateKey),
           create: script('swarm-join', {
-            ADVERTISE_ADDR: node.droplet.ipv4AddressPrivate,
-            MANAGER_ADDR: leader.droplet.ipv4AddressPrivate,
+            ADVERTISE_ADDR: node.privateAddress,
+            MANAGER_ADDR: leader.privateAddress,
           }),
           delete: script('swarm-leave'),
           stdin: pulumi.secret(tokens.apply((all) => all[node.role])),

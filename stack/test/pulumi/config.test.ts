@@ -33,6 +33,10 @@ describe('config validation (before any resource exists)', () => {
     [{ region: 'tor1' }, /^taskstack:spacesRegion: required: tor1 has no Spaces$/],
     [{ registry: 'ghcr' }, /^taskstack:ghcrUser: required when registry is ghcr$/],
     [{ workers: -1 }, /^taskstack:workers: /],
+    [{ region: undefined }, /^taskstack:region: required$/],
+    [{ registryName: undefined }, /^taskstack:registryName: required$/],
+    [{ infrastructure: 'aws' }, /^taskstack:infrastructure: must be digitalocean or local$/],
+    [{ localSubnet: '10.213.7.0/16' }, /^taskstack:localSubnet: must be an IPv4 \/24/],
   ])('rejects %j with one clear line naming the key', async (overrides, line) => {
     const lines = await failing(overrides);
     expect(lines).toHaveLength(1);

@@ -70,7 +70,8 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
       hostname: stack === 'prod' ? 'app.example.com' : 'staging.example.com',
       registryPrefix: 'registry.digitalocean.com/example-taskstack/',
       imageTag: 'abc123def456',
-      s3Endpoint: 'https://fra1.digitaloceanspaces.com',
+      acme: true,
+      bucket: { endpoint: 'https://fra1.digitaloceanspaces.com', region: 'fra1', forcePathStyle: false },
     });
     // deploy() parses what it is given; the result must be these settings, unchanged.
     expect(parseStackSettings(request.settings)).toEqual(expected);
