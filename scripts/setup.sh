@@ -19,6 +19,7 @@ declare -A PACKAGES=(
   [prometheus]=/usr/bin/promtool            # `promtool check/test` of alert rules
   [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager  # Alertmanager delivering a test alert by email
   [docker-registry]=/usr/bin/docker-registry  # the `local` Pulumi stack's registry (stand-in for DOCR)
+  [pgbackrest]=/usr/bin/pgbackrest          # WAL archiving and point-in-time restores in the worker's tests
 )
 missing=()
 for pkg in "${!PACKAGES[@]}"; do

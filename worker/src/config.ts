@@ -40,6 +40,20 @@ export const workerConfigSchema = z.object({
   /** Key prefix of backup copies in S3_BUCKET; copies are made only when S3_BUCKET is set. */
   S3_BACKUP_PREFIX: z.string().default('backups/'),
   REMINDER_CRON: cron('0 * * * *'),
+  /**
+   * pgBackRest stanza of the database server (point-in-time recovery); empty: the server does not archive WAL
+   * and the worker schedules no pgBackRest backups.
+   */
+  PITR_STANZA: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _ only')
+    .default(''),
+  PITR_FULL_CRON: cron('0 3 * * 0'),
+  PITR_DIFF_CRON: cron('0 3 * * 1-6'),
+  /** Days back to which any moment can be restored; older full backups and their WAL expire. */
+  PITR_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  /** Directory on the database server where restores build their scratch cluster (default: beside its data). */
+  PITR_SCRATCH_DIR: z.string().optional(),
 });
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 

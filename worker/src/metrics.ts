@@ -54,5 +54,26 @@ export function createMetrics(queues: Queue[]) {
     help: '1 when the last restore test of a backup did not match its manifest, else 0 (alert on 1)',
     registers: [registry],
   });
-  return { registry, completed, failed, duration, lastBackup, backupFailures, verificationFailed };
+  const pitrLastBackup = new Gauge({
+    name: 'worker_pitr_backup_last_success_timestamp_seconds',
+    help: 'Unix time the last pgBackRest backup (full or differential) finished',
+    registers: [registry],
+  });
+  const pitrFailures = new Counter({
+    name: 'worker_pitr_failures_total',
+    help: 'pgBackRest operations that failed, by operation (backup, status): repository errors',
+    labelNames: ['operation'],
+    registers: [registry],
+  });
+  return {
+    registry,
+    completed,
+    failed,
+    duration,
+    lastBackup,
+    backupFailures,
+    verificationFailed,
+    pitrLastBackup,
+    pitrFailures,
+  };
 }

@@ -32,6 +32,21 @@ export async function upsertSchedulers(config: WorkerConfig, queues: Record<stri
       opts: { attempts: 2, backoff: { type: 'exponential', delay: 60_000 }, ...keepHistory },
     },
   );
+  for (const [type, pattern] of [
+    ['full', config.PITR_FULL_CRON],
+    ['diff', config.PITR_DIFF_CRON],
+  ] as const) {
+    const id = `pitr-${type}-backup`;
+    if (!config.PITR_STANZA) {
+      await backups.removeJobScheduler(id);
+      continue;
+    }
+    await backups.upsertJobScheduler(
+      id,
+      { pattern, tz: 'UTC' },
+      { name: 'pitr-backup', data: { type }, opts: BACKUP_JOB_OPTIONS },
+    );
+  }
   await reminders.upsertJobScheduler(
     'due-reminders',
     { pattern: config.REMINDER_CRON, tz: 'UTC' },

@@ -21,6 +21,7 @@ import { backupTask } from './tasks/backup.js';
 import type { TaskContext } from './tasks/context.js';
 import { scanDueTasksTask } from './tasks/scan-due-tasks.js';
 import { sendEmailTask } from './tasks/send-email.js';
+import { pitrBackupTask } from './tasks/pitr-backup.js';
 import { verifyBackupTask } from './tasks/verify-backup.js';
 import { assertHandlers, createQueueWorker, type Handler } from './workers.js';
 
@@ -63,7 +64,11 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
   const sendEmail = sendEmailTask(mailer, redis, prefix, mailDomain(config.MAIL_FROM, config.PUBLIC_URL));
   const handlers: Record<QueueName, Record<string, Handler>> = {
     emails: Object.fromEntries(Object.keys(emailJobs).map((name) => [name, sendEmail])),
-    backups: { backup: backupTask(ctx), 'verify-backup': verifyBackupTask(ctx) },
+    backups: {
+      backup: backupTask(ctx),
+      'verify-backup': verifyBackupTask(ctx),
+      'pitr-backup': pitrBackupTask(ctx),
+    },
     reminders: { 'scan-due-tasks': scanDueTasksTask(ctx) },
   };
   const declared: Record<QueueName, string[]> = {

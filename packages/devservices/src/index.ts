@@ -1,4 +1,4 @@
-export { startPostgres, type Service } from './postgres.js';
+export { startPostgres, type PostgresOptions, type Service } from './postgres.js';
 export { startRedis } from './redis.js';
 export { SmtpSink, type ReceivedMail, type SinkPolicy } from './smtp-sink.js';
 export { freePort } from './processes.js';

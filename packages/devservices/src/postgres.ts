@@ -7,6 +7,12 @@ import { freePort, startProcess, stopProcess, waitUntil } from './processes.js';
 
 export type Service = { url: string; stop: () => Promise<void> };
 
+/** Extra server settings (`-c name=value`, after the defaults so they win) and environment of the server process. */
+export type PostgresOptions = {
+  settings?: Record<string, string>;
+  env?: (server: { dataDir: string; port: number }) => NodeJS.ProcessEnv;
+};
+
 /** Finds initdb/postgres of the newest PostgreSQL installed the Debian way, or on PATH. */
 function postgresBinDir(): string {
   const root = '/usr/lib/postgresql';
@@ -30,8 +36,13 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
-/** Starts a throw-away PostgreSQL server in a temp directory; `stop()` shuts it down and deletes its data. */
-export async function startPostgres(): Promise<Service> {
+/**
+ * Starts a throw-away PostgreSQL server in a temp directory; `stop()` shuts it down and deletes its data. The
+ * server's environment (e.g. for an archive_command) gets `options.env` and the server's bin directory on PATH.
+ */
+export async function startPostgres(
+  options: PostgresOptions = {},
+): Promise<Service & { dataDir: string; port: number }> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'taskstack-pg-'));
   if (process.getuid?.() === 0) {
@@ -69,8 +80,15 @@ export async function startPostgres(): Promise<Service> {
     'full_page_writes=off',
     '-c',
     'max_connections=300',
+    ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ]);
-  const proc = startProcess(cmd, args);
+  const proc = startProcess(cmd, args, {
+    env: {
+      ...process.env,
+      ...options.env?.({ dataDir: dir, port }),
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+    },
+  });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitUntil(
     'postgres',
@@ -83,6 +101,8 @@ export async function startPostgres(): Promise<Service> {
   );
   return {
     url,
+    dataDir: dir,
+    port,
     stop: async () => {
       // SIGINT is PostgreSQL's "fast" shutdown: disconnect clients, no waiting.
       proc.child.kill('SIGINT');

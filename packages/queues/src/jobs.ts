@@ -42,6 +42,8 @@ export const backupJobs = {
     backupId: z.uuid().optional(),
   }),
   'verify-backup': z.object({ backupId: z.uuid().optional() }),
+  /** A pgBackRest backup of the cluster (point-in-time recovery): full weekly, differential daily. */
+  'pitr-backup': z.object({ type: z.enum(['full', 'diff']) }),
 } as const;
 export type BackupJobName = keyof typeof backupJobs;
 
