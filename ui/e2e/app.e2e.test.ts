@@ -324,7 +324,7 @@ describe('taskstack in a browser', () => {
     await panel.getByLabel('Priority').selectOption('urgent');
     await panel.getByRole('button', { name: 'Close task' }).click();
     const copy = card(adaPage, 'Write the landing page copy');
-    await expect.poll(() => copy.getAttribute('aria-label')).toContain(`assigned to ${bob.name}`);
+    await expect.poll(() => copy.textContent()).toContain(`assigned to ${bob.name}`);
     await copy.getByText('copywriting').waitFor();
     // Bob's board shows the same, live.
     await card(bobPage, 'Write the landing page copy').getByText('copywriting').waitFor();
@@ -361,7 +361,7 @@ describe('taskstack in a browser', () => {
     await card(bobPage, 'Set up analytics').click();
     await bobPage.getByLabel('Priority').selectOption('low');
     await expect
-      .poll(() => card(adaPage, 'Set up analytics').getAttribute('aria-label'), { timeout: 15_000 })
+      .poll(() => card(adaPage, 'Set up analytics').textContent(), { timeout: 15_000 })
       .toContain('Low');
     await bobPage.getByRole('button', { name: 'Close task' }).click();
 

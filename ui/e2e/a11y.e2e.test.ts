@@ -1,0 +1,246 @@
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  axeViolations,
+  focusEscapes,
+  focusInvisible,
+  report,
+  setTheme,
+  THEMES,
+  type Violation,
+} from './accessibility.js';
+import { linkFromMail, startStack, type Stack } from './stack.js';
+
+/**
+ * WCAG 2.1 AA on every screen, in the light and the dark theme: axe-core finds no serious or critical violation
+ * (contrast, names, label-in-name, roles…), every Tab stop shows focus, and dialogs keep focus and give it back.
+ */
+const PASSWORD = 'correct horse battery';
+const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
+
+let stack: Stack;
+let guest: BrowserContext;
+let guestPage: Page;
+let page: Page;
+let workspaceId = '';
+let projectId = '';
+let taskId = '';
+/** Every violation of any impact, for the summary printed at the end. */
+const found: string[] = [];
+
+/** A call to the API with the page's own session. */
+async function call<T>(on: Page, method: string, path: string, body?: unknown): Promise<T> {
+  return on.evaluate(
+    async ({ method, path, body }) => {
+      const refreshed = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'include' });
+      const { accessToken } = (await refreshed.json()) as { accessToken: string };
+      const response = await fetch(`/api/v1${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return response.status === 204 ? null : response.json();
+    },
+    { method, path, body },
+  ) as Promise<T>;
+}
+
+/** Serious and critical axe violations of the page as shown now, in both themes, one line each. */
+async function violations(on: Page, screen: string): Promise<string[]> {
+  const failing: string[] = [];
+  for (const theme of THEMES) {
+    await setTheme(on, theme);
+    const all: Violation[] = await axeViolations(on);
+    found.push(...report(screen, theme, all));
+    failing.push(
+      ...report(
+        screen,
+        theme,
+        all.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+      ),
+    );
+  }
+  return failing;
+}
+
+async function open(on: Page, path: string, ready: Locator) {
+  await on.goto(`${stack.url}${path}`);
+  await ready.waitFor();
+}
+
+const heading = (on: Page, name: string) => on.getByRole('heading', { name, exact: true });
+const newContext = (browser: Stack['browser']) =>
+  // The app's CSP allows only its own scripts; axe is injected by the test.
+  browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true, reducedMotion: 'reduce' });
+
+beforeAll(async () => {
+  stack = await startStack({ ADMIN_EMAILS: ada.email });
+  guest = await newContext(stack.browser);
+  guestPage = await guest.newPage();
+  page = await (await newContext(stack.browser)).newPage();
+});
+afterAll(async () => {
+  if (found.length) console.log(`axe findings of any impact (${found.length}):\n${found.join('\n')}`);
+  await stack?.close();
+});
+
+describe('accessibility, signed out', () => {
+  it('sign in, also with an error shown', async () => {
+    await open(guestPage, '/signin', heading(guestPage, 'Sign in'));
+    const failing = await violations(guestPage, 'sign in');
+    await guestPage.getByLabel('Email').fill('nobody@example.com');
+    await guestPage.getByLabel('Password').fill('not the password');
+    await guestPage.getByRole('button', { name: 'Sign in' }).click();
+    await guestPage.getByRole('alert').waitFor();
+    failing.push(...(await violations(guestPage, 'sign in (error)')));
+    expect(failing).toEqual([]);
+    expect(await focusInvisible(guestPage), 'Tab stops without a visible focus').toEqual([]);
+  });
+
+  it('sign up', async () => {
+    await open(guestPage, '/signup', heading(guestPage, 'Create your account'));
+    expect(await violations(guestPage, 'sign up')).toEqual([]);
+    expect(await focusInvisible(guestPage)).toEqual([]);
+  });
+
+  it('forgot and reset password', async () => {
+    await open(guestPage, '/forgot-password', heading(guestPage, 'Forgot your password?'));
+    const failing = await violations(guestPage, 'forgot password');
+    await open(
+      guestPage,
+      '/reset-password?token=abcdefghijklmnopqrstuvwxyz',
+      heading(guestPage, 'Choose a new password'),
+    );
+    failing.push(...(await violations(guestPage, 'reset password')));
+    await open(guestPage, '/no/such/page', guestPage.getByRole('heading').first());
+    failing.push(...(await violations(guestPage, 'not found')));
+    expect(failing).toEqual([]);
+  });
+});
+
+describe('accessibility, signed in', () => {
+  it('first workspace and an empty project list', async () => {
+    await open(page, '/signup', heading(page, 'Create your account'));
+    await page.getByLabel('Name').fill(ada.name);
+    await page.getByLabel('Email').fill(ada.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await heading(page, 'Create your first workspace').waitFor();
+    const failing = await violations(page, 'first workspace');
+    await page.getByLabel('Workspace name').fill('Acme');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await heading(page, 'No projects yet').waitFor();
+    failing.push(...(await violations(page, 'projects (empty)')));
+    await page.getByRole('button', { name: 'Create a project' }).click();
+    await page.getByRole('dialog').waitFor();
+    failing.push(...(await violations(page, 'new project dialog')));
+
+    // The rest of the screens need something to show: a project with tasks, labels, a comment, an invitation.
+    workspaceId = page.url().split('/w/')[1]!.split('/')[0]!;
+    await page.keyboard.press('Escape');
+    const project = await call<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/projects`, {
+      name: 'Website relaunch',
+      description: 'Everything for the new site',
+    });
+    projectId = project.id;
+    const labels = [];
+    for (const [name, color] of [
+      ['copywriting', '#6366f1'],
+      ['design', '#db2777'],
+      ['bug', '#f59e0b'],
+      ['ready', '#22c55e'],
+    ] as const) {
+      labels.push(
+        await call<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/labels`, { name, color }),
+      );
+    }
+    const statuses = ['backlog', 'todo', 'in_progress', 'done'];
+    const priorities = ['low', 'medium', 'high', 'urgent'];
+    for (let i = 0; i < 8; i += 1) {
+      const task = await call<{ id: string }>(page, 'POST', `/projects/${projectId}/tasks`, {
+        title: `Task number ${i + 1}`,
+        status: statuses[i % 4],
+        priority: priorities[i % 4],
+        dueAt: i % 2 ? '2020-01-01T12:00:00.000Z' : '2030-05-17T12:00:00.000Z',
+        labelIds: [labels[i % 4]!.id],
+        description: '**Tone:** friendly\n\n- one\n- two\n\n`code` and [a link](https://example.com)',
+      });
+      taskId ||= task.id;
+    }
+    await call(page, 'POST', `/tasks/${taskId}/comments`, { body: 'First draft is **in**.' });
+    await call(page, 'POST', `/workspaces/${workspaceId}/invitations`, {
+      email: 'bob@example.com',
+      role: 'member',
+    });
+    expect(failing).toEqual([]);
+  });
+
+  it('projects list', async () => {
+    await open(page, `/w/${workspaceId}`, page.getByRole('link', { name: /Website relaunch/ }));
+    expect(await violations(page, 'projects')).toEqual([]);
+    expect(await focusInvisible(page)).toEqual([]);
+  });
+
+  it('board, and the task panel with its comments', async () => {
+    const board = `/w/${workspaceId}/projects/${projectId}`;
+    await open(page, board, page.locator('[data-task-id]').first());
+    const failing = await violations(page, 'board');
+    expect(await focusInvisible(page), 'board Tab stops without a visible focus').toEqual([]);
+    const first = page.locator('[data-task-id]').first();
+    await first.focus();
+    await page.keyboard.press('Enter');
+    const panel = page.getByTestId('task-panel');
+    await panel.getByTestId('comments').getByText('First draft is').waitFor();
+    failing.push(...(await violations(page, 'task panel')));
+    expect(failing).toEqual([]);
+    expect(await focusEscapes(page, '[data-testid="task-panel"]'), 'focus left the task panel').toEqual([]);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-task-id'))).toBe(
+      await first.getAttribute('data-task-id'),
+    );
+  });
+
+  it('list view', async () => {
+    await open(page, `/w/${workspaceId}/projects/${projectId}/list`, page.getByTestId('task-table'));
+    expect(await violations(page, 'list')).toEqual([]);
+    expect(await focusInvisible(page)).toEqual([]);
+  });
+
+  it('members, invitations and labels', async () => {
+    await open(
+      page,
+      `/w/${workspaceId}/members`,
+      page.getByTestId('invitations').getByText('bob@example.com'),
+    );
+    expect(await violations(page, 'members')).toEqual([]);
+    expect(await focusInvisible(page)).toEqual([]);
+  });
+
+  it('the new-workspace dialog keeps focus and gives it back', async () => {
+    const switcher = page.getByTestId('workspace-switcher');
+    await switcher.focus();
+    await switcher.selectOption({ label: '+ New workspace…' });
+    const dialog = page.getByRole('dialog', { name: 'New workspace' });
+    await dialog.getByLabel('Name').waitFor();
+    expect(await violations(page, 'new workspace dialog')).toEqual([]);
+    expect(await focusEscapes(page, 'dialog[open]'), 'focus left the dialog').toEqual([]);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('workspace-switcher');
+  });
+
+  it('administration', async () => {
+    await open(page, '/admin', page.getByTestId('users').getByText(ada.email));
+    expect(await violations(page, 'admin')).toEqual([]);
+    expect(await focusInvisible(page)).toEqual([]);
+  });
+
+  it('an invitation, opened signed out', async () => {
+    const link = await linkFromMail(stack.sink, 'bob@example.com', '/invitations/');
+    await guestPage.goto(link);
+    await guestPage.getByText('Join Acme as').waitFor();
+    expect(await violations(guestPage, 'invitation')).toEqual([]);
+  });
+});
