@@ -9,6 +9,7 @@ import {
   THEMES,
   type Violation,
 } from './accessibility.js';
+import { callAs } from './session.js';
 import { linkFromMail, startStack, type Stack } from './stack.js';
 
 /**
@@ -27,24 +28,6 @@ let projectId = '';
 let taskId = '';
 /** Every violation of any impact, for the summary printed at the end. */
 const found: string[] = [];
-
-/** A call to the API with the page's own session. */
-async function call<T>(on: Page, method: string, path: string, body?: unknown): Promise<T> {
-  return on.evaluate(
-    async ({ method, path, body }) => {
-      const refreshed = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'include' });
-      const { accessToken } = (await refreshed.json()) as { accessToken: string };
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response.status === 204 ? null : response.json();
-    },
-    { method, path, body },
-  ) as Promise<T>;
-}
 
 /** Serious and critical axe violations of the page as shown now, in both themes, one line each. */
 async function violations(on: Page, screen: string): Promise<string[]> {
@@ -139,7 +122,7 @@ describe('accessibility, signed in', () => {
     // The rest of the screens need something to show: a project with tasks, labels, a comment, an invitation.
     workspaceId = page.url().split('/w/')[1]!.split('/')[0]!;
     await page.keyboard.press('Escape');
-    const project = await call<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/projects`, {
+    const project = await callAs<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/projects`, {
       name: 'Website relaunch',
       description: 'Everything for the new site',
     });
@@ -152,13 +135,13 @@ describe('accessibility, signed in', () => {
       ['ready', '#22c55e'],
     ] as const) {
       labels.push(
-        await call<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/labels`, { name, color }),
+        await callAs<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/labels`, { name, color }),
       );
     }
     const statuses = ['backlog', 'todo', 'in_progress', 'done'];
     const priorities = ['low', 'medium', 'high', 'urgent'];
     for (let i = 0; i < 8; i += 1) {
-      const task = await call<{ id: string }>(page, 'POST', `/projects/${projectId}/tasks`, {
+      const task = await callAs<{ id: string }>(page, 'POST', `/projects/${projectId}/tasks`, {
         title: `Task number ${i + 1}`,
         status: statuses[i % 4],
         priority: priorities[i % 4],
@@ -168,8 +151,8 @@ describe('accessibility, signed in', () => {
       });
       taskId ||= task.id;
     }
-    await call(page, 'POST', `/tasks/${taskId}/comments`, { body: 'First draft is **in**.' });
-    await call(page, 'POST', `/workspaces/${workspaceId}/invitations`, {
+    await callAs(page, 'POST', `/tasks/${taskId}/comments`, { body: 'First draft is **in**.' });
+    await callAs(page, 'POST', `/workspaces/${workspaceId}/invitations`, {
       email: 'bob@example.com',
       role: 'member',
     });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callAs } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
@@ -18,21 +19,7 @@ let projectId = '';
 const pageErrors: string[] = [];
 
 /** Calls the API from the page, with the session its refresh cookie holds. */
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const refreshed = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'include' });
-      const { accessToken } = (await refreshed.json()) as { accessToken: string };
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return response.json();
-    },
-    { method, path, body },
-  ) as Promise<T>;
-}
+const api = <T>(method: string, path: string, body?: unknown) => callAs<T>(page, method, path, body);
 
 type Point = { x: number; y: number };
 const touch = {
