@@ -171,9 +171,16 @@ describe('local stack: the production topology as containers on this machine', (
     expect(byName('tsl-local-s3').inputs).toMatchObject({
       networksAdvanced: [{ ipv4Address: '10.213.7.3' }],
     });
+    // No Docker Hub here: the stack's Postgres and Redis images go into the registry, the nodes' mirror.
+    expect(
+      r
+        .ofType('docker:index/registryImage:RegistryImage')
+        .map((i) => i.inputs.name)
+        .sort(),
+    ).toEqual(['127.0.0.1:5055/library/postgres:17-trixie', '127.0.0.1:5055/library/redis:8-trixie']);
     for (const node of nodeContainers(r.ofType(T.container))) {
       expect(uploads(node)['/etc/taskstack-local/registry.env']).toBe(
-        'LISTEN_PORT=5055\nUPSTREAM=10.213.7.2:5000\n',
+        'LISTEN_PORT=5055\nUPSTREAM=10.213.7.2:5000\nMIRROR=http://127.0.0.1:5055\n',
       );
     }
   });

@@ -1,5 +1,6 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
+import { parseStackSettings } from '../../definition/settings.js';
 import { repoRoot } from '../../deployer/images.js';
 import type { StackConfig } from '../config.js';
 import type { Infrastructure } from '../infrastructure.js';
@@ -45,6 +46,26 @@ export function localInfrastructure(config: StackConfig, keys: SshKeys): Infrast
     bucket: config.backupBucket,
   });
 
+  // The Docker Hub images the stack runs (Postgres, Redis: the definition's defaults), put into the registry under
+  // library/, where the nodes' dockerd looks first (its registry mirror): no Hub is reachable from here.
+  const { postgres, redis } = parseStackSettings({
+    domain: 'mirror.invalid',
+    acmeEmail: config.acmeEmail,
+    imageTag: 'defaults',
+  }).images;
+  const registryServer = `127.0.0.1:${config.localRegistryPort}`;
+  const mirrored = [postgres, redis].map((source) => {
+    const tagged = new docker.Tag(`mirror-${source.split(':')[0]}`, {
+      sourceImage: source,
+      targetImage: `${registryServer}/library/${source}`,
+    });
+    return new docker.RegistryImage(
+      `mirror-${source.split(':')[0]}`,
+      { name: tagged.targetImage, keepRemotely: false },
+      { dependsOn: [registry] },
+    );
+  });
+
   const plan = [
     ...Array.from({ length: config.managers }, (_, i) => ({
       id: `manager-${i + 1}`,
@@ -64,9 +85,9 @@ export function localInfrastructure(config: StackConfig, keys: SshKeys): Infrast
       publicKey: keys.publicKey,
       authorizedKeys: keys.authorizedKeys,
       privateKey: keys.privateKey,
-      registryEnv: `LISTEN_PORT=${config.localRegistryPort}\nUPSTREAM=${addresses.registry}:5000\n`,
+      registryEnv: `LISTEN_PORT=${config.localRegistryPort}\nUPSTREAM=${addresses.registry}:5000\nMIRROR=http://${registryServer}\n`,
     },
-    { dependsOn: [registry, bucket] },
+    { dependsOn: [registry, bucket, ...mirrored] },
   );
   const firewall = new LocalFirewall('firewall', {
     nodes: nodes.nodes,
@@ -77,7 +98,7 @@ export function localInfrastructure(config: StackConfig, keys: SshKeys): Infrast
 
   // The registry takes any login (loopback, plain HTTP); the deployer still logs in as it does against DOCR.
   const login: RegistryLogin = {
-    server: `127.0.0.1:${config.localRegistryPort}`,
+    server: registryServer,
     username: pulumi.output('taskstack'),
     password: pulumi.secret('local-registry-no-auth'),
   };
