@@ -19,8 +19,8 @@ export type AppContext = {
   shutdownSignal: AbortSignal;
 };
 
-/** The signed-in user, set by `authenticate`. */
-export type AuthUser = { id: string };
+/** The signed-in user, set by `authenticate`: who, in which session, whose access token expires when. */
+export type AuthUser = { id: string; sessionId: string; expiresAtMs: number };
 
 declare module 'express-serve-static-core' {
   interface Request {

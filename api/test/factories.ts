@@ -1,5 +1,5 @@
 import { Membership, User, Workspace, type Role } from '@taskstack/db';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { signAccessToken } from '../src/auth/access-token.js';
 import type { TestApi } from './harness.js';
 
@@ -18,9 +18,9 @@ export async function buildUser(
   });
 }
 
-/** A bearer token for `user`, as sign-in would issue it. */
+/** A bearer token for `user`, as sign-in would issue it (a session of its own, never ended). */
 export function tokenFor(api: TestApi, user: { id: string }): Promise<string> {
-  return signAccessToken(user.id, api.config.JWT_SECRET);
+  return signAccessToken(user.id, randomUUID(), api.config.JWT_SECRET);
 }
 
 /** A workspace whose owner is `owner`. */

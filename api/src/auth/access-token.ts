@@ -24,9 +24,12 @@ function key(secret: string): Promise<CryptoKey> {
   return imported;
 }
 
-/** Signs a short-lived bearer token naming the user. */
-export async function signAccessToken(userId: string, secret: string): Promise<string> {
-  return new SignJWT({})
+/** What a valid access token says: who, which session (refresh-token family), until when. */
+export type AccessClaims = { userId: string; sessionId: string; expiresAtMs: number };
+
+/** Signs a short-lived bearer token naming the user and the session, so ending the session ends the token too. */
+export async function signAccessToken(userId: string, sessionId: string, secret: string): Promise<string> {
+  return new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
     .setIssuedAt()
@@ -40,27 +43,29 @@ export async function signAccessToken(userId: string, secret: string): Promise<s
  * and the HMAC check through WebCrypto was ~8 % of the API's CPU under load. Keyed by the whole token string, so
  * only the exact bytes that passed verification are trusted; bounded, oldest entries evicted first.
  */
-const verified = new Map<string, Map<string, { userId: string; expiresAtMs: number }>>();
+const verified = new Map<string, Map<string, AccessClaims>>();
 const VERIFIED_MAX = 10_000;
 
-function remember(secret: string, token: string, userId: string, expiresAtMs: number): void {
+function remember(secret: string, token: string, claims: AccessClaims): void {
   let bySecret = verified.get(secret);
   if (!bySecret) verified.set(secret, (bySecret = new Map()));
   if (bySecret.size >= VERIFIED_MAX) bySecret.delete(bySecret.keys().next().value!);
-  bySecret.set(token, { userId, expiresAtMs });
+  bySecret.set(token, claims);
 }
 
-/** Returns the user id of a valid, unexpired token, or undefined. */
-export async function verifyAccessToken(token: string, secret: string): Promise<string | undefined> {
+/** The claims of a valid, unexpired token that names a session, or undefined. */
+export async function verifyAccessToken(token: string, secret: string): Promise<AccessClaims | undefined> {
   const known = verified.get(secret)?.get(token);
-  if (known && known.expiresAtMs > Date.now()) return known.userId;
+  if (known && known.expiresAtMs > Date.now()) return known;
   try {
     const { payload } = await jwtVerify(token, await key(secret), {
       algorithms: ['HS256'],
       audience: 'taskstack',
     });
-    if (payload.sub && payload.exp) remember(secret, token, payload.sub, payload.exp * 1000);
-    return payload.sub;
+    if (!payload.sub || !payload.exp || typeof payload.sid !== 'string') return undefined;
+    const claims = { userId: payload.sub, sessionId: payload.sid, expiresAtMs: payload.exp * 1000 };
+    remember(secret, token, claims);
+    return claims;
   } catch {
     return undefined;
   }

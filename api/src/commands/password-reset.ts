@@ -55,6 +55,6 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
       { usedAt: new Date() },
       { where: { userId: claimed.userId, usedAt: null }, transaction },
     );
-    await revokeAllSessions(claimed.userId, transaction);
+    await revokeAllSessions(ctx, claimed.userId, transaction);
   });
 }

@@ -32,14 +32,6 @@ export async function consume(limiter: RateLimiterRedis, key: string): Promise<v
   }
 }
 
-/** Throws 429 while `key` has used up its points, without spending one (checked before a login attempt). */
-export async function ensureNotBlocked(limiter: RateLimiterRedis, key: string): Promise<void> {
-  const state = await limiter.get(key);
-  if (state && state.consumedPoints >= limiter.points) {
-    throw tooManyRequests(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
-  }
-}
-
 /** The client address as Express sees it (TRUST_PROXY decides whether X-Forwarded-For counts). */
 export const clientIp = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 

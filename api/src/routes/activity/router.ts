@@ -25,7 +25,7 @@ export function activityRouter(ctx: AppContext): Router {
   });
   router.get(
     '/projects/:id/activity',
-    authenticate(ctx.config.JWT_SECRET),
+    authenticate(ctx),
     validate({ params: projectParams, query: listActivityQuery })(async (req, res, { params, query }) => {
       const { project } = await loadProjectFor(currentUser(req).id, params.id, 'viewer');
       const keyset = createdAtKeyset(query.cursor, 'DESC');

@@ -54,7 +54,7 @@ type UserRow = User & { cursorAt: string };
 /** Instance administration: backups, queues and accounts. */
 export function adminRouter(ctx: AppContext): Router {
   const router = Router();
-  router.use('/admin', authenticate(ctx.config.JWT_SECRET), requireInstanceAdmin(ctx));
+  router.use('/admin', authenticate(ctx), requireInstanceAdmin(ctx));
 
   router.get(
     '/admin/backups',

@@ -20,7 +20,7 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 /** Task attachments: members upload and delete, viewers list and download (access re-checked on every download). */
 export function attachmentsRouter(ctx: AppContext, storage: AttachmentStorage): Router {
   const router = Router();
-  const auth = authenticate(ctx.config.JWT_SECRET);
+  const auth = authenticate(ctx);
   const max = ctx.config.MAX_UPLOAD_BYTES;
 
   documentRoute({

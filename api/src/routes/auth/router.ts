@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { revokeSessionOf, rotateSession, issueSession, type Session } from '../../commands/sessions.js';
 import { findUserByEmail, registerUser } from '../../commands/register-user.js';
 import { requestPasswordReset, resetPassword } from '../../commands/password-reset.js';
@@ -6,12 +6,13 @@ import { verifyPassword } from '../../auth/passwords.js';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from '../../auth/refresh-cookie.js';
 import type { AppContext } from '../../context.js';
 import { unauthorized } from '../../errors.js';
-import { consume, createLimiter, ensureNotBlocked, limitPerIp } from '../../middlewares/rate-limit.js';
+import { GrowingDelay } from '../../middlewares/growing-delay.js';
+import { clientIp, consume, createLimiter, limitPerIp } from '../../middlewares/rate-limit.js';
 import { validate } from '../../middlewares/validate.js';
 import { documentRoute } from '../../openapi/registry.js';
 import { jsonBody, jsonResponse } from '../../openapi/json.js';
 import { presentUser } from '../../presenters/user.js';
-import { AUTH_LIMITS } from './limits.js';
+import { AUTH_DELAYS, AUTH_LIMITS } from './limits.js';
 import {
   acceptedResponse,
   forgotBody,
@@ -90,10 +91,12 @@ export function authRouter(ctx: AppContext): Router {
   const router = Router();
   const limiter = (name: keyof typeof AUTH_LIMITS) =>
     createLimiter(ctx.redis, ctx.config.REDIS_PREFIX, AUTH_LIMITS[name]);
-  const loginFailures = limiter('loginFailuresPerAccount');
-  const forgotPerAccount = limiter('forgotPerAccount');
+  const delay = (name: keyof typeof AUTH_DELAYS) =>
+    new GrowingDelay(ctx.redis, ctx.config.REDIS_PREFIX, AUTH_DELAYS[name]);
+  const loginFailures = delay('loginFailures');
+  const forgotRequests = delay('forgotRequests');
+  const accountFrom = (req: Request, email: string) => `${email.toLowerCase()}|${clientIp(req)}`;
   const registerPerAccount = limiter('registerPerAccount');
-  const secret = ctx.config.JWT_SECRET;
 
   const signedIn = (res: Response, session: Session) => {
     setRefreshCookie(res, session.refreshToken);
@@ -106,7 +109,7 @@ export function authRouter(ctx: AppContext): Router {
     validate({ body: registerBody })(async (_req, res, { body }) => {
       await consume(registerPerAccount, body.email);
       const user = await registerUser(ctx, body);
-      const accessToken = signedIn(res, await issueSession(user.id, secret));
+      const accessToken = signedIn(res, await issueSession(ctx, user.id));
       res.status(201).json({ user: presentUser(user, ctx.config), accessToken });
     }),
   );
@@ -114,17 +117,18 @@ export function authRouter(ctx: AppContext): Router {
   router.post(
     '/auth/login',
     limitPerIp(limiter('loginPerIp')),
-    validate({ body: loginBody })(async (_req, res, { body }) => {
-      await ensureNotBlocked(loginFailures, body.email);
+    validate({ body: loginBody })(async (req, res, { body }) => {
+      const attempt = accountFrom(req, body.email);
+      await loginFailures.ensureNotWaiting(attempt);
       const user = await findUserByEmail(body.email);
       // Unknown emails still pay for a hash, and fail like a wrong password, so neither reveals an account.
       const valid = await verifyPassword(user?.passwordHash, body.password);
       if (!user || !valid) {
-        await consume(loginFailures, body.email);
+        await loginFailures.record(attempt);
         throw unauthorized('Email or password is incorrect.');
       }
-      await loginFailures.delete(body.email);
-      const accessToken = signedIn(res, await issueSession(user.id, secret));
+      await loginFailures.reset(attempt);
+      const accessToken = signedIn(res, await issueSession(ctx, user.id));
       res.json({ user: presentUser(user, ctx.config), accessToken });
     }),
   );
@@ -134,7 +138,7 @@ export function authRouter(ctx: AppContext): Router {
     validate({})(async (req, res) => {
       const token = readRefreshCookie(req);
       if (!token) throw unauthorized('No session. Sign in again.');
-      const result = await rotateSession(token, secret);
+      const result = await rotateSession(ctx, token);
       if (result.outcome !== 'rotated') {
         if (result.outcome === 'reused') {
           req.log.warn({ userId: result.userId }, 'refresh token reused: session revoked');
@@ -150,7 +154,7 @@ export function authRouter(ctx: AppContext): Router {
     '/auth/logout',
     validate({})(async (req, res) => {
       const token = readRefreshCookie(req);
-      if (token) await revokeSessionOf(token);
+      if (token) await revokeSessionOf(ctx, token);
       clearRefreshCookie(res);
       res.status(204).end();
     }),
@@ -160,7 +164,9 @@ export function authRouter(ctx: AppContext): Router {
     '/auth/password/forgot',
     limitPerIp(limiter('forgotPerIp')),
     validate({ body: forgotBody })(async (req, res, { body }) => {
-      await consume(forgotPerAccount, body.email);
+      const request = accountFrom(req, body.email);
+      await forgotRequests.ensureNotWaiting(request);
+      await forgotRequests.record(request);
       // Answer first, then look the account up: the response time says nothing about whether it exists.
       res.status(202).json({ status: 'accepted' });
       await requestPasswordReset(ctx, body.email).catch((error: unknown) => {

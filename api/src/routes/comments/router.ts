@@ -18,7 +18,7 @@ import { commentBody, commentParams, listCommentsQuery, taskParams } from './sch
 /** Comments on tasks: viewers read, members comment; authors edit theirs, authors or admins delete. */
 export function commentsRouter(ctx: AppContext, events: EventPublisher): Router {
   const router = Router();
-  const auth = authenticate(ctx.config.JWT_SECRET);
+  const auth = authenticate(ctx);
 
   documentRoute({
     method: 'get',

@@ -3,18 +3,22 @@ import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { compareEventIds, isEventId, type EventHub } from '../../events/hub.js';
 import type { BoardEvent } from '../../events/publisher.js';
+import { sessionEnded } from '../../auth/session-revocations.js';
 import { authenticate, currentUser } from '../../middlewares/authenticate.js';
 import { validate } from '../../middlewares/validate.js';
 import { documentRoute } from '../../openapi/registry.js';
 import { authorize } from '../../policies/membership.js';
 import { streamQuery } from './schema.js';
 
-/** A comment line keeps proxies from closing an idle stream; each also re-checks the caller is still a member. */
+/**
+ * A comment line keeps proxies from closing an idle stream; each also re-checks that the caller is still a member
+ * and that their session has not ended (logout, password reset).
+ */
 export const HEARTBEAT_MS = 15_000;
 
 /** `authenticate`, but also taking the token from `?access_token=` (EventSource cannot send headers). */
-function authenticateStream(secret: string): RequestHandler {
-  const inner = authenticate(secret);
+function authenticateStream(ctx: AppContext): RequestHandler {
+  const inner = authenticate(ctx);
   return (req, res, next) => {
     const token = req.query.access_token;
     if (!req.get('authorization') && typeof token === 'string') req.headers.authorization = `Bearer ${token}`;
@@ -51,9 +55,9 @@ export function eventsRouter(
   });
   router.get(
     '/events',
-    authenticateStream(ctx.config.JWT_SECRET),
+    authenticateStream(ctx),
     validate({ query: streamQuery })(async (req, res, { query }) => {
-      const userId = currentUser(req).id;
+      const { id: userId, sessionId, expiresAtMs } = currentUser(req);
       const { workspaceId } = query;
       await authorize(userId, workspaceId, 'viewer', 'Workspace');
       const header = req.get('last-event-id') ?? '';
@@ -108,14 +112,22 @@ export function eventsRouter(
       }
       if (ended) return unsubscribe();
 
+      // The stream lives as long as the token that opened it: the client reconnects with a renewed one.
+      const expiry = setTimeout(end, Math.max(0, expiresAtMs - Date.now()));
       const heartbeat = setInterval(() => {
         res.write(': ping\n\n');
-        Membership.count({ where: { userId, workspaceId } }).then(
-          (count) => count === 0 && end(),
+        Promise.all([
+          Membership.count({ where: { userId, workspaceId } }),
+          sessionEnded(ctx, sessionId),
+        ]).then(
+          ([count, ended]) => (count === 0 || ended) && end(),
           () => {},
         );
       }, heartbeatMs);
-      res.once('close', () => clearInterval(heartbeat));
+      res.once('close', () => {
+        clearInterval(heartbeat);
+        clearTimeout(expiry);
+      });
     }),
   );
 

@@ -78,7 +78,7 @@ documentRoute({
 /** Invitations: admins invite by email; the invited person accepts through the emailed link. */
 export function invitationsRouter(ctx: AppContext): Router {
   const router = Router();
-  const auth = authenticate(ctx.config.JWT_SECRET);
+  const auth = authenticate(ctx);
 
   router.post(
     '/workspaces/:id/invitations',

@@ -26,7 +26,7 @@ async function saving<T>(write: () => Promise<T>): Promise<T> {
 /** Labels of a workspace: anyone in it reads them, admins and owners change them. */
 export function labelsRouter(ctx: AppContext): Router {
   const router = Router();
-  const auth = authenticate(ctx.config.JWT_SECRET);
+  const auth = authenticate(ctx);
 
   documentRoute({
     method: 'get',

@@ -21,7 +21,7 @@ export function meRouter(ctx: AppContext): Router {
   const router = Router();
   router.get(
     '/me',
-    authenticate(ctx.config.JWT_SECRET),
+    authenticate(ctx),
     validate({})(async (req, res) => {
       // A token can outlive its account by up to 15 minutes; a deleted account is signed out, not a 404.
       const user = await User.findByPk(currentUser(req).id);

@@ -55,7 +55,7 @@ documentRoute({
 /** Membership management. Role rules live in policies/workspace-members.ts. */
 export function membersRouter(ctx: AppContext): Router {
   const router = Router();
-  const auth = authenticate(ctx.config.JWT_SECRET);
+  const auth = authenticate(ctx);
 
   router.get(
     '/workspaces/:id/members',

@@ -27,7 +27,7 @@ async function countTasks(ctx: AppContext, projectIds: string[]): Promise<Map<st
 /** Projects of a workspace: anyone in it reads them, admins and owners change them. */
 export function projectsRouter(ctx: AppContext, removeFiles: (keys: string[]) => Promise<void>): Router {
   const router = Router();
-  const auth = authenticate(ctx.config.JWT_SECRET);
+  const auth = authenticate(ctx);
 
   documentRoute({
     method: 'get',

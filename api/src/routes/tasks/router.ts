@@ -31,7 +31,7 @@ export type TaskServices = {
 /** Tasks: viewers read; members create, edit, move and delete. */
 export function tasksRouter(ctx: AppContext, services: TaskServices): Router {
   const router = Router();
-  const auth = authenticate(ctx.config.JWT_SECRET);
+  const auth = authenticate(ctx);
   const { events } = services;
 
   documentRoute({

@@ -57,7 +57,7 @@ documentRoute({
 /** Workspaces: every member reads theirs; the owner renames and deletes. */
 export function workspacesRouter(ctx: AppContext): Router {
   const router = Router();
-  const auth = authenticate(ctx.config.JWT_SECRET);
+  const auth = authenticate(ctx);
   const storage = createStorage(ctx.config);
   ctx.shutdownSignal.addEventListener('abort', () => storage.close?.(), { once: true });
 
