@@ -28,7 +28,7 @@ function promtool(...args: string[]) {
 
 describe('Prometheus configuration', () => {
   it('passes promtool check config (rule files included)', () => {
-    expect(promtool('check', 'config', 'prometheus.yml')).toMatch(/SUCCESS: 15 rules found/);
+    expect(promtool('check', 'config', 'prometheus.yml')).toMatch(/SUCCESS: 17 rules found/);
   });
 
   it('passes promtool check rules', () => {
@@ -51,6 +51,8 @@ describe('Prometheus configuration', () => {
         'JobFailures',
         'BackupMissing',
         'BackupVerificationFailed',
+        'WalArchiveLagHigh',
+        'BackupRepositoryErrors',
         'DiskSpaceHigh',
         'CertificateExpiresSoon',
       ]),

@@ -1,10 +1,14 @@
 import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ArchiveStatus } from './pitr/archive-status.js';
 
 export type WorkerMetrics = ReturnType<typeof createMetrics>;
 
-/** Prometheus metrics of the worker: job outcomes and durations by name, queue depth, backup freshness. */
-export function createMetrics(queues: Queue[]) {
+/**
+ * Prometheus metrics of the worker: job outcomes and durations by name, queue depth, backup freshness, and (with
+ * `archive`, when point-in-time recovery is on) the server's WAL archiving read at every scrape.
+ */
+export function createMetrics(queues: Queue[], archive?: () => Promise<ArchiveStatus>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['queue', 'name'] as const;
@@ -65,6 +69,41 @@ export function createMetrics(queues: Queue[]) {
     labelNames: ['operation'],
     registers: [registry],
   });
+  if (archive) {
+    let status: Promise<ArchiveStatus | undefined> | undefined;
+    // One query per scrape for the three gauges; a failed read counts as a repository-side error.
+    const read = () =>
+      (status ??= archive()
+        .catch(() => {
+          pitrFailures.inc({ operation: 'status' });
+          return undefined;
+        })
+        .finally(() => setTimeout(() => (status = undefined), 1000)));
+    new Gauge({
+      name: 'worker_pitr_recovery_point_timestamp_seconds',
+      help: 'Unix time the database server last archived a WAL segment (0: never)',
+      registers: [registry],
+      async collect() {
+        this.set(((await read())?.lastArchivedAt?.getTime() ?? 0) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'worker_pitr_archive_lag_seconds',
+      help: 'Age of the oldest WAL not yet archived (0 when everything written is archived)',
+      registers: [registry],
+      async collect() {
+        this.set((await read())?.lagSeconds ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'worker_pitr_archive_failing',
+      help: '1 when the last attempt of the server to archive WAL failed, else 0',
+      registers: [registry],
+      async collect() {
+        this.set((await read())?.failing ? 1 : 0);
+      },
+    });
+  }
   return {
     registry,
     completed,

@@ -11,6 +11,7 @@ import { createLogger } from '@taskstack/runtime';
 import { Queue, type Worker } from 'bullmq';
 import pg from 'pg';
 import { backupState } from './backup/records.js';
+import { archiveStatus } from './pitr/archive-status.js';
 import { s3StoreFrom } from './backup/s3-store.js';
 import type { WorkerConfig } from './config.js';
 import { createMailer } from './emails/mailer.js';
@@ -46,12 +47,15 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
   const queues = Object.fromEntries(
     Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]),
   );
-  const metrics = createMetrics(Object.values(queues));
   const db = new pg.Pool({
     connectionString: config.DATABASE_URL,
     max: 4,
     application_name: 'taskstack-worker',
   });
+  const metrics = createMetrics(
+    Object.values(queues),
+    config.PITR_STANZA ? () => archiveStatus(db) : undefined,
+  );
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, config.WORKER_CONCURRENCY);
   const ctx: TaskContext = {
     config,

@@ -65,6 +65,32 @@ describe('restore to a moment (real PostgreSQL and pgBackRest)', () => {
     expect((await info(server.pb)).backups).toHaveLength(1);
   }, 120_000);
 
+  it('keeps the archive lag under 90 s under steady writes, as the worker reports it to Prometheus', async () => {
+    const metric = async (name: string) => {
+      const text = await (await fetch(`${worker.url}/metrics`)).text();
+      return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    };
+    await server.archiveNow();
+    const samples: number[] = [];
+    const points = new Set<number>();
+    const until = Date.now() + 80_000;
+    let i = 0;
+    while (Date.now() < until) {
+      await sql(server.url, `INSERT INTO workspaces (name) VALUES ($1)`, [`steady-${i++}`]);
+      if (i % 10 === 0) {
+        samples.push(await metric('worker_pitr_archive_lag_seconds'));
+        points.add(await metric('worker_pitr_recovery_point_timestamp_seconds'));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await sql(server.url, `DELETE FROM workspaces WHERE name LIKE 'steady-%'`);
+    // Writes are pending between archive_timeout switches, so the lag rises above 0, then falls back.
+    expect(Math.max(...samples)).toBeGreaterThan(0);
+    expect(Math.max(...samples)).toBeLessThan(90);
+    expect(points.size).toBeGreaterThan(1);
+    expect(await metric('worker_pitr_archive_failing')).toBe(0);
+  }, 150_000);
+
   it('brings back the rows written before T and none written after, keeping the previous data aside', async () => {
     const full = (await info(server.pb)).backups[0]!;
     await sql(server.url, `INSERT INTO workspaces (name) VALUES ('before-1'), ('before-2')`);
