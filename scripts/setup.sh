@@ -20,6 +20,7 @@ declare -A PACKAGES=(
   [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager  # Alertmanager delivering a test alert by email
   [docker-registry]=/usr/bin/docker-registry  # the `local` Pulumi stack's registry (stand-in for DOCR)
   [pgbackrest]=/usr/bin/pgbackrest          # WAL archiving and point-in-time restores in the worker's tests
+  [testssl.sh]=/usr/bin/testssl                # TLS scan of the nginx edge (stack/test/edge.test.ts)
 )
 missing=()
 for pkg in "${!PACKAGES[@]}"; do

@@ -170,11 +170,11 @@ describe('parseStackSettings', () => {
 describe('renderNginxSite', () => {
   const site = (input: object = {}) => renderNginxSite(parseStackSettings({ ...base, ...input }));
 
-  it('limits the API to 100 r/min (burst 50) and credentials to 5 r/min (burst 10) per address, 429 beyond', () => {
+  it('limits the API to 600 r/min (burst 200) and credentials to 5 r/min (burst 10) per address, 429 beyond', () => {
     const text = site();
-    expect(text).toContain('limit_req_zone $binary_remote_addr zone=api:10m rate=100r/m;');
+    expect(text).toContain('limit_req_zone $binary_remote_addr zone=api:10m rate=600r/m;');
     expect(text).toContain('limit_req_zone $binary_remote_addr zone=auth:10m rate=5r/m;');
-    expect(text).toContain('limit_req zone=api burst=50 nodelay;');
+    expect(text).toContain('limit_req zone=api burst=200 nodelay;');
     expect(text).toContain('limit_req zone=auth burst=10 nodelay;');
     expect(text).toContain('limit_req_status 429;');
     expect(text).not.toContain('{{');

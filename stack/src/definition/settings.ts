@@ -133,11 +133,15 @@ export const stackSettingsSchema = z.object({
     .int()
     .min(1024)
     .default(25 * 1024 * 1024),
-  /** nginx rate limits per client address (requests per minute, burst); over them clients get 429. */
+  /**
+   * nginx rate limits per client address (requests per minute, burst); over them clients get 429. The API's defaults
+   * let a team of 20 behind one office address work (5 requests/s sustained, twice that allowed, bursts of 200 for
+   * many page loads at once); each user's own limit is the API's. Credential routes stay at a few a minute.
+   */
   rateLimits: z
     .object({
-      apiPerMinute: z.number().int().min(1).default(100),
-      apiBurst: z.number().int().min(0).default(50),
+      apiPerMinute: z.number().int().min(1).default(600),
+      apiBurst: z.number().int().min(0).default(200),
       authPerMinute: z.number().int().min(1).default(5),
       authBurst: z.number().int().min(0).default(10),
     })
