@@ -12,18 +12,47 @@ export const logging = { driver: 'json-file', options: { 'max-size': '10m', 'max
 
 export const restartAlways = { condition: 'any', delay: '5s', window: '30s' };
 
-export const limits = (memory: string) => ({ resources: { limits: { memory } } });
+/**
+ * Resource limits of a task: memory, CPU (so one busy service cannot starve the rest of its node) and processes (a
+ * fork bomb or thread leak stops at the cap instead of exhausting the node's PIDs).
+ */
+export const limits = (
+  memory: string,
+  { cpus = '1.0', pids = 256 }: { cpus?: string; pids?: number } = {},
+) => ({
+  resources: { limits: { memory, cpus, pids } },
+});
+
+/**
+ * Least privilege for a container: every Linux capability dropped but `capAdd`, a read-only root filesystem, and
+ * `volumes` plus a private tmpfs at each of `writable` (swarm ignores the `tmpfs:` key; tmpfs mounts it takes).
+ * (`no-new-privileges` swarm services cannot set: it is the engine's default on our nodes, see cloud-init.)
+ */
+export const confined = ({
+  capAdd = [],
+  writable = ['/tmp'],
+  volumes = [],
+}: { capAdd?: string[]; writable?: string[]; volumes?: string[] } = {}) => ({
+  cap_drop: ['ALL'],
+  ...(capAdd.length ? { cap_add: capAdd } : {}),
+  read_only: true,
+  volumes: [...volumes, ...writable.map((target) => ({ type: 'tmpfs', target }))],
+});
 
 export const placedOn = (label: string) => ({ constraints: [`node.labels.${label} == true`] });
 
 /**
  * The deploy section of a long-running service: one replica unless `extra` says otherwise (or `mode: 'global'`),
- * DNS round robin (no VIPs: they need IPVS, which some kernels lack), a memory limit, restarted whatever ended it.
+ * DNS round robin (no VIPs: they need IPVS, which some kernels lack), `limits`, restarted whatever ended it.
  */
-export const deployed = (memory: string, extra: Record<string, unknown> = {}) => ({
+export const deployed = (
+  memory: string,
+  extra: Record<string, unknown> = {},
+  resources: Parameters<typeof limits>[1] = {},
+) => ({
   endpoint_mode: 'dnsrr',
   ...(extra.mode === 'global' ? {} : { replicas: 1 }),
-  ...limits(memory),
+  ...limits(memory, resources),
   restart_policy: restartAlways,
   ...extra,
 });

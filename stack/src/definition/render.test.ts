@@ -43,6 +43,22 @@ describe('renderStack', () => {
     }
   });
 
+  it('confines every service: no capabilities but the entrypoints need, read-only root, CPU and process limits', () => {
+    const { services } = composeOf({});
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.cap_drop, name).toEqual(['ALL']);
+      expect(service.read_only, name).toBe(true);
+      expect(service.deploy.resources.limits.cpus, name).toMatch(/^\d+(\.\d+)?$/);
+      expect(service.deploy.resources.limits.pids, name).toBeGreaterThan(0);
+      expect(service.volumes, name).toContainEqual({ type: 'tmpfs', target: '/tmp' });
+    }
+    // Only the entrypoints that start as root and step down to the service's user get capabilities back.
+    const privileged = Object.keys(services).filter((name) => services[name]!.cap_add);
+    expect(privileged.sort()).toEqual(['postgres', 'redis']);
+    expect(services.postgres!.cap_add).not.toContain('SYS_ADMIN');
+    expect(services.postgres!.cap_add).not.toContain('NET_BIND_SERVICE');
+  });
+
   it('rolls api updates start-first with automatic rollback and a monitor window', () => {
     const { api } = composeOf({ apiReplicas: 3, updateMonitorSeconds: 25 }).services;
     expect(api!.deploy.replicas).toBe(3);
@@ -130,7 +146,8 @@ describe('renderStack', () => {
         expect(files[compose.configs[config.source]!.file.replace('./', '')], name).toBeTruthy();
       }
       for (const volume of service.volumes ?? []) {
-        const source = String(volume).split(':')[0]!;
+        if (typeof volume !== 'string') continue; // a private tmpfs
+        const source = volume.split(':')[0]!;
         if (!source.startsWith('/')) expect(compose.volumes[source], name).toBeDefined();
       }
     }

@@ -3,7 +3,16 @@
  * (tests, demos) and the droplets (Pulumi → deployer over SSH) deploy exactly this output.
  */
 import { stringify } from 'yaml';
-import { deployed, limits, logging, placedOn, secretRefs, shortHash, type Service } from './compose.js';
+import {
+  confined,
+  deployed,
+  limits,
+  logging,
+  placedOn,
+  secretRefs,
+  shortHash,
+  type Service,
+} from './compose.js';
 import { renderMonitoring } from './monitoring.js';
 import { renderNginxSite } from './nginx.js';
 import { requiredSecrets, secretName, secretPath, type SecretKey } from './secrets.js';
@@ -36,6 +45,13 @@ const statefulUpdate = (settings: StackSettings) => ({
   },
   rollback_config: { parallelism: 1, order: 'stop-first', failure_action: 'pause' },
 });
+
+/**
+ * What the Postgres and Redis entrypoints need while they run as root: own the data directory (CHOWN, FOWNER), reach
+ * into it although it belongs to the service user (DAC_OVERRIDE), then switch to that user (SETUID, SETGID). The
+ * servers themselves run as that user, which keeps none of these.
+ */
+const ROOT_ENTRYPOINT_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETUID', 'SETGID'];
 
 /** A health probe run inside a Node image (no curl needed); `/ready` checks Postgres, Redis and migrations. */
 const nodeProbe = (url: string) => ({
@@ -84,7 +100,11 @@ function services(settings: StackSettings): Record<string, Service> {
       PGDATA: '/var/lib/postgresql/data/pgdata',
     },
     secrets: secretRefs('postgres_password'),
-    volumes: ['postgres-data:/var/lib/postgresql/data'],
+    ...confined({
+      capAdd: ROOT_ENTRYPOINT_CAPS,
+      writable: ['/tmp', '/var/run/postgresql'],
+      volumes: ['postgres-data:/var/lib/postgresql/data'],
+    }),
     networks: ['backend'],
     healthcheck: {
       test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', 'taskstack', '-d', 'taskstack'],
@@ -95,10 +115,12 @@ function services(settings: StackSettings): Record<string, Service> {
     },
     stop_grace_period: '60s',
     logging,
-    deploy: deployed(memory.postgres, {
-      placement: placedOn(placement.statefulLabel),
-      ...statefulUpdate(settings),
-    }),
+    deploy: deployed(
+      memory.postgres,
+      { placement: placedOn(placement.statefulLabel), ...statefulUpdate(settings) },
+      // A process per connection.
+      { pids: 512 },
+    ),
   };
 
   // Redis as a queue store: append-only file, never evict (BullMQ needs every key), password via an ACL file.
@@ -116,7 +138,7 @@ function services(settings: StackSettings): Record<string, Service> {
       secretPath('redis_acl'),
     ],
     secrets: secretRefs('redis_acl', 'redis_password'),
-    volumes: ['redis-data:/data'],
+    ...confined({ capAdd: ROOT_ENTRYPOINT_CAPS, volumes: ['redis-data:/data'] }),
     networks: ['backend'],
     healthcheck: {
       test: [
@@ -130,10 +152,11 @@ function services(settings: StackSettings): Record<string, Service> {
     },
     stop_grace_period: '30s',
     logging,
-    deploy: deployed(memory.redis, {
-      placement: placedOn(placement.statefulLabel),
-      ...statefulUpdate(settings),
-    }),
+    deploy: deployed(
+      memory.redis,
+      { placement: placedOn(placement.statefulLabel), ...statefulUpdate(settings) },
+      { pids: 64 },
+    ),
   };
 
   // One-shot per deploy (re-run whenever its image changes); api tasks report ready only once migrations are current.
@@ -146,6 +169,7 @@ function services(settings: StackSettings): Record<string, Service> {
       DATABASE_URL_FILE: secretPath('database_url'),
     },
     secrets: secretRefs('database_url'),
+    ...confined(),
     networks: ['backend'],
     logging,
     deploy: {
@@ -168,7 +192,7 @@ function services(settings: StackSettings): Record<string, Service> {
       ...(s3 ? {} : { STORAGE_DIR: '/data/attachments' }),
     },
     secrets: secretRefs('database_url', 'redis_url', 'jwt_secret', ...s3Secrets),
-    ...(s3 ? {} : { volumes: ['attachments:/data/attachments'] }),
+    ...confined({ volumes: s3 ? [] : ['attachments:/data/attachments'] }),
     networks: ['backend', 'egress'],
     healthcheck: nodeProbe('http://127.0.0.1:3000/ready'),
     stop_grace_period: '20s',
@@ -197,7 +221,7 @@ function services(settings: StackSettings): Record<string, Service> {
       ...(settings.storage.driver === 's3' ? { S3_BACKUP_PREFIX: settings.storage.backupPrefix } : {}),
     },
     secrets: secretRefs('database_url', 'redis_url', 'smtp_url', ...s3Secrets),
-    volumes: ['backups:/backups'],
+    ...confined({ volumes: ['backups:/backups'] }),
     networks: ['backend', 'egress'],
     healthcheck: nodeProbe('http://127.0.0.1:3001/health'),
     stop_grace_period: '30s',
@@ -217,7 +241,7 @@ function services(settings: StackSettings): Record<string, Service> {
     ],
     configs: [{ source: 'nginx_site', target: '/etc/nginx/conf.d/taskstack.conf', mode: 0o444 }],
     environment: { DOMAIN: settings.domain },
-    volumes: ['certs:/etc/nginx/certs', 'acme-webroot:/var/www/acme:ro'],
+    ...confined({ volumes: ['certs:/etc/nginx/certs', 'acme-webroot:/var/www/acme:ro'] }),
     networks: ['backend', 'egress'],
     stop_grace_period: '30s',
     logging,
@@ -248,14 +272,18 @@ function services(settings: StackSettings): Record<string, Service> {
     ...(settings.acme.caCertificate
       ? { configs: [{ source: 'acme_ca', target: '/etc/taskstack/acme-ca.pem', mode: 0o444 }] }
       : {}),
-    volumes: ['certs:/certs', 'acme-webroot:/var/www/acme', 'letsencrypt:/etc/letsencrypt'],
+    ...confined({ volumes: ['certs:/certs', 'acme-webroot:/var/www/acme', 'letsencrypt:/etc/letsencrypt'] }),
     networks: ['egress'],
     stop_grace_period: '10s',
     logging,
-    deploy: deployed(memory.renewer, {
-      placement: placedOn(placement.edgeLabel),
-      update_config: { parallelism: 1, order: 'stop-first', failure_action: 'rollback' },
-    }),
+    deploy: deployed(
+      memory.renewer,
+      {
+        placement: placedOn(placement.edgeLabel),
+        update_config: { parallelism: 1, order: 'stop-first', failure_action: 'rollback' },
+      },
+      { cpus: '0.5', pids: 64 },
+    ),
   };
 
   return { postgres, redis, migrate, api, worker, nginx, renewer };

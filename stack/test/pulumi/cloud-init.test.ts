@@ -65,6 +65,12 @@ describe('cloud-init user-data', () => {
     expect(file('/usr/local/sbin/taskstack-first-boot')).toContain('usermod -aG docker deploy');
   });
 
+  it("sets no-new-privileges for every container in the engine's daemon.json (swarm services cannot set it)", () => {
+    const config = parse(userData) as { write_files: { path: string; content: string }[] };
+    const daemon = config.write_files.find((f) => f.path === '/etc/docker/daemon.json')?.content ?? '{}';
+    expect(JSON.parse(daemon)).toMatchObject({ 'no-new-privileges': true });
+  });
+
   it('has shell that passes shellcheck (every script it writes, and its runcmd)', () => {
     const config = parse(userData) as {
       write_files: { path: string; content: string }[];
