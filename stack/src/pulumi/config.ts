@@ -104,7 +104,11 @@ const sshPublicKey = z
     'each entry must be an OpenSSH public key line (ssh-ed25519 AAAA… comment)',
   );
 
-/** A CIDR that is not the whole internet: SSH must never be open to the world. */
+/**
+ * A CIDR no wider than a /8: SSH must never be open to the world, nor to most of it (`0.0.0.0/1` plus
+ * `128.0.0.0/1`, or a handful of /4s, is the whole internet too).
+ */
+const MIN_ADMIN_PREFIX = 8;
 const adminCidr = z.string().superRefine((value, ctx) => {
   const [ip, bits, extra] = value.split('/');
   const max = ip && isIPv4(ip) ? 32 : ip && isIPv6(ip) ? 128 : 0;
@@ -115,6 +119,11 @@ const adminCidr = z.string().superRefine((value, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message: `"${value}" opens SSH to the whole internet; list admin networks`,
+    });
+  } else if (prefix < MIN_ADMIN_PREFIX) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is wider than a /${MIN_ADMIN_PREFIX}; list admin networks`,
     });
   }
 });

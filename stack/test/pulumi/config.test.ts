@@ -24,6 +24,12 @@ describe('config validation (before any resource exists)', () => {
     [{ adminCidrs: ['10.0.0.0/33'] }, /^taskstack:adminCidrs: "10.0.0.0\/33" is not a CIDR/],
     [{ adminCidrs: ['203.0.113.7'] }, /^taskstack:adminCidrs: "203.0.113.7" is not a CIDR/],
     [{ adminCidrs: ['0.0.0.0/0'] }, /^taskstack:adminCidrs: "0.0.0.0\/0" opens SSH to the whole internet/],
+    [{ adminCidrs: ['0.0.0.0/1'] }, /^taskstack:adminCidrs: "0.0.0.0\/1" is wider than a \/8/],
+    [
+      { adminCidrs: ['203.0.113.7/32', '128.0.0.0/7'] },
+      /^taskstack:adminCidrs: "128.0.0.0\/7" is wider than a \/8/,
+    ],
+    [{ adminCidrs: ['8000::/1'] }, /^taskstack:adminCidrs: "8000::\/1" is wider than a \/8/],
     [{ adminCidrs: [] }, /^taskstack:adminCidrs: must list at least one admin CIDR/],
     [{ domain: undefined }, /^taskstack:domain: required$/],
     [{ domain: 'not a domain' }, /^taskstack:domain: must be a DNS domain/],
