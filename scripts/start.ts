@@ -64,6 +64,9 @@ async function localDatabase(): Promise<string> {
 
 const env = { ...process.env };
 env.PORT ??= '3000';
+// Only this machine, unless told otherwise; the worker's health port follows PORT so two instances can run side by side.
+env.HOST ??= '127.0.0.1';
+env.WORKER_HTTP_PORT ??= String(Number(env.PORT) + 1);
 env.DATABASE_URL ??= await localDatabase();
 if (!env.REDIS_URL) {
   const redis = await startRedis();

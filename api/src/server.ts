@@ -37,7 +37,7 @@ export async function startApi(
     shutdownSignal: shutdown.signal,
   };
   const app = createApp(context, options);
-  const server = app.listen(options.port ?? config.PORT, '0.0.0.0');
+  const server = app.listen(options.port ?? config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

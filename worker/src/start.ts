@@ -111,7 +111,7 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
     createQueueWorker(QUEUES.backups, handlers[QUEUES.backups], { ...common, concurrency: 1 }),
     createQueueWorker(QUEUES.reminders, handlers[QUEUES.reminders], { ...common, concurrency: 1 }),
   ];
-  const http = await startHttp(config.WORKER_HTTP_PORT, metrics.registry, () =>
+  const http = await startHttp(config.WORKER_HTTP_PORT, config.HOST, metrics.registry, () =>
     workers.every((w) => w.isRunning()),
   );
   logger.info({ port: config.WORKER_HTTP_PORT, queues: Object.keys(declared) }, 'worker started');

@@ -42,6 +42,13 @@ export const coreFields = {
     .string()
     .regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and - only')
     .default('taskstack'),
+  /**
+   * Address the HTTP servers listen on: every interface by default (containers, where nginx and Prometheus reach
+   * them over the network); `npm start` sets 127.0.0.1 so a laptop does not serve the demo to its whole network.
+   */
+  HOST: z
+    .union([z.ipv4(), z.ipv6()], { message: 'must be an IP address such as 127.0.0.1 or 0.0.0.0' })
+    .default('0.0.0.0'),
   PUBLIC_URL: z
     .url({ message: 'must be the absolute URL users open, e.g. https://tasks.example.com' })
     .default('http://localhost:3000'),
