@@ -18,6 +18,11 @@ export const apiConfigSchema = z
     STORAGE_DIR: z.string().default('.data/attachments'),
     /** Origin allowed by CORS; same-origin deployments (nginx in front) need none. */
     CORS_ORIGIN: z.url().optional(),
+    /**
+     * Requests one signed-in user may make per minute, over all authenticated routes and replicas (0: no limit).
+     * A backstop against one runaway client or stolen token, far above what a person's web app sends.
+     */
+    USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
     /** Hops of reverse proxies whose X-Forwarded-For is trusted (1 behind nginx), so rate limits see client IPs. */
     TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
   })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_LIMITS } from '../src/routes/auth/limits.js';
+import { buildUser, tokenFor } from './factories.js';
 import { startTestApi, type TestApi } from './harness.js';
 
 let api: TestApi;
@@ -46,5 +47,27 @@ describe('per-IP rate limits', () => {
   it('live in Redis under the app prefix, so every replica shares them', async () => {
     const keys = await api.context.redis.keys(`${api.config.REDIS_PREFIX}:rl:login-ip*`);
     expect(keys.length).toBeGreaterThan(0);
+  });
+});
+
+describe('per-user limits', () => {
+  it('answer 429 once a signed-in user passes USER_RATE_LIMIT_PER_MINUTE, over all routes, others unaffected', async () => {
+    const limited = await startTestApi({ USER_RATE_LIMIT_PER_MINUTE: '5' });
+    try {
+      const [busy, calm] = [await buildUser(), await buildUser()];
+      const [busyToken, calmToken] = [await tokenFor(limited, busy), await tokenFor(limited, calm)];
+      const statuses: number[] = [];
+      for (const path of ['/me', '/workspaces', '/me', '/workspaces', '/me', '/workspaces']) {
+        statuses.push((await limited.call('GET', `/api/v1${path}`, { token: busyToken })).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const refused = await limited.call('GET', '/api/v1/me', { token: busyToken });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await limited.call('GET', '/api/v1/me', { token: calmToken })).status).toBe(200);
+      const keys = await limited.context.redis.keys(`${limited.config.REDIS_PREFIX}:rl:user*`);
+      expect(keys.length).toBe(2);
+    } finally {
+      await limited.close();
+    }
   });
 });

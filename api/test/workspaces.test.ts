@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, createTask } from './board-factories.js';
 import { addMember, buildMember, buildUser, buildWorkspace, tokenFor } from './factories.js';
+import {
+  INVITATIONS_PER_INVITER,
+  PENDING_INVITATIONS_PER_WORKSPACE,
+} from '../src/commands/invitation-limits.js';
 import { startTestApi, type TestApi } from './harness.js';
 import { eventually, registerThroughApi } from './sessions.js';
 
@@ -266,6 +270,40 @@ describe('invitations', () => {
     expect((await api.call('DELETE', member(admins[1]!.user.id), { token })).status).toBe(204);
     expect(await Invitation.count({ where: { id: sent } })).toBe(0);
   });
+
+  it('caps invitations per inviter (429) and pending invitations per workspace (409)', async () => {
+    const { workspace, owner, token } = await ownedWorkspace();
+    const inviteAs = (bearer: string, email: string) =>
+      api.call('POST', v1(`/workspaces/${workspace.id}/invitations`), {
+        token: bearer,
+        body: { email, role: 'member' },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i <= INVITATIONS_PER_INVITER.points; i++) {
+      statuses.push((await inviteAs(token, `capped-${i}@example.com`)).status);
+    }
+    expect(statuses.slice(0, -1).every((s) => s === 201)).toBe(true);
+    const over = statuses.at(-1);
+    expect(over).toBe(429);
+
+    const admin = await buildMember(api, workspace, 'admin');
+    const expiresAt = new Date(Date.now() + 86_400_000);
+    const room = PENDING_INVITATIONS_PER_WORKSPACE - INVITATIONS_PER_INVITER.points;
+    await Invitation.bulkCreate(
+      Array.from({ length: room }, (_, i) => ({
+        workspaceId: workspace.id,
+        email: `pending-${i}@example.com`,
+        role: 'member' as const,
+        tokenHash: `hash-${workspace.id}-${i}`,
+        invitedById: owner.id,
+        expiresAt,
+      })),
+    );
+    const full = await inviteAs(admin.token, 'one-too-many@example.com');
+    expect(full.status).toBe(409);
+    // Re-inviting someone already invited replaces that invitation, so it still fits.
+    expect((await inviteAs(admin.token, 'pending-0@example.com')).status).toBe(201);
+  }, 60_000);
 
   it('two concurrent accepts of one link let the person in once', async () => {
     const account = await registerThroughApi(api);

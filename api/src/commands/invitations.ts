@@ -3,6 +3,7 @@ import { col, fn, Op, where } from 'sequelize';
 import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token.js';
 import type { AppContext } from '../context.js';
 import { conflict, forbidden, notFound, unauthorized } from '../errors.js';
+import { ensureRoomForInvitation } from './invitation-limits.js';
 import { appLink } from './password-reset.js';
 
 /** Invitations can be accepted for seven days. */
@@ -35,6 +36,7 @@ export async function inviteToWorkspace(
       where: { workspaceId: input.workspaceId, email: input.email, acceptedAt: null },
       transaction,
     });
+    await ensureRoomForInvitation(input.workspaceId, transaction);
     const invitation = await Invitation.create(
       {
         workspaceId: input.workspaceId,

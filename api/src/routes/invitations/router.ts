@@ -3,9 +3,11 @@ import { Router } from 'express';
 import { Op } from 'sequelize';
 import { z } from 'zod';
 import { acceptInvitation, findPendingInvitation, inviteToWorkspace } from '../../commands/invitations.js';
+import { INVITATIONS_PER_INVITER } from '../../commands/invitation-limits.js';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { authenticate, currentUser } from '../../middlewares/authenticate.js';
+import { consume, createLimiter } from '../../middlewares/rate-limit.js';
 import { validate } from '../../middlewares/validate.js';
 import { jsonBody, jsonResponse } from '../../openapi/json.js';
 import { documentRoute } from '../../openapi/registry.js';
@@ -31,7 +33,8 @@ documentRoute({
   responses: {
     201: jsonResponse('Invitation created and email enqueued', invitationOutput),
     403: { description: 'Role too low' },
-    409: { description: 'Already a member' },
+    409: { description: 'Already a member, or the workspace holds the most pending invitations it may' },
+    429: { description: 'The inviter sent the most invitations allowed per hour' },
   },
 });
 documentRoute({
@@ -79,6 +82,7 @@ documentRoute({
 export function invitationsRouter(ctx: AppContext): Router {
   const router = Router();
   const auth = authenticate(ctx);
+  const perInviter = createLimiter(ctx.redis, ctx.config.REDIS_PREFIX, INVITATIONS_PER_INVITER);
 
   router.post(
     '/workspaces/:id/invitations',
@@ -87,6 +91,7 @@ export function invitationsRouter(ctx: AppContext): Router {
       async (req, res, { params, body }) => {
         const inviterId = currentUser(req).id;
         await authorize(inviterId, params.id, 'admin', 'Workspace');
+        await consume(perInviter, inviterId);
         const invitation = await inviteToWorkspace(ctx, {
           workspaceId: params.id,
           inviterId,
