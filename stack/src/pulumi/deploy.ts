@@ -73,7 +73,9 @@ export class Deployment extends pulumi.ComponentResource {
           args.imageDigests,
         ],
       },
-      { parent: this },
+      // The deployer's output (service names, hashes of secrets, on failure a service's last log lines) is kept in
+      // the state only encrypted.
+      { parent: this, additionalSecretOutputs: ['stdout', 'stderr'] },
     );
     this.registerOutputs({});
   }

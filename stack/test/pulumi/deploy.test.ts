@@ -64,6 +64,12 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
     expect(request.secrets.postgresPassword.startsWith(MOCK_SECRETS.generated)).toBe(true);
   });
 
+  it("keeps the deployer's output in the state only as a secret", async () => {
+    const r = await runStack(stack);
+    expect(r.error).toBeUndefined();
+    expect(r.options.get('deploy')?.additionalSecretOutputs).toEqual(['stdout', 'stderr']);
+  });
+
   it('hands the deployer exactly the settings the config describes', async () => {
     const { request, config } = await deployStep(stack);
     const expected = stackSettingsFor(config, {
