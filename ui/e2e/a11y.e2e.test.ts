@@ -185,6 +185,27 @@ describe('accessibility, signed in', () => {
     );
   });
 
+  it('the keyboard shortcuts dialog, opened with ?, keeps focus and gives it back', async () => {
+    const second = page.locator('[data-task-id]').nth(1);
+    await second.focus();
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.getByText('Pick the card up, or drop it').waitFor();
+    expect(await violations(page, 'shortcuts dialog')).toEqual([]);
+    expect(await focusEscapes(page, 'dialog[open]'), 'focus left the dialog').toEqual([]);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-task-id'))).toBe(
+      await second.getAttribute('data-task-id'),
+    );
+    // In a field, ? is a character like any other.
+    await page.getByRole('button', { name: 'Add task to To do' }).click();
+    await page.getByLabel('New task title in To do').press('?');
+    expect(await page.getByLabel('New task title in To do').inputValue()).toBe('?');
+    expect(await dialog.isVisible()).toBe(false);
+    await page.keyboard.press('Escape');
+  });
+
   it('list view', async () => {
     await open(page, `/w/${workspaceId}/projects/${projectId}/list`, page.getByTestId('task-table'));
     expect(await violations(page, 'list')).toEqual([]);

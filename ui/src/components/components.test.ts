@@ -8,6 +8,8 @@ import { useToastStore } from '../stores/toasts.js';
 import FormError from './FormError.vue';
 import MarkdownView from './MarkdownView.vue';
 import QuickAdd from './QuickAdd.vue';
+import { SHORTCUTS } from './shortcuts.js';
+import ShortcutsDialog from './ShortcutsDialog.vue';
 import TaskCard from './TaskCard.vue';
 import ToastHost from './ToastHost.vue';
 
@@ -136,5 +138,27 @@ describe('FormError', () => {
         .find('[role="alert"]')
         .exists(),
     ).toBe(false);
+  });
+});
+
+describe('ShortcutsDialog', () => {
+  it('opens on ? with every shortcut listed, but not while someone types a question mark', async () => {
+    const field = document.body.appendChild(document.createElement('input'));
+    const wrapper = mount(ShortcutsDialog, { attachTo: document.body });
+    const dialog = wrapper.get('dialog').element as HTMLDialogElement;
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: '?', bubbles: true }));
+    await nextTick();
+    await nextTick();
+    expect(dialog.open).toBe(false);
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '?' }));
+    await nextTick();
+    await nextTick();
+    expect(dialog.open).toBe(true);
+    const rows = wrapper.findAll('.row').map((row) => row.text().replace(/\s+/g, ' '));
+    expect(rows).toContain('Enter Open the task');
+    expect(rows).toContain('Ctrl Enter Save the description, or post the comment (⌘ Enter on a Mac)');
+    expect(rows).toHaveLength(SHORTCUTS.flatMap((group) => group.shortcuts).length);
+    wrapper.unmount();
+    field.remove();
   });
 });
