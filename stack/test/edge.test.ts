@@ -12,7 +12,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNginxSite } from '../src/definition/nginx.js';
 import { parseStackSettings } from '../src/definition/settings.js';
-import { repoRoot } from '../src/deployer/images.js';
+import { ensureBaseImages, repoRoot } from '../src/deployer/images.js';
 import { request, type Edge } from './helpers/http.js';
 import { docker, dockerUnavailable, until } from './helpers/swarm.js';
 
@@ -36,6 +36,7 @@ const post = (path: string) => request(edge, path, { method: 'POST', body: { ema
 
 describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   beforeAll(async () => {
+    ensureBaseImages(); // nginx's and Node's images (stand-ins where no registry answers)
     dir = mkdtempSync(join(tmpdir(), 'taskstack-edge-'));
     mkdirSync(join(dir, 'certs/current'), { recursive: true });
     mkdirSync(join(dir, 'html/assets'), { recursive: true });
@@ -107,7 +108,7 @@ describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})
       async () => ((await request(edge, '/api/v1/ping')).status === 200 ? true : undefined),
       30_000,
     );
-  }, 120_000);
+  }, 1_200_000);
 
   afterAll(() => {
     if (skipReason) return;
