@@ -87,8 +87,3 @@ export async function info(pb: Pgbackrest): Promise<RepositoryInfo> {
     walMax: stanza.archive.at(-1)?.max ?? undefined,
   };
 }
-
-/** Checks every backup and WAL file of the repository against its recorded checksum. */
-export async function verify(pb: Pgbackrest): Promise<void> {
-  await pgbackrest(pb, 'verify');
-}

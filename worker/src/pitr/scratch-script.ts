@@ -26,13 +26,13 @@ mkdir -m 700 -- "$scratch" "$scratch/data"
 restore() {
   pgbackrest --stanza="$stanza" --log-level-console=warn restore --pg1-path="$scratch/data" --archive-mode=off "$@"
 }
-echo "restoring the cluster into $scratch"
+echo "[$SECONDS s] restoring the cluster into $scratch"
 if [[ $target == latest ]]; then
   restore --type=default
 else
   restore --type=time "--target=$target" --target-action=promote
 fi
-echo "replaying WAL up to $target"
+echo "[$SECONDS s] replaying WAL up to $target"
 postgres -D "$scratch/data" -k "$scratch" -p "$live_port" -c "listen_addresses=" -c archive_mode=off \
   -c logging_collector=off -c log_destination=stderr "${'$'}{settings[@]}" >"$scratch/server.log" 2>&1 &
 pid=$!
@@ -48,8 +48,8 @@ while :; do
   sleep 0.5
 done
 grep -E 'recovery stopping|last completed transaction' "$scratch/server.log" | tail -n 2 || true
-echo "copying database $database into $into"
+echo "[$SECONDS s] copying database $database into $into"
 pg_dump -h "$scratch" -p "$live_port" -U "$user" -Fc -d "$database" |
   pg_restore -h "$live_socket" -p "$live_port" -U "$user" --no-owner --no-acl --exit-on-error -d "$into"
-echo "copied"
+echo "[$SECONDS s] copied"
 `;
