@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 import globals from 'globals';
+import { boundaries } from './lint/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/test-results/**'] },
@@ -23,4 +24,6 @@ export default tseslint.config(
     },
   },
   { files: ['ui/src/**'], languageOptions: { globals: { ...globals.browser } } },
+  // Which code may import which (lint/boundaries.js).
+  ...boundaries,
 );

@@ -14,6 +14,8 @@ const nodeProjects = [
   'monitoring',
   // `npm start` itself: fails fast on a bad DATABASE_URL, serves the app, leaves nothing behind on Ctrl-C.
   'scripts',
+  // The import boundaries of lint/boundaries.js, checked on fixtures.
+  'lint',
 ];
 
 // `@taskstack/source` makes workspace packages resolve to their TypeScript sources, so tests need no build step;
@@ -39,9 +41,9 @@ export default defineConfig({
           environment: 'node',
         },
       })),
-      // The web app's component/store tests and its browser end-to-end suite define their own projects.
+      // The web app's component/store tests and the browser end-to-end suite (e2e/) define their own projects.
       'ui/vitest.config.ts',
-      'ui/e2e/vitest.config.ts',
+      'e2e/vitest.config.ts',
     ],
   },
 });

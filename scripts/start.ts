@@ -3,19 +3,17 @@
  * the API serving the web app, the worker, and a seeded demo workspace. Brings throw-away PostgreSQL, Redis and
  * an SMTP sink (which logs every message) unless DATABASE_URL, REDIS_URL or SMTP_URL name real ones.
  */
+import { loadApiConfig, startApi } from '@taskstack/api';
 import { exitOnConfigError } from '@taskstack/config';
 import { connectDatabase, migrateUp, probeDatabase } from '@taskstack/db';
 import { SmtpSink, startPostgres, startRedis, type Service } from '@taskstack/devservices';
 import { createLogger, Shutdown } from '@taskstack/runtime';
+import { loadWorkerConfig, startWorker } from '@taskstack/worker';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { loadApiConfig } from '../api/src/config.js';
-import { startApi } from '../api/src/server.js';
-import { loadWorkerConfig } from '../worker/src/config.js';
-import { startWorker } from '../worker/src/start.js';
 import { seedDemo } from './seed-demo.js';
 
 const logger = createLogger('start', process.env.LOG_LEVEL ?? 'info');

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { renderAlertmanagerConfig } from '../../stack/src/definition/monitoring.js';
-import { parseStackSettings } from '../../stack/src/definition/settings.js';
+import { renderAlertmanagerConfig } from '@taskstack/stack/definition/monitoring';
+import { parseStackSettings } from '@taskstack/stack/definition/settings';
 
 // Debian's prometheus-alertmanager (scripts/setup.sh installs it); the stack's image runs trixie's build of the same.
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderAlertmanagerConfig, renderMonitoring } from '../../stack/src/definition/monitoring.js';
-import { requiredSecrets } from '../../stack/src/definition/secrets.js';
-import { parseStackSettings } from '../../stack/src/definition/settings.js';
+import { renderAlertmanagerConfig, renderMonitoring } from '@taskstack/stack/definition/monitoring';
+import { requiredSecrets } from '@taskstack/stack/definition/secrets';
+import { parseStackSettings } from '@taskstack/stack/definition/settings';
 
 const settings = (overrides: Record<string, unknown> = {}) =>
   parseStackSettings({

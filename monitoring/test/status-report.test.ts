@@ -10,7 +10,7 @@ import {
   formatStatusReport,
   type DockerRunner,
   type StatusReport,
-} from '../../stack/src/deployer/status-report.js';
+} from '@taskstack/stack/deployer/status-report';
 
 const now = new Date('2026-03-10T12:00:00Z');
 

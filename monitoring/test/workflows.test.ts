@@ -1,3 +1,5 @@
+import type { OwnImage } from '@taskstack/stack/definition/settings';
+import { ownImages } from '@taskstack/stack/deployer/images';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -124,10 +126,17 @@ describe('GitHub Actions workflows', () => {
   it("release builds the stack's images, fails on fixable HIGH/CRITICAL findings, keeps an SBOM, pushes sha tags", () => {
     const release = workflow('release.yml');
     expect(release.on.push).toEqual({ branches: ['main'], tags: ['v*.*.*'] });
-    const images = release.jobs.image.strategy.matrix.include as { image: string; dockerfile: string }[];
+    const images = release.jobs.image.strategy.matrix.include as {
+      image: string;
+      dockerfile: string;
+      target?: string;
+    }[];
     expect(images.map((i) => i.image)).toEqual(['api', 'worker', 'nginx', 'renewer', 'monitoring']);
-    for (const { dockerfile } of images)
+    for (const { image, dockerfile, target } of images) {
       expect(existsSync(join(repoRoot, dockerfile)), dockerfile).toBe(true);
+      // The same file and target the deployer builds (stack/src/deployer/images.ts).
+      expect({ dockerfile, target }, image).toEqual(ownImages[image as OwnImage]);
+    }
     const trivy = steps('release.yml').filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@'));
     expect(trivy[0]?.with).toMatchObject({
       severity: 'HIGH,CRITICAL',

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the official base images our Dockerfiles start FROM available under their usual tags. Each tag is pulled
 # when a registry is reachable; otherwise a stand-in is built from Debian trixie (debootstrap → docker import) and
-# trixie's own packages, so api/, worker/ and nginx/ Dockerfiles build unchanged on machines without a registry.
+# trixie's own packages, so our Dockerfiles (the root one for api and worker, nginx/) build unchanged offline.
 # Idempotent and cheap when every tag is present: nothing is rebuilt unless missing (or --force).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

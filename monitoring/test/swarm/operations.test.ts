@@ -8,13 +8,13 @@
 import { SmtpSink } from '@taskstack/devservices';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deploy } from '../../../stack/src/deployer/deploy.js';
-import { Docker } from '../../../stack/src/deployer/docker.js';
-import { down } from '../../../stack/src/deployer/operations.js';
-import { generateSecretInputs } from '../../../stack/src/deployer/secrets.js';
-import { collectStatusReport, formatStatusReport } from '../../../stack/src/deployer/status-report.js';
-import type { StackSettings } from '../../../stack/src/definition/settings.js';
-import { api, type Edge } from '../../../stack/test/helpers/http.js';
+import { deploy } from '@taskstack/stack/deployer/deploy';
+import { Docker } from '@taskstack/stack/deployer/docker';
+import { down } from '@taskstack/stack/deployer/operations';
+import { generateSecretInputs } from '@taskstack/stack/deployer/secrets';
+import { collectStatusReport, formatStatusReport } from '@taskstack/stack/deployer/status-report';
+import type { StackSettings } from '@taskstack/stack/definition/settings';
+import { api, type Edge } from '@taskstack/stack/testing/http';
 import {
   containerOf,
   docker,
@@ -22,7 +22,7 @@ import {
   hostAddressFromContainers,
   swarmActive,
   until,
-} from '../../../stack/test/helpers/swarm.js';
+} from '@taskstack/stack/testing/swarm';
 import { forward, runRunbook } from './helpers.js';
 
 const skipReason = dockerUnavailable();

@@ -7,13 +7,16 @@ import type { Docker } from './docker.js';
 /** The repository root: build context of every image. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Our images and their Dockerfiles (paths from the repository root). */
-export const ownImages: Record<OwnImage, string> = {
-  api: 'api/Dockerfile',
-  worker: 'worker/Dockerfile',
-  nginx: 'nginx/Dockerfile',
-  renewer: 'nginx/renewer/Dockerfile',
-  monitoring: 'monitoring/Dockerfile',
+/** How one of our images is built: its Dockerfile (from the repository root) and, where it holds several, the target. */
+export type ImageBuild = { dockerfile: string; target?: string };
+
+/** Our images; api and worker are two targets of one Dockerfile, so they share its install and compile stages. */
+export const ownImages: Record<OwnImage, ImageBuild> = {
+  api: { dockerfile: 'Dockerfile', target: 'api' },
+  worker: { dockerfile: 'Dockerfile', target: 'worker' },
+  nginx: { dockerfile: 'nginx/Dockerfile' },
+  renewer: { dockerfile: 'nginx/renewer/Dockerfile' },
+  monitoring: { dockerfile: 'monitoring/Dockerfile' },
 };
 
 /** The images a deployment of these settings runs (the monitoring image only with monitoring on). */
@@ -49,7 +52,9 @@ export async function buildImages(
     const ref = imageRef(settings, image);
     const started = Date.now();
     log(`building ${ref}`);
-    await docker.run(['build', '-q', '-f', ownImages[image], '-t', ref, '.'], { cwd: repoRoot });
+    const { dockerfile, target } = ownImages[image];
+    const targetArgs = target ? ['--target', target] : [];
+    await docker.run(['build', '-q', '-f', dockerfile, ...targetArgs, '-t', ref, '.'], { cwd: repoRoot });
     log(`built ${ref} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     if (settings.images.registry) await docker.run(['push', '-q', ref]);
   }

@@ -28,7 +28,12 @@ export class Images extends pulumi.ComponentResource {
         `${name}-${image}`,
         {
           imageName: imageRef(settings, image),
-          build: { context: repoRoot, dockerfile: `${repoRoot}${ownImages[image]}`, platform: 'linux/amd64' },
+          build: {
+            context: repoRoot,
+            dockerfile: `${repoRoot}${ownImages[image].dockerfile}`,
+            target: ownImages[image].target,
+            platform: 'linux/amd64',
+          },
           registry: { server, username, password },
         },
         { parent: this },

@@ -93,7 +93,7 @@ describe('QuickAdd', () => {
 });
 
 describe('MarkdownView', () => {
-  // What sanitising keeps is checked in markdown.test.ts (jsdom) and in Chromium (ui/e2e); here, the rendering.
+  // What sanitising keeps is checked in markdown.test.ts (jsdom) and in Chromium (e2e/); here, the rendering.
   it('renders markdown with line breaks and lists', () => {
     const wrapper = mount(MarkdownView, { props: { source: '**bold**\nnext line\n\n- item' } });
     expect(wrapper.find('strong').text()).toBe('bold');

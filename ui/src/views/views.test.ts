@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { safeRedirect } from './redirect.js';
-import { dueLabel } from './status.js';
+import { dueLabel } from '../components/status.js';
 
 describe('safeRedirect', () => {
   it('only follows paths inside the app', () => {

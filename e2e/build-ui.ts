@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const ui = resolve(import.meta.dirname, '..');
+const ui = resolve(import.meta.dirname, '../ui');
 
 function newest(path: string): number {
   const stat = statSync(path);

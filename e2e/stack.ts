@@ -1,14 +1,12 @@
+import { loadApiConfig, startApi } from '@taskstack/api';
 import { createTestDatabase } from '@taskstack/db/testing';
 import { freePort, SmtpSink } from '@taskstack/devservices';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadWorkerConfig, startWorker } from '@taskstack/worker';
 import { chromium, type Browser } from 'playwright-core';
-import { loadApiConfig } from '../../api/src/config.js';
-import { startApi } from '../../api/src/server.js';
-import { loadWorkerConfig } from '../../worker/src/config.js';
-import { startWorker } from '../../worker/src/start.js';
 
 export type Stack = {
   url: string;
@@ -65,7 +63,7 @@ export async function startStack(env: { ADMIN_EMAILS?: string } = {}): Promise<S
         JWT_SECRET: randomBytes(32).toString('hex'),
         STORAGE_DIR: join(dir, 'files'),
       }),
-      { staticDir: resolve(import.meta.dirname, '../dist'), port },
+      { staticDir: resolve(import.meta.dirname, '../ui/dist'), port },
     );
   let api = await serve();
   const worker = await startWorker(

@@ -9,7 +9,7 @@ import { startStack, type Stack } from './stack.js';
  * The board on a phone: a real touchscreen (Chromium's touch emulation fed through the DevTools protocol, so the
  * browser's own gesture handling decides what scrolls), a 390 px screen that shows one column at a time.
  */
-const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
+const SHOTS = resolve(import.meta.dirname, '../test-results/screenshots');
 let stack: Stack;
 let context: BrowserContext;
 let page: Page;

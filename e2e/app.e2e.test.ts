@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ENDPOINTS } from '../src/services/endpoints.js';
+import { ENDPOINTS } from '@taskstack/ui/endpoints';
 import { linkFromMail, startStack, type Stack } from './stack.js';
 
-const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
+const SHOTS = resolve(import.meta.dirname, '../test-results/screenshots');
 const PASSWORD = 'correct horse battery';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 const bob = { name: 'Bob Builder', email: 'bob@example.com' };

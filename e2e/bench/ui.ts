@@ -1,5 +1,5 @@
 /**
- * `npm run bench -w @taskstack/ui`: prints the web app's figures.
+ * `npm run bench -w @taskstack/e2e`: prints the web app's figures.
  *  1. JavaScript the initial route needs, gzipped (entry + preloads, and with the board route's chunks).
  *  2. In Chromium, against the real API on a throw-away Postgres/Redis: time to render a board of 1,000 tasks.
  *  3. The longest frame while dragging a card across that board.
@@ -9,12 +9,12 @@ import { startPostgres, startRedis } from '@taskstack/devservices';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { setup as buildUi } from '../e2e/build-ui.js';
-import { startStack } from '../e2e/stack.js';
+import { setup as buildUi } from '../build-ui.js';
+import { startStack } from '../stack.js';
 
 const TASKS = 1000;
 const STATUSES = ['backlog', 'todo', 'in_progress', 'done'] as const;
-const dist = resolve(import.meta.dirname, '../dist');
+const dist = resolve(import.meta.dirname, '../../ui/dist');
 
 type Chunk = { file: string; imports?: string[]; isEntry?: boolean; src?: string };
 

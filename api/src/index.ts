@@ -1,0 +1,3 @@
+// What other workspaces may use of the API (the e2e harness, `npm start`): start it in-process with a config.
+export { loadApiConfig, type ApiConfig } from './config.js';
+export { startApi, type RunningApi } from './server.js';

@@ -1,0 +1,157 @@
+// The layering of the code base as `no-restricted-imports` zones (docs/development.md, "Layers"):
+// packages ← api, worker; ui and stack apart; in the API routes → commands → repositories; components never
+// import views; no workspace reaches into another's files. ESLint applies one zone per file: the last block whose
+// `files` match wins, so every zone lists all the restrictions it keeps, and the allow-list blocks come last.
+import { readdirSync } from 'node:fs';
+
+const workspaces = '(api|worker|ui|stack|monitoring|e2e|scripts|packages/[^/]+)';
+
+/** Another workspace's files, reached by a relative path: use its package name and `exports` instead. */
+const foreignFiles = {
+  regex: `^(\\.\\./)+${workspaces}/(src|test|e2e)/`,
+  message: 'Import another workspace by its package name (@taskstack/…) and its `exports`, not by its files.',
+};
+
+/** Package names a zone may not import (the leading `@taskstack/` is implied). */
+const packages = (names, why) => ({ regex: `^@taskstack/(${names})(/|$)`, message: why });
+
+// The models, named from their files so a new model is covered without editing this list.
+const models = readdirSync(new URL('../packages/db/src/models/', import.meta.url))
+  .filter((file) => /^[A-Z]\w*\.ts$/.test(file))
+  .map((file) => file.replace(/\.ts$/, ''));
+
+/** Routes, policies and presenters reach data only through repositories and commands. */
+const modelsAndSql = [
+  {
+    group: ['@taskstack/db'],
+    importNames: models,
+    allowTypeImports: true,
+    message: 'Models are for repositories: go through a repository (or a command) instead.',
+  },
+  {
+    regex: '^(sequelize|pg)$',
+    allowTypeImports: true,
+    message: 'SQL belongs in a repository: go through one (types such as Transaction may be imported).',
+  },
+  { regex: '(^|/)(models/|lib/raw-sql\\.js$)', message: 'SQL belongs in a repository.' },
+];
+
+/** Commands take plain typed inputs: no route schemas, no Express. */
+const routesAndExpress = [
+  { regex: '(^|/)routes/', message: 'Commands must not import routes: move the schema beside the command.' },
+  { regex: '^express(-serve-static-core)?$', message: 'Commands take plain inputs, not Express types.' },
+];
+
+const views = {
+  regex: '(^|/)views/',
+  message: 'Components must not import views: views compose components.',
+};
+
+const serverSide = 'api|worker|db|queues|config|runtime|devservices|stack|monitoring|e2e';
+const apiImports = packages('worker|ui|stack|monitoring|e2e', 'The API imports packages only.');
+const uiImports = packages(serverSide, 'The web app talks to the API over HTTP only.');
+
+const routes = {
+  files: ['api/src/routes/**', 'api/src/policies/**', 'api/src/presenters/**'],
+  // Tests beside the routes build and inspect rows with the models.
+  ignores: ['**/*.test.ts'],
+  patterns: [foreignFiles, apiImports, ...modelsAndSql],
+};
+const commands = {
+  files: ['api/src/commands/**'],
+  patterns: [foreignFiles, apiImports, ...routesAndExpress],
+};
+
+/** Zones in order from general to specific; each holds every restriction that applies to its files. */
+const zones = [
+  { files: ['**/*.{ts,js,mjs,vue}'], patterns: [foreignFiles] },
+  {
+    files: ['packages/*/src/**'],
+    patterns: [
+      foreignFiles,
+      packages(
+        'api|worker|ui|stack|monitoring|e2e',
+        'Packages are shared by api and worker and import neither.',
+      ),
+    ],
+  },
+  { files: ['api/src/**'], patterns: [foreignFiles, apiImports] },
+  routes,
+  commands,
+  {
+    files: ['worker/src/**'],
+    patterns: [foreignFiles, packages('api|ui|stack|monitoring|e2e', 'The worker imports packages only.')],
+  },
+  { files: ['ui/src/**'], patterns: [foreignFiles, uiImports] },
+  { files: ['ui/src/components/**'], patterns: [foreignFiles, uiImports, views] },
+  {
+    files: ['stack/src/**'],
+    patterns: [
+      foreignFiles,
+      packages(
+        'api|worker|ui|db|queues|config|runtime|devservices|monitoring|e2e',
+        'The stack deploys images; it imports no app code.',
+      ),
+    ],
+  },
+];
+
+// TEMPORARY: files that still break a rule of their zone while the architecture issue (#13) moves their data
+// access into repositories and their inputs beside the commands. Each entry keeps every other rule of its zone;
+// delete an entry when its file is fixed, and the list when it is empty.
+const allowed = [
+  {
+    zone: routes,
+    waived: modelsAndSql,
+    // Routes, policies and presenters that still use models or SQL directly.
+    files: [
+      'api/src/policies/board.ts',
+      'api/src/policies/instance-admin.ts',
+      'api/src/policies/membership.ts',
+      'api/src/policies/workspace-members.ts',
+      'api/src/presenters/task.ts',
+      'api/src/routes/activity/router.ts',
+      'api/src/routes/admin/router.ts',
+      'api/src/routes/attachments/router.ts',
+      'api/src/routes/comments/router.ts',
+      'api/src/routes/events/router.ts',
+      'api/src/routes/invitations/router.ts',
+      'api/src/routes/labels/router.ts',
+      'api/src/routes/me/router.ts',
+      'api/src/routes/members/router.ts',
+      'api/src/routes/projects/router.ts',
+      'api/src/routes/tasks/list-query.ts',
+      'api/src/routes/workspaces/router.ts',
+    ],
+  },
+  {
+    zone: commands,
+    waived: routesAndExpress,
+    // Commands that still import a route's schema or Express types.
+    files: [
+      'api/src/commands/attachments.ts',
+      'api/src/commands/tasks/create-task.ts',
+      'api/src/commands/tasks/move-task.ts',
+      'api/src/commands/tasks/update-task.ts',
+    ],
+  },
+];
+
+const block = (files, patterns, ignores = []) => ({
+  files,
+  ignores,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
+/** ESLint flat-config blocks for the zones above. */
+export const boundaries = [
+  ...zones.map(({ files, patterns, ignores }) => block(files, patterns, ignores)),
+  ...allowed
+    .filter(({ files }) => files.length > 0)
+    .map(({ zone, waived, files }) =>
+      block(
+        files,
+        zone.patterns.filter((p) => !waived.includes(p)),
+      ),
+    ),
+];
