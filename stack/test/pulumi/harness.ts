@@ -137,7 +137,7 @@ export async function runWithMocks<T>(
     {
       newResource: ({ type, name, inputs }) => {
         const state = { ...inputs, ...mockState(type, name, inputs) };
-        resources.push({ type, name, inputs: unwrap(inputs) as Record<string, unknown>, raw: inputs });
+        resources.push({ type, name, inputs: unwrapSecrets(inputs) as Record<string, unknown>, raw: inputs });
         // Droplet ids are numbers in DigitalOcean (attachments take them as such).
         const id = type === 'digitalocean:index/droplet:Droplet' ? String(4000 + counter) : `${name}-id`;
         ids.set(name, id);
@@ -202,12 +202,12 @@ export function valueOf<T>(value: pulumi.Input<T>): Promise<T> {
 const isSecretEnvelope = (value: unknown): value is { value: unknown } =>
   !!value && typeof value === 'object' && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
 
-/** The inputs with every secret envelope replaced by its value. */
-function unwrap(value: unknown): unknown {
-  if (isSecretEnvelope(value)) return unwrap(value.value);
-  if (Array.isArray(value)) return value.map(unwrap);
+/** The inputs with every secret envelope replaced by its value (what a provider sees). */
+export function unwrapSecrets(value: unknown): unknown {
+  if (isSecretEnvelope(value)) return unwrapSecrets(value.value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, unwrap(inner)]));
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, unwrapSecrets(inner)]));
   }
   return value;
 }
