@@ -28,9 +28,12 @@ describe('instance admin routes', () => {
     expect((await api.call('POST', '/api/v1/admin/backups', { token: userToken })).status).toBe(403);
   });
 
-  it('admit ADMIN_EMAILS accounts as well as the first user', async () => {
+  it('admit ADMIN_EMAILS accounts as well as the first user, once they have confirmed the address', async () => {
     const ops = await buildUser({ email: 'ops@example.com' });
-    expect((await get('/admin/queues', await tokenFor(api, ops))).status).toBe(200);
+    const token = await tokenFor(api, ops);
+    expect((await get('/admin/queues', token)).status).toBe(403);
+    await ops.update({ emailVerifiedAt: new Date() });
+    expect((await get('/admin/queues', token)).status).toBe(200);
   });
 
   it('list backups the worker recorded, newest first', async () => {

@@ -1,4 +1,4 @@
-import { RefreshToken } from '@taskstack/db';
+import { RefreshToken, User } from '@taskstack/db';
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,9 @@ const ageUse = (token: string) =>
   );
 
 const emailJob = (id: string) => api.context.emails.queue.getJob(id);
+/** The token of the confirmation link in an account's welcome email. */
+const verifyTokenOf = async (userId: string) =>
+  new URL((await emailJob(`welcome-${userId}`))!.data.verifyUrl as string).searchParams.get('token')!;
 
 describe('register', () => {
   it('creates the account, signs in with a refresh cookie, makes the first user instance admin and enqueues a welcome', async () => {
@@ -54,12 +57,34 @@ describe('register', () => {
     expect(me.body).toMatchObject({ id: res.body.user.id, isInstanceAdmin: true });
   });
 
-  it('later users are not instance admins unless listed in ADMIN_EMAILS', async () => {
+  it('later users are not instance admins unless listed in ADMIN_EMAILS and the address is confirmed', async () => {
     const plain = await registerThroughApi(api);
     expect(plain.user.isInstanceAdmin).toBe(false);
     const boss = await registerThroughApi(api, { email: 'boss@example.com' });
-    const me = await api.call('GET', '/api/v1/me', { token: boss.token });
-    expect(me.body.isInstanceAdmin).toBe(true);
+    const me = () => api.call('GET', '/api/v1/me', { token: boss.token });
+    expect((await me()).body).toMatchObject({ isInstanceAdmin: false, emailVerified: false });
+    expect((await post('/auth/email/verify', { token: await verifyTokenOf(boss.user.id) })).status).toBe(204);
+    expect((await me()).body).toMatchObject({ isInstanceAdmin: true, emailVerified: true });
+  });
+
+  it('confirms an address only with a genuine link for the address the account still has', async () => {
+    const account = await registerThroughApi(api);
+    const token = await verifyTokenOf(account.user.id);
+    const url = new URL((await emailJob(`welcome-${account.user.id}`))!.data.verifyUrl as string);
+    expect(`${url.origin}${url.pathname}`).toBe('https://tasks.example.com/verify-email');
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, email: 'boss@example.com' })).toString(
+      'base64url',
+    );
+    expect((await post('/auth/email/verify', { token: `${header}.${forged}.${signature}` })).status).toBe(
+      400,
+    );
+    // An access token is no verification token, though signed with the same key.
+    expect((await post('/auth/email/verify', { token: account.token })).status).toBe(400);
+    await User.update({ email: 'moved@example.com' }, { where: { id: account.user.id } });
+    expect((await post('/auth/email/verify', { token })).status).toBe(400);
+    expect((await User.findByPk(account.user.id))!.emailVerifiedAt).toBeNull();
   });
 
   it('refuses a taken email (any case) with 409', async () => {

@@ -1,8 +1,10 @@
 import { User } from '@taskstack/db';
 import { fn, col, where, UniqueConstraintError } from 'sequelize';
+import { signVerifyToken } from '../auth/email-verification.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { AppContext } from '../context.js';
 import { conflict } from '../errors.js';
+import { appLink } from './password-reset.js';
 
 /** Any fixed number: serialises registrations so exactly one "first user" becomes instance admin. */
 const FIRST_USER_LOCK = 7_243_001;
@@ -12,7 +14,10 @@ export function findUserByEmail(email: string): Promise<User | null> {
   return User.findOne({ where: where(fn('lower', col('email')), email.toLowerCase()) });
 }
 
-/** Creates an account (the very first one is the instance admin) and enqueues its welcome email. */
+/**
+ * Creates an account (the very first one is the instance admin) and enqueues its welcome email, which carries the
+ * link that proves the address.
+ */
 export async function registerUser(
   ctx: AppContext,
   input: { email: string; password: string; name: string },
@@ -34,8 +39,10 @@ export async function registerUser(
   }
   // The account exists either way: a queue hiccup must not turn a successful sign-up into an error (and a retry
   // into "email taken"), so it is logged instead.
+  const verifyToken = await signVerifyToken(user.id, user.email, ctx.config.JWT_SECRET);
+  const verifyUrl = appLink(ctx, `/verify-email?token=${verifyToken}`);
   await ctx.emails
-    .send('welcome', { to: user.email, name: user.name }, `welcome-${user.id}`)
+    .send('welcome', { to: user.email, name: user.name, verifyUrl }, `welcome-${user.id}`)
     .catch((error) => {
       ctx.logger.error({ err: error, userId: user.id }, 'welcome email could not be enqueued');
     });

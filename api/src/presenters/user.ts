@@ -10,6 +10,8 @@ export const userSchema = z
     email: z.email(),
     name: z.string(),
     isInstanceAdmin: z.boolean(),
+    /** Whether the account has followed the link in its welcome email. */
+    emailVerified: z.boolean(),
     createdAt: z.string(),
   })
   .openapi('User');
@@ -21,6 +23,7 @@ export function presentUser(user: User, config: ApiConfig): z.infer<typeof userS
     email: user.email,
     name: user.name,
     isInstanceAdmin: isInstanceAdmin(user, config),
+    emailVerified: user.emailVerifiedAt != null,
     createdAt: user.createdAt.toISOString(),
   };
 }

@@ -13,6 +13,7 @@ export const AUTH_LIMITS = {
   registerPerAccount: { name: 'register-account', points: 5, durationSeconds: 60 * 60 },
   forgotPerIp: { name: 'forgot-ip', points: 10, durationSeconds: 10 * 60 },
   resetPerIp: { name: 'reset-ip', points: 20, durationSeconds: 10 * 60 },
+  verifyEmailPerIp: { name: 'verify-email-ip', points: 20, durationSeconds: 10 * 60 },
 } satisfies Record<string, LimitSpec>;
 
 /** Growing delays per (account, address): failed sign-ins, and reset-link requests (each one sends an email). */

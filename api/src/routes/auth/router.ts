@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { revokeSessionOf, rotateSession, issueSession, type Session } from '../../commands/sessions.js';
 import { findUserByEmail, registerUser } from '../../commands/register-user.js';
 import { requestPasswordReset, resetPassword } from '../../commands/password-reset.js';
+import { verifyEmail } from '../../commands/verify-email.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from '../../auth/refresh-cookie.js';
 import type { AppContext } from '../../context.js';
@@ -21,6 +22,7 @@ import {
   registerBody,
   resetBody,
   sessionResponse,
+  verifyEmailBody,
 } from './schema.js';
 
 const cookieNote = 'Sets the httpOnly refresh cookie (`Path=/api/v1/auth`).';
@@ -84,6 +86,19 @@ documentRoute({
   summary: 'Set a new password with a reset token; ends every session',
   request: jsonBody(resetBody),
   responses: { 204: { description: 'Password changed' } },
+});
+
+documentRoute({
+  method: 'post',
+  path: '/auth/email/verify',
+  tags: ['auth'],
+  public: true,
+  summary: 'Confirm the email address with the token of the welcome email link',
+  request: jsonBody(verifyEmailBody),
+  responses: {
+    204: { description: 'Address confirmed' },
+    400: { description: 'Invalid or expired link' },
+  },
 });
 
 /** Registration, sign-in, token refresh and password reset. */
@@ -180,6 +195,15 @@ export function authRouter(ctx: AppContext): Router {
     limitPerIp(limiter('resetPerIp')),
     validate({ body: resetBody })(async (_req, res, { body }) => {
       await resetPassword(ctx, body.token, body.password);
+      res.status(204).end();
+    }),
+  );
+
+  router.post(
+    '/auth/email/verify',
+    limitPerIp(limiter('verifyEmailPerIp')),
+    validate({ body: verifyEmailBody })(async (_req, res, { body }) => {
+      await verifyEmail(ctx, body.token);
       res.status(204).end();
     }),
   );

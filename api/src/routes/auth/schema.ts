@@ -21,6 +21,11 @@ export const resetBody = z
   .strict()
   .openapi('ResetPasswordBody');
 
+export const verifyEmailBody = z
+  .object({ token: z.string().min(1).max(1024) })
+  .strict()
+  .openapi('VerifyEmailBody');
+
 export const sessionResponse = z.object({ user: userSchema, accessToken: z.string() }).openapi('Session');
 export const refreshResponse = z.object({ accessToken: z.string() }).openapi('RefreshedSession');
 export const acceptedResponse = z.object({ status: z.literal('accepted') });
