@@ -90,13 +90,14 @@ async function create(type: string, name: string, inputs: Inputs, scratch: strin
       await run('docker', ['volume', 'create', inputs.name]);
       return {};
     case 'docker:index/image:Image': {
-      const build = inputs.build as { context: string; dockerfile?: string };
+      const build = inputs.build as { context: string; dockerfile?: string; target?: string };
       await run('docker', [
         'build',
         '-q',
         '-t',
         inputs.imageName,
         ...(build.dockerfile ? ['-f', build.dockerfile] : []),
+        ...(build.target ? ['--target', build.target] : []),
         build.context,
       ]);
       if (inputs.skipPush) return {};

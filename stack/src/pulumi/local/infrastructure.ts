@@ -99,7 +99,8 @@ export function localInfrastructure(config: StackConfig, keys: SshKeys): Infrast
   // The registry takes any login (loopback, plain HTTP); the deployer still logs in as it does against DOCR.
   const login: RegistryLogin = {
     server: registryServer,
-    username: pulumi.output('taskstack'),
+    // Derived from the registry container so that pushes (Images) wait until the registry runs.
+    username: registry.container.id.apply(() => 'taskstack'),
     password: pulumi.secret('local-registry-no-auth'),
   };
   const hostname = config.subdomain === '@' ? config.domain : `${config.subdomain}.${config.domain}`;
