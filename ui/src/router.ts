@@ -40,6 +40,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'Choose a new password' },
   },
   {
+    path: '/verify-email',
+    name: 'verify-email',
+    component: () => import('./views/VerifyEmailView.vue'),
+    meta: { public: true, title: 'Confirm your email address' },
+  },
+  {
     path: '/invitations/:token',
     name: 'invitation',
     component: () => import('./views/InvitationView.vue'),

@@ -43,4 +43,9 @@ export class AuthService {
   resetPassword(token: string, password: string): Promise<void> {
     return this.http.call(E.resetPassword, { body: { token, password } });
   }
+
+  /** Confirms the account's email address with the token of the welcome email's link. */
+  verifyEmail(token: string): Promise<void> {
+    return this.http.call(E.verifyEmail, { body: { token } });
+  }
 }

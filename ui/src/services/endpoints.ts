@@ -9,6 +9,7 @@ export const ENDPOINTS = {
   logout: 'POST /auth/logout',
   forgotPassword: 'POST /auth/password/forgot',
   resetPassword: 'POST /auth/password/reset',
+  verifyEmail: 'POST /auth/email/verify',
   me: 'GET /me',
   listWorkspaces: 'GET /workspaces',
   createWorkspace: 'POST /workspaces',

@@ -7,7 +7,14 @@ export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type User = { id: string; email: string; name: string; isInstanceAdmin: boolean; createdAt?: string };
+export type User = {
+  id: string;
+  email: string;
+  name: string;
+  isInstanceAdmin: boolean;
+  emailVerified?: boolean;
+  createdAt?: string;
+};
 export type Session = { user: User; accessToken: string };
 
 export type Workspace = { id: string; name: string; role: Role };
