@@ -12,7 +12,8 @@ const nodeProjects = [
   'worker',
   'stack',
   'monitoring',
-  // `npm start` itself: fails fast on a bad DATABASE_URL, serves the app, leaves nothing behind on Ctrl-C.
+  // `npm start` itself: fails fast on a bad DATABASE_URL, serves the app, leaves nothing behind on Ctrl-C; and the
+  // web app's generated API types are current.
   'scripts',
   // The import boundaries of lint/boundaries.js, checked on fixtures.
   'lint',

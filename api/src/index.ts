@@ -1,3 +1,4 @@
 // What other workspaces may use of the API (the e2e harness, `npm start`): start it in-process with a config.
 export { loadApiConfig, type ApiConfig } from './config.js';
 export { startApi, type RunningApi } from './server.js';
+export { offlineOpenApiDocument } from './openapi/offline-document.js';

@@ -4,6 +4,7 @@
  *  2. In Chromium, against the real API on a throw-away Postgres/Redis: time to render a board of 1,000 tasks.
  *  3. The longest frame while dragging a card across that board.
  */
+import { TASK_STATUSES } from '@taskstack/db';
 import { prepareTemplateDatabase } from '@taskstack/db/testing';
 import { startPostgres, startRedis } from '@taskstack/devservices';
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,6 @@ import { setup as buildUi } from '../build-ui.js';
 import { startStack } from '../stack.js';
 
 const TASKS = 1000;
-const STATUSES = ['backlog', 'todo', 'in_progress', 'done'] as const;
 const dist = resolve(import.meta.dirname, '../../ui/dist');
 
 type Chunk = { file: string; imports?: string[]; isEntry?: boolean; src?: string };
@@ -72,7 +72,7 @@ async function seed(url: string): Promise<string> {
         const i = next++;
         await call(accessToken, 'POST', `/projects/${project.id}/tasks`, {
           title: `Task ${i + 1}: ${['Fix', 'Write', 'Review', 'Ship'][i % 4]} the ${['login', 'docs', 'search', 'export'][(i >> 2) % 4]}`,
-          status: STATUSES[i % 4],
+          status: TASK_STATUSES[i % TASK_STATUSES.length],
           priority: (['none', 'low', 'medium', 'high', 'urgent'] as const)[i % 5],
         });
       }

@@ -37,7 +37,13 @@ describe('TaskCard', () => {
     const wrapper = mount(TaskCard, {
       props: {
         task,
-        assignee: { userId: 'u1', name: 'Ada Lovelace', email: 'ada@example.com', role: 'member' },
+        assignee: {
+          userId: 'u1',
+          name: 'Ada Lovelace',
+          email: 'ada@example.com',
+          role: 'member',
+          joinedAt: '2026-01-01T00:00:00.000Z',
+        },
         labelMap: new Map([['l1', { id: 'l1', workspaceId: 'w1', name: 'bug', color: '#dc2626' }]]),
       },
     });

@@ -1,106 +1,44 @@
-// The API's resource shapes (api-contract.md; checked against GET /api/v1/openapi.json by the e2e suite).
+// The names the web app uses for the API's shapes and enums. Every one comes from openapi.ts, generated from the
+// API's OpenAPI document by `npm run contract`; nothing here restates a field or a value by hand.
+import { roleValues, taskPriorityValues, taskStatusValues, type components, type paths } from './openapi.js';
 
-export const TASK_STATUSES = ['backlog', 'todo', 'in_progress', 'done'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TASK_PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
-export type TaskPriority = (typeof TASK_PRIORITIES)[number];
-export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+type Schemas = components['schemas'];
+type JsonBody<Operation> = Operation extends {
+  requestBody?: { content: { 'application/json': infer Body } };
+}
+  ? Body
+  : never;
 
-export type User = {
-  id: string;
-  email: string;
-  name: string;
-  isInstanceAdmin: boolean;
-  emailVerified?: boolean;
-  createdAt?: string;
-};
-export type Session = { user: User; accessToken: string };
+export const TASK_STATUSES = taskStatusValues;
+export type TaskStatus = Schemas['Task']['status'];
+export const TASK_PRIORITIES = taskPriorityValues;
+export type TaskPriority = Schemas['Task']['priority'];
+export const ROLES = roleValues;
+export type Role = Schemas['Role'];
 
-export type Workspace = { id: string; name: string; role: Role };
-export type Member = { userId: string; name: string; email: string; role: Role };
-export type Invitation = { id: string; email: string; role: Role; expiresAt: string };
-export type InvitationPreview = { workspaceName: string; email: string; role: Role; expiresAt: string };
+export type User = Schemas['User'];
+export type Session = Schemas['Session'];
 
-export type Project = {
-  id: string;
-  workspaceId: string;
-  name: string;
-  description: string;
-  archived: boolean;
-  taskCounts: Record<TaskStatus, number>;
-};
-export type Label = { id: string; workspaceId: string; name: string; color: string };
+export type Workspace = Schemas['Workspace'];
+export type Member = Schemas['Member'];
+export type Invitation = Schemas['Invitation'];
+export type InvitationPreview = Schemas['InvitationPreview'];
 
-export type Task = {
-  id: string;
-  projectId: string;
-  number: number;
-  title: string;
-  description: string;
-  status: TaskStatus;
-  position: string;
-  priority: TaskPriority;
-  dueAt: string | null;
-  assigneeId: string | null;
-  labelIds: string[];
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
-export type TaskInput = Partial<
-  Pick<Task, 'title' | 'description' | 'status' | 'priority' | 'dueAt' | 'assigneeId' | 'labelIds'>
->;
-export type TaskSort = 'position' | 'dueAt' | 'createdAt' | 'priority';
-export type TaskQuery = {
-  status?: TaskStatus;
-  assigneeId?: string;
-  labelId?: string;
-  q?: string;
-  dueBefore?: string;
-  sort?: TaskSort;
-  limit?: number;
-  cursor?: string;
-};
+export type Project = Schemas['Project'];
+export type Label = Schemas['Label'];
 
-export type Comment = {
-  id: string;
-  taskId: string;
-  authorId: string | null;
-  body: string;
-  createdAt: string;
-  updatedAt?: string;
-};
-export type Attachment = {
-  id: string;
-  filename: string;
-  size: number;
-  contentType: string;
-  createdAt?: string;
-};
-export type Activity = {
-  id: string;
-  actorId: string | null;
-  verb: string;
-  subject: { type: string; id: string };
-  data: Record<string, unknown>;
-  createdAt: string;
-};
+export type Task = Schemas['Task'];
+/** The fields a task's edit sends (PATCH /tasks/{id}). */
+export type TaskInput = JsonBody<paths['/tasks/{id}']['patch']>;
+export type TaskQuery = NonNullable<paths['/projects/{id}/tasks']['get']['parameters']['query']>;
+export type TaskSort = NonNullable<TaskQuery['sort']>;
 
+export type Comment = Schemas['Comment'];
+export type Attachment = Schemas['Attachment'];
+export type Activity = Schemas['ActivityEvent'];
+
+/** Every list endpoint's envelope (api-contract.md, "Lists"). */
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
-export type Backup = {
-  id: string;
-  file: string;
-  size: number | null;
-  sha256: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  status: string;
-  verifiedAt: string | null;
-  location: string;
-};
-export type QueueCounts = Record<
-  string,
-  { waiting: number; active: number; delayed: number; failed: number; completed: number }
->;
+export type Backup = Schemas['Backup'];
+export type QueueCounts = Schemas['Queues'];

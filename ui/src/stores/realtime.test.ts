@@ -33,7 +33,9 @@ beforeEach(() => {
     name: 'P',
     description: '',
     archived: false,
-    taskCounts: {} as never,
+    taskCounts: { backlog: 0, todo: 0, in_progress: 0, done: 0 },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
   };
 });
 
@@ -60,6 +62,7 @@ it('applies the API event payloads to the open board and task', () => {
     authorId: null,
     body: 'hi',
     createdAt: '2026-01-02T00:00:00.000Z',
+    updatedAt: '2026-01-02T00:00:00.000Z',
   };
   realtime.apply({ id: '3-0', type: 'comment.created', data: { projectId: 'p1', taskId: 't1', comment } });
   realtime.apply({ id: '3-0', type: 'comment.created', data: { projectId: 'p1', taskId: 't1', comment } });
