@@ -94,7 +94,8 @@ describe.skipIf(skipReason)(
       );
 
       const joinVars = { ADVERTISE_ADDR: address[other]!, MANAGER_ADDR: address[leader]! };
-      const join = await run(other, 'swarm-join', joinVars, `${workerToken}\n`);
+      // Without a newline, as Pulumi sends it (stdin: the token output as is).
+      const join = await run(other, 'swarm-join', joinVars, workerToken);
       expect(join.status, join.stderr).toBe(0);
       expect((await run(other, 'swarm-join', joinVars, `${workerToken}\n`)).status).toBe(0);
       expect(

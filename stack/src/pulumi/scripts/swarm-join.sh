@@ -3,7 +3,8 @@
 # command Pulumi stores and logs.
 set -eu
 : "${ADVERTISE_ADDR:?}" "${MANAGER_ADDR:?}"
-IFS= read -r token
+# Pulumi sends the token without a newline: `read` then hits EOF, which is fine once it has read the token.
+IFS= read -r token || [ -n "$token" ]
 if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
   docker swarm join --token "$token" --advertise-addr "$ADVERTISE_ADDR" "$MANAGER_ADDR:2377" >/dev/null
 fi
