@@ -8,6 +8,7 @@ if (process.env.BENCH_SHOW_SQL) {
   (api.context.sequelize as unknown as { options: { logging: (sql: string) => void } }).options.logging = (
     sql,
   ) => console.log(sql);
+  api.context.sql.logging = (sql) => console.log(sql);
 }
 process.send?.({ url: api.url });
 process.on('SIGTERM', () => void api.close().then(() => process.exit(0)));

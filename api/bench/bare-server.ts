@@ -1,8 +1,8 @@
 /**
  * The baseline of the benchmark: node:http and pg only — no Express, validation, JWT, ORM or logging — sending
  * the statements the API sends for the same three requests, with the same pool size and the same batching into
- * round trips. The SQL text comes from the API's own statement builders (pure string functions: the access
- * queries, `listTasksSql`, `task-sql.ts`), so both sides run exactly the same SQL; BENCH_SHOW_SQL=1 prints the
+ * round trips. The SQL text comes from the API's own statement builders (pure functions of the tasks
+ * repository: the access queries, `listTasksSql`, the create and move statements), so both sides run exactly the same SQL; BENCH_SHOW_SQL=1 prints the
  * API's. The caller is fixed by BENCH_USER_ID instead of a token.
  */
 import { generateKeyBetween } from 'fractional-indexing';
@@ -12,11 +12,14 @@ import pg from 'pg';
 import {
   createTaskCommit,
   createTaskOpen,
+  inline,
+  listTasksSql,
   moveTaskCommit,
   moveTaskOpen,
-} from '../src/commands/tasks/task-sql.js';
-import { PROJECT_ACCESS_SQL, TASK_ACCESS_SQL } from '../src/policies/access-sql.js';
-import { listTasksSql } from '../src/routes/tasks/list-query.js';
+  PROJECT_ACCESS_SQL,
+  TASK_ACCESS_SQL,
+  type Statement,
+} from '@taskstack/db/repositories';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const userId = process.env.BENCH_USER_ID!;
@@ -74,7 +77,7 @@ async function listTasks(res: ServerResponse, projectId: string, query: URLSearc
     },
     cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as string[]) : undefined,
   );
-  const { rows } = await pool.query(text, values);
+  const { rows } = await pool.query<Row>(text, values);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
@@ -86,15 +89,19 @@ async function listTasks(res: ServerResponse, projectId: string, query: URLSearc
 
 /** The API's batched transaction: START TRANSACTION with the lock and reads, then the write with COMMIT. */
 async function batched<T>(
-  run: (open: (s: string[]) => Promise<Row[][]>, commit: (s: string[]) => Promise<Row[][]>) => Promise<T>,
+  run: (
+    open: (s: Statement[]) => Promise<Row[][]>,
+    commit: (s: Statement[]) => Promise<Row[][]>,
+  ) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
   const rowsOf = (result: unknown) => (result as pg.QueryResult[]).map((r) => r.rows as Row[]);
   try {
     return await run(
       async (statements) =>
-        rowsOf(await client.query(['START TRANSACTION', ...statements].join(';\n'))).slice(1),
-      async (statements) => rowsOf(await client.query([...statements, 'COMMIT'].join(';\n'))).slice(0, -1),
+        rowsOf(await client.query(['START TRANSACTION', ...statements.map(inline)].join(';\n'))).slice(1),
+      async (statements) =>
+        rowsOf(await client.query([...statements.map(inline), 'COMMIT'].join(';\n'))).slice(0, -1),
     );
   } catch (error) {
     await client.query('ROLLBACK');
@@ -136,9 +143,9 @@ async function moveTask(req: IncomingMessage, res: ServerResponse, taskId: strin
   if (!found) return send(res, 404, { status: 404 });
   const status = body.status as Status;
   const updated = await batched(async (open, commit) => {
-    const [, slots] = await open(moveTaskOpen(found.project_id as string, taskId, { status }));
+    const [, slots, end] = await open(moveTaskOpen(found.project_id as string, taskId, { status }));
     const task = slots!.find((slot) => slot.kind === 'task')!;
-    const last = slots!.find((slot) => slot.kind === 'neighbour')?.position as string | undefined;
+    const last = end![0]?.position as string | undefined;
     const position = generateKeyBetween(last ?? null, null);
     const from = { status: task.status as Status, position: task.position as string };
     const [written] = await commit(moveTaskCommit({ taskId, actorId: userId, status, position, from }));

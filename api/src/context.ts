@@ -2,6 +2,7 @@ import type { Logger } from '@taskstack/runtime';
 import type { EmailQueue } from '@taskstack/queues';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Sql } from '@taskstack/db';
 import type { Sequelize } from 'sequelize';
 import type { ApiConfig } from './config.js';
 
@@ -10,6 +11,8 @@ export type AppContext = {
   config: ApiConfig;
   logger: Logger;
   sequelize: Sequelize;
+  /** Raw SQL on the same pool, for the repositories. */
+  sql: Sql;
   /** Commands, rate limits and the event log; request paths fail fast if Redis is down. */
   redis: Redis;
   emails: EmailQueue;

@@ -1,4 +1,4 @@
-import { connectDatabase } from '@taskstack/db';
+import { connectDatabase, Sql } from '@taskstack/db';
 import { createRedis, EmailQueue, QUEUES } from '@taskstack/queues';
 import { createLogger } from '@taskstack/runtime';
 import type { DestinationStream } from 'pino';
@@ -31,6 +31,7 @@ export async function startApi(
     config,
     logger,
     sequelize,
+    sql: new Sql(sequelize),
     redis,
     emails,
     queues,

@@ -1,8 +1,8 @@
-import { Comment, type Task } from '@taskstack/db';
+import { Comment } from '@taskstack/db';
+import { recordActivity, type TaskRef } from '@taskstack/db/repositories';
 import type { AppContext } from '../context.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { presentComment } from '../presenters/comment.js';
-import { recordActivity } from './activity.js';
 import { afterCommit } from './side-effects.js';
 
 /** At most 140 characters, cut between code points: halving a surrogate pair leaves text Postgres refuses. */
@@ -15,24 +15,21 @@ const excerpt = (body: string) => {
 export async function addComment(
   ctx: AppContext,
   events: EventPublisher,
-  task: Task,
+  task: TaskRef,
   authorId: string,
   body: string,
 ) {
   const comment = await ctx.sequelize.transaction(async (transaction) => {
     const comment = await Comment.create({ taskId: task.id, authorId, body }, { transaction });
-    await recordActivity(
-      {
-        workspaceId: task.workspaceId,
-        projectId: task.projectId,
-        actorId: authorId,
-        verb: 'comment.created',
-        subjectType: 'comment',
-        subjectId: comment.id,
-        data: { taskId: task.id, taskNumber: task.number, excerpt: excerpt(body) },
-      },
-      transaction,
-    );
+    await recordActivity(ctx.sql.in(transaction), {
+      workspaceId: task.workspaceId,
+      projectId: task.projectId,
+      actorId: authorId,
+      verb: 'comment.created',
+      subjectType: 'comment',
+      subjectId: comment.id,
+      data: { taskId: task.id, taskNumber: task.number, excerpt: excerpt(body) },
+    });
     return comment;
   });
   const output = presentComment(comment);
@@ -50,7 +47,7 @@ export async function addComment(
 export async function changeComment(
   ctx: AppContext,
   events: EventPublisher,
-  task: Task,
+  task: TaskRef,
   comment: Comment,
   actorId: string,
   body: string | null,
@@ -59,22 +56,19 @@ export async function changeComment(
   await ctx.sequelize.transaction(async (transaction) => {
     if (body === null) await comment.destroy({ transaction });
     else await comment.update({ body }, { transaction });
-    await recordActivity(
-      {
-        workspaceId: task.workspaceId,
-        projectId: task.projectId,
-        actorId,
-        verb,
-        subjectType: 'comment',
-        subjectId: comment.id,
-        data: {
-          taskId: task.id,
-          taskNumber: task.number,
-          ...(body === null ? {} : { excerpt: excerpt(body) }),
-        },
+    await recordActivity(ctx.sql.in(transaction), {
+      workspaceId: task.workspaceId,
+      projectId: task.projectId,
+      actorId,
+      verb,
+      subjectType: 'comment',
+      subjectId: comment.id,
+      data: {
+        taskId: task.id,
+        taskNumber: task.number,
+        ...(body === null ? {} : { excerpt: excerpt(body) }),
       },
-      transaction,
-    );
+    });
   });
   const output = presentComment(comment);
   await afterCommit(ctx, events, [

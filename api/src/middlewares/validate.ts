@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { HttpError } from '../errors.js';
 import { validationProblem } from './problem.js';
 
-type Schemas = { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
-type Parsed<S extends Schemas> = {
+export type Schemas = { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType };
+export type Parsed<S extends Schemas> = {
   body: S['body'] extends z.ZodType ? z.infer<S['body']> : undefined;
   query: S['query'] extends z.ZodType ? z.infer<S['query']> : undefined;
   params: S['params'] extends z.ZodType ? z.infer<S['params']> : undefined;
@@ -32,30 +32,35 @@ function unstorable(value: unknown, path: (string | number)[] = []): { path: str
 }
 
 /**
- * Validates a request against zod schemas (which should be `.strict()` so unknown fields are refused) and hands
- * the parsed values to the handler; a failure, or a string Postgres cannot store (NUL, lone surrogates), answers
- * 400 with every problem listed.
+ * Checks a request against zod schemas (which should be `.strict()` so unknown fields are refused): the parsed
+ * values, or a 400 listing every problem — also for a string Postgres cannot store (NUL, lone surrogates). A path
+ * parameter that does not parse (an id that is not a UUID) cannot name anything the caller may see, so it answers
+ * like an unknown id.
  */
+export function parseInput<S extends Schemas>(schemas: S, req: Request): Parsed<S> {
+  const input: Record<string, unknown> = {};
+  for (const part of ['params', 'query', 'body'] as const) {
+    const schema = schemas[part];
+    if (!schema) continue;
+    const result = schema.safeParse(part === 'body' ? (req.body ?? {}) : req[part]);
+    if (!result.success) {
+      if (part === 'params') throw new HttpError(404, 'Not Found', 'Resource not found.');
+      const problem = validationProblem(result.error, part);
+      throw new HttpError(400, 'Bad Request', problem.detail, { errors: problem.errors });
+    }
+    const errors = part === 'params' ? [] : unstorable(result.data);
+    if (errors.length) throw new HttpError(400, 'Bad Request', `Invalid ${part}.`, { errors });
+    input[part] = result.data;
+  }
+  return input as Parsed<S>;
+}
+
+/** `parseInput` as a wrapper of an Express handler, for the routes not yet defined with `defineRoutes`. */
 export function validate<S extends Schemas>(schemas: S) {
   return (handler: (req: Request, res: Response, input: Parsed<S>) => Promise<unknown> | unknown) =>
     async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-      const input: Record<string, unknown> = {};
-      for (const part of ['params', 'query', 'body'] as const) {
-        const schema = schemas[part];
-        if (!schema) continue;
-        const result = schema.safeParse(part === 'body' ? (req.body ?? {}) : req[part]);
-        if (!result.success) {
-          const problem = validationProblem(result.error, part === 'params' ? 'path parameters' : part);
-          // An id that is not a UUID cannot name anything the caller may see: answer like any unknown id.
-          if (part === 'params') return next(new HttpError(404, 'Not Found', 'Resource not found.'));
-          return next(new HttpError(400, 'Bad Request', problem.detail, { errors: problem.errors }));
-        }
-        const errors = part === 'params' ? [] : unstorable(result.data);
-        if (errors.length) return next(new HttpError(400, 'Bad Request', `Invalid ${part}.`, { errors }));
-        input[part] = result.data;
-      }
       try {
-        await handler(req, res, input as Parsed<S>);
+        await handler(req, res, parseInput(schemas, req));
       } catch (error) {
         next(error);
       }

@@ -1,26 +1,42 @@
-import { Attachment, Comment, Label, Project, Task, type Membership, type Role } from '@taskstack/db';
-import type { Sequelize, Transaction } from 'sequelize';
+import { Attachment, Comment, Label, type Role } from '@taskstack/db';
+import {
+  projectAccess,
+  taskAccess,
+  type ProjectRef,
+  type Queryable,
+  type TaskRef,
+} from '@taskstack/db/repositories';
 import { notFound } from '../errors.js';
-import { query } from '../lib/raw-sql.js';
-import { PROJECT_ACCESS_SQL, TASK_ACCESS_SQL } from './access-sql.js';
 import { authorize, checkRole } from './membership.js';
 
-type Options = { transaction?: Transaction };
+export type { ProjectRef, TaskRef };
 
 /**
- * Resource loaders: each finds the row, resolves its workspace and goes through `authorize`, so a foreign id is
- * a 404 exactly like a missing one and a too-low role a 403.
+ * The access loaders, one per thing: each finds the row with the caller's role in its workspace and decides, so a
+ * foreign id is a 404 exactly like a missing one and a too-low role a 403.
  */
-export async function loadProjectFor(
+export async function projectAccessFor(
+  db: Queryable,
   userId: string,
   projectId: string,
   minimum: Role,
-  { transaction }: Options = {},
-): Promise<{ project: Project; membership: Membership }> {
-  const project = await Project.findByPk(projectId, { transaction });
-  if (!project) throw notFound('Project');
-  const membership = await authorize(userId, project.workspaceId, minimum, 'Project', transaction);
-  return { project, membership };
+): Promise<{ project: ProjectRef; role: Role }> {
+  const found = await projectAccess(db, projectId, userId);
+  checkRole(found?.role, minimum, 'Project');
+  return { project: found!.ref, role: found!.role! };
+}
+
+/** A task the caller may act on with `minimum` role; `what` names it in the 404 (a comment's task…). */
+export async function taskAccessFor(
+  db: Queryable,
+  userId: string,
+  taskId: string,
+  minimum: Role,
+  what = 'Task',
+): Promise<{ task: TaskRef; role: Role }> {
+  const found = await taskAccess(db, taskId, userId);
+  checkRole(found?.role, minimum, what);
+  return { task: found!.ref, role: found!.role! };
 }
 
 /** Loads a label the caller may act on with `minimum` role. */
@@ -31,95 +47,16 @@ export async function loadLabelFor(userId: string, labelId: string, minimum: Rol
   return label;
 }
 
-/** Loads a task the caller may act on with `minimum` role. */
-export async function loadTaskFor(
-  userId: string,
-  taskId: string,
-  minimum: Role,
-  { transaction }: Options = {},
-): Promise<{ task: Task; membership: Membership }> {
-  const task = await Task.findByPk(taskId, { transaction });
-  if (!task) throw notFound('Task');
-  const membership = await authorize(userId, task.workspaceId, minimum, 'Task', transaction);
-  return { task, membership };
-}
-
-/** Loads a comment with its task; the author-or-admin rules are decided by the caller on the membership. */
-export async function loadCommentFor(
-  userId: string,
-  commentId: string,
-  minimum: Role,
-): Promise<{ comment: Comment; task: Task; membership: Membership }> {
+/** Loads a comment with its task; the author-or-admin rules are decided by the caller on the role. */
+export async function loadCommentFor(db: Queryable, userId: string, commentId: string, minimum: Role) {
   const comment = await Comment.findByPk(commentId);
-  const task = comment && (await Task.findByPk(comment.taskId));
-  if (!comment || !task) throw notFound('Comment');
-  const membership = await authorize(userId, task.workspaceId, minimum, 'Comment');
-  return { comment, task, membership };
+  if (!comment) throw notFound('Comment');
+  return { comment, ...(await taskAccessFor(db, userId, comment.taskId, minimum, 'Comment')) };
 }
 
 /** Loads an attachment with its task; called again on every download so a removed member loses access at once. */
-export async function loadAttachmentFor(
-  userId: string,
-  attachmentId: string,
-  minimum: Role,
-): Promise<{ attachment: Attachment; task: Task }> {
+export async function loadAttachmentFor(db: Queryable, userId: string, attachmentId: string, minimum: Role) {
   const attachment = await Attachment.findByPk(attachmentId);
-  const task = attachment && (await Task.findByPk(attachment.taskId));
-  if (!attachment || !task) throw notFound('Attachment');
-  await authorize(userId, task.workspaceId, minimum, 'Attachment');
-  return { attachment, task };
-}
-
-export type ProjectRef = { id: string; workspaceId: string; name: string };
-export type TaskRef = { id: string; projectId: string; workspaceId: string };
-
-/** One access query (the row with the caller's role there) and `authorize`'s decision on it. */
-async function accessRow<R extends object>(
-  sequelize: Sequelize,
-  sql: string,
-  what: string,
-  id: string,
-  userId: string,
-  minimum: Role,
-): Promise<R> {
-  const [row] = await query<R & { role: Role | null }>(sequelize, sql, [id, userId]);
-  if (!row) throw notFound(what);
-  checkRole(row.role, minimum, what);
-  return row;
-}
-
-/** `loadProjectFor` in one round trip and without a model instance: the same 404/403 decisions. */
-export async function projectAccessFor(
-  sequelize: Sequelize,
-  userId: string,
-  projectId: string,
-  minimum: Role,
-): Promise<ProjectRef> {
-  const row = await accessRow<{ id: string; workspace_id: string; name: string }>(
-    sequelize,
-    PROJECT_ACCESS_SQL,
-    'Project',
-    projectId,
-    userId,
-    minimum,
-  );
-  return { id: row.id, workspaceId: row.workspace_id, name: row.name };
-}
-
-/** `loadTaskFor` in one round trip, for routes that need only where the task lives. */
-export async function taskAccessFor(
-  sequelize: Sequelize,
-  userId: string,
-  taskId: string,
-  minimum: Role,
-): Promise<TaskRef> {
-  const row = await accessRow<{ id: string; project_id: string; workspace_id: string }>(
-    sequelize,
-    TASK_ACCESS_SQL,
-    'Task',
-    taskId,
-    userId,
-    minimum,
-  );
-  return { id: row.id, projectId: row.project_id, workspaceId: row.workspace_id };
+  if (!attachment) throw notFound('Attachment');
+  return { attachment, ...(await taskAccessFor(db, userId, attachment.taskId, minimum, 'Attachment')) };
 }

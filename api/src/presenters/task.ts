@@ -1,5 +1,5 @@
-import { TASK_PRIORITIES, TASK_STATUSES, TaskLabel, type Task } from '@taskstack/db';
-import type { InferAttributes, Transaction } from 'sequelize';
+import { TASK_PRIORITIES, TASK_STATUSES } from '@taskstack/db';
+import type { TaskRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 
 export const taskOutput = z
@@ -24,25 +24,7 @@ export const taskOutput = z
   .openapi('Task');
 export type TaskOutput = z.infer<typeof taskOutput>;
 
-/** The columns a task is presented from: a model instance, or a plain row where speed matters (lists). */
-export type TaskRecord = Pick<
-  InferAttributes<Task>,
-  | 'id'
-  | 'projectId'
-  | 'number'
-  | 'title'
-  | 'description'
-  | 'status'
-  | 'position'
-  | 'priority'
-  | 'dueAt'
-  | 'assigneeId'
-  | 'createdById'
-  | 'createdAt'
-  | 'updatedAt'
->;
-
-/** The public shape of a task; `labelIds` come from `labelIdsOf`, loaded once for a whole page. */
+/** The public shape of a task (its record and sorted label ids, as the tasks repository reads them). */
 export function presentTask(task: TaskRecord, labelIds: string[]): TaskOutput {
   return {
     id: task.id,
@@ -60,17 +42,4 @@ export function presentTask(task: TaskRecord, labelIds: string[]): TaskOutput {
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),
   };
-}
-
-/** Label ids of many tasks in one query (sorted, so output is stable). */
-export async function labelIdsOf(
-  taskIds: string[],
-  transaction?: Transaction,
-): Promise<Map<string, string[]>> {
-  const map = new Map(taskIds.map((id) => [id, [] as string[]]));
-  if (taskIds.length === 0) return map;
-  const rows = await TaskLabel.findAll({ where: { taskId: taskIds }, transaction, raw: true });
-  for (const row of rows) map.get(row.taskId)?.push(row.labelId);
-  for (const ids of map.values()) ids.sort();
-  return map;
 }

@@ -4,7 +4,7 @@ import { swapDatabases } from './databases.js';
 import type { Manifest } from './manifest.js';
 import { utcStamp } from './names.js';
 import { databaseName, pgTool, serverVersion, withClient, withDatabase } from './pg-tools.js';
-import { settleRestoredRecords } from './records.js';
+import { settleRestoredRecords } from '@taskstack/db/repositories';
 import {
   assertCounts,
   checkBackupFile,

@@ -8,7 +8,13 @@ import { removeAbandonedTemps } from '../backup/local-store.js';
 import { backupFileName } from '../backup/names.js';
 import { databaseName } from '../backup/pg-tools.js';
 import { pruneBackups } from '../backup/prune.js';
-import { adminEmails, recordFailure, recordSuccess, recordWarning, startRecord } from '../backup/records.js';
+import {
+  adminEmails,
+  recordFailure,
+  recordSuccess,
+  recordWarning,
+  startRecord,
+} from '@taskstack/db/repositories';
 import type { TaskContext } from './context.js';
 
 /** Emails every instance admin once per failed attempt that will not be retried. */

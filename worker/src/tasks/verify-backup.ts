@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { dropDatabase } from '../backup/databases.js';
 import { utcStamp } from '../backup/names.js';
 import { databaseName } from '../backup/pg-tools.js';
-import { findBackup, recordVerification } from '../backup/records.js';
+import { findBackup, recordVerification } from '@taskstack/db/repositories';
 import { restoreIntoNewDatabase } from '../backup/restore.js';
 import { alertAdmins } from './backup.js';
 import type { TaskContext } from './context.js';

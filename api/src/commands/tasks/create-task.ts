@@ -1,15 +1,12 @@
 import { generateKeyBetween } from 'fractional-indexing';
 import type { AppContext } from '../../context.js';
 import type { EventPublisher } from '../../events/publisher.js';
-import { batchedTransaction } from '../../lib/raw-sql.js';
-import type { ProjectRef } from '../../policies/board.js';
-import { taskFromRow } from '../../presenters/task-row.js';
+import { createTaskCommit, createTaskOpen, taskFromRow, type ProjectRef } from '@taskstack/db/repositories';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
-import type { CreateTaskInput } from '../../routes/tasks/schema.js';
+import type { CreateTaskInput } from './schema.js';
 import { afterCommit } from '../side-effects.js';
 import { notifyAssignee } from './notify-assignee.js';
 import { checkAssignee, checkLabels } from './references.js';
-import { createTaskCommit, createTaskOpen } from './task-sql.js';
 
 /**
  * Creates a task at the end of its column with the project's next number, then announces it. Two round trips
@@ -26,9 +23,9 @@ export async function createTask(
   const { labelIds = [], ...fields } = input;
   const status = fields.status ?? 'todo';
   // References are checked before the transaction: they take no lock, so inside it they would check nothing more.
-  await checkAssignee(project.workspaceId, fields.assigneeId);
-  await checkLabels(project.workspaceId, labelIds);
-  const row = await batchedTransaction(ctx.sequelize, async (tx) => {
+  await checkAssignee(ctx.sql, project.workspaceId, fields.assigneeId);
+  await checkLabels(ctx.sql, project.workspaceId, labelIds);
+  const row = await ctx.sql.batched(async (tx) => {
     const [counter, last] = await tx.open(createTaskOpen(project.id, status));
     const position = generateKeyBetween((last![0]?.position as string | undefined) ?? null, null);
     const [written] = await tx.commit(

@@ -1,45 +1,47 @@
-import { Attachment, Task } from '@taskstack/db';
+import { deleteTaskRow, recordActivity } from '@taskstack/db/repositories';
+import type { Transaction } from 'sequelize';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import type { EventPublisher } from '../../events/publisher.js';
-import { recordActivity } from '../activity.js';
 import { afterCommit } from '../side-effects.js';
 
 /**
- * Deletes a task (comments, labels and attachment rows cascade) and records it. Returns the storage keys of its
- * attachments so the caller can remove the files once the rows are gone.
+ * Deletes a task (comments, labels and attachment rows cascade) inside the route's transaction and records it;
+ * once committed, announces it and removes its attachments' files with `removeFiles`.
  */
 export async function deleteTask(
   ctx: AppContext,
   events: EventPublisher,
+  removeFiles: (keys: string[]) => Promise<void>,
   taskId: string,
   actorId: string,
-): Promise<string[]> {
-  const { task, keys } = await ctx.sequelize.transaction(async (transaction) => {
-    const task = await Task.findByPk(taskId, { lock: transaction.LOCK.UPDATE, transaction });
-    if (!task) throw notFound('Task');
-    const attachments = await Attachment.findAll({
-      where: { taskId },
-      attributes: ['storageKey'],
-      transaction,
-    });
-    await task.destroy({ transaction });
-    await recordActivity(
-      {
-        workspaceId: task.workspaceId,
-        projectId: task.projectId,
-        actorId,
-        verb: 'task.deleted',
-        subjectType: 'task',
-        subjectId: task.id,
-        data: { number: task.number, title: task.title },
-      },
-      transaction,
-    );
-    return { task, keys: attachments.map((a) => a.storageKey) };
+  transaction: Transaction,
+): Promise<void> {
+  const db = ctx.sql.in(transaction);
+  const deleted = await deleteTaskRow(db, taskId);
+  if (!deleted) throw notFound('Task');
+  const { task, storageKeys } = deleted;
+  await recordActivity(db, {
+    workspaceId: task.workspaceId,
+    projectId: task.projectId,
+    actorId,
+    verb: 'task.deleted',
+    subjectType: 'task',
+    subjectId: task.id,
+    data: { number: task.number, title: task.title },
   });
-  await afterCommit(ctx, events, [
-    { workspaceId: task.workspaceId, type: 'task.deleted', data: { projectId: task.projectId, id: task.id } },
-  ]);
-  return keys;
+  transaction.afterCommit(() =>
+    afterCommit(
+      ctx,
+      events,
+      [
+        {
+          workspaceId: task.workspaceId,
+          type: 'task.deleted',
+          data: { projectId: task.projectId, id: task.id },
+        },
+      ],
+      [() => removeFiles(storageKeys)],
+    ),
+  );
 }

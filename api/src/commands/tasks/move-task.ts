@@ -1,18 +1,15 @@
 import type { TaskStatus } from '@taskstack/db';
+import { moveTaskCommit, moveTaskOpen, taskFromRow, type TaskRef } from '@taskstack/db/repositories';
 import { generateKeyBetween } from 'fractional-indexing';
 import type { AppContext } from '../../context.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { EventPublisher } from '../../events/publisher.js';
-import { batchedTransaction } from '../../lib/raw-sql.js';
-import type { TaskRef } from '../../policies/board.js';
-import { taskFromRow } from '../../presenters/task-row.js';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
-import type { MoveTaskInput } from '../../routes/tasks/schema.js';
+import type { MoveTaskInput } from './schema.js';
 import { afterCommit } from '../side-effects.js';
-import { moveTaskCommit, moveTaskOpen } from './task-sql.js';
 
 type Slot = {
-  kind: 'task' | 'anchor' | 'neighbour';
+  kind: 'task' | 'anchor';
   id: string;
   project_id: string;
   status: TaskStatus;
@@ -35,13 +32,13 @@ export async function moveTask(
   const { status, beforeId, afterId } = target;
   const anchorId = beforeId ?? afterId;
   if (anchorId === ref.id) throw badRequest('A task cannot be moved next to itself.');
-  const row = await batchedTransaction(ctx.sequelize, async (tx) => {
+  const row = await ctx.sql.batched(async (tx) => {
     // A task never changes project, so the project found for authorization is the one to lock.
-    const [, read] = await tx.open(moveTaskOpen(ref.projectId, ref.id, target));
+    const [, read, beyond] = await tx.open(moveTaskOpen(ref.projectId, ref.id, target));
     const slots = read as Slot[];
     const task = slots.find((slot) => slot.kind === 'task');
     if (!task) throw notFound('Task');
-    const other = slots.find((slot) => slot.kind === 'neighbour')?.position ?? null;
+    const other = (beyond![0]?.position as string | undefined) ?? null;
     let position: string;
     if (anchorId) {
       const anchor = slots.find((slot) => slot.kind === 'anchor');

@@ -1,99 +1,99 @@
-import { Project, Task } from '@taskstack/db';
+import {
+  findTask,
+  lockedColumnEnd,
+  projectName,
+  recordActivity,
+  replaceTaskLabels,
+  updateTaskRow,
+  type TaskChanges,
+  type TaskRecord,
+  type TaskRef,
+} from '@taskstack/db/repositories';
+import { generateKeyBetween } from 'fractional-indexing';
+import type { Transaction } from 'sequelize';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import type { EventPublisher } from '../../events/publisher.js';
-import { labelIdsOf, presentTask, type TaskOutput } from '../../presenters/task.js';
-import type { UpdateTaskInput } from '../../routes/tasks/schema.js';
-import { recordActivity } from '../activity.js';
+import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import { afterCommit } from '../side-effects.js';
 import { notifyAssignee } from './notify-assignee.js';
-import { endOfColumn, lockProject } from './positions.js';
-import { checkAssignee, checkLabels, replaceLabels } from './references.js';
+import { checkAssignee, checkLabels } from './references.js';
+import type { UpdateTaskInput } from './schema.js';
 
 type Change = { from: unknown; to: unknown };
 
 const comparable = (value: unknown) => (value instanceof Date ? value.toISOString() : (value ?? null));
 
 /**
- * Applies a partial update and records exactly what changed. A new status puts the task at the end of that
- * column; a new assignee (other than the actor) is emailed.
+ * Applies a partial update inside the route's transaction and records exactly what changed. A new status puts
+ * the task at the end of that column; a new assignee (other than the actor) is emailed after the commit.
  */
 export async function updateTask(
   ctx: AppContext,
   events: EventPublisher,
-  loaded: Task,
+  ref: TaskRef,
   actorId: string,
   input: UpdateTaskInput,
+  transaction: Transaction,
 ): Promise<TaskOutput> {
+  const db = ctx.sql.in(transaction);
   const { labelIds, ...fields } = input;
-  const result = await ctx.sequelize.transaction(async (transaction) => {
-    // Same lock order as moves (project, then task) so concurrent edits and moves cannot deadlock; a task
-    // never changes project, so the copy loaded for authorization names the project to lock.
-    if (fields.status) await lockProject(loaded.projectId, transaction);
-    const task = await Task.findByPk(loaded.id, { lock: transaction.LOCK.UPDATE, transaction });
-    if (!task) throw notFound('Task');
-    await checkAssignee(task.workspaceId, fields.assigneeId, transaction);
-    await checkLabels(task.workspaceId, labelIds, transaction);
+  // Same lock order as moves (project, then task) so concurrent edits and moves cannot deadlock; a task never
+  // changes project, so the project found for authorization is the one to lock.
+  const end = fields.status ? await lockedColumnEnd(db, ref.projectId, fields.status, ref.id) : null;
+  const found = await findTask(db, ref.id, { lock: true });
+  if (!found) throw notFound('Task');
+  const { task, labelIds: current } = found;
+  await checkAssignee(db, ref.workspaceId, fields.assigneeId);
+  await checkLabels(db, ref.workspaceId, labelIds);
 
-    const changes: Record<string, Change> = {};
-    for (const [key, value] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
-      const from = comparable(task.get(key));
-      if (from !== comparable(value)) changes[key] = { from, to: comparable(value) };
+  const changes: Record<string, Change> = {};
+  for (const [key, value] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
+    const from = comparable(task[key]);
+    if (from !== comparable(value)) changes[key] = { from, to: comparable(value) };
+  }
+  let labels = current;
+  if (labelIds) {
+    const next = [...labelIds].sort();
+    if (next.join() !== current.join()) {
+      await replaceTaskLabels(db, task.id, current, next);
+      changes.labelIds = { from: current, to: next };
+      labels = next;
     }
-    if (changes.status) {
-      task.position = await endOfColumn(
-        { sequelize: ctx.sequelize, projectId: task.projectId, status: fields.status!, exclude: task.id },
-        transaction,
-      );
-    }
-    const current = (await labelIdsOf([task.id], transaction)).get(task.id)!;
-    let labels = current;
-    if (labelIds) {
-      const next = [...labelIds].sort();
-      if (next.join() !== current.join()) {
-        await replaceLabels(task.id, current, next, transaction);
-        changes.labelIds = { from: current, to: next };
-        labels = next;
-      }
-    }
-    if (Object.keys(changes).length === 0) return { task, labels, changes, activityId: null };
-    task.set(fields);
-    task.changed('updatedAt', true);
-    await task.save({ transaction });
-    const activity = await recordActivity(
-      {
-        workspaceId: task.workspaceId,
-        projectId: task.projectId,
-        actorId,
-        verb: 'task.updated',
-        subjectType: 'task',
-        subjectId: task.id,
-        data: { changes },
-      },
-      transaction,
-    );
-    return { task, labels, changes, activityId: activity.id };
+  }
+  if (Object.keys(changes).length === 0) return presentTask(task, labels);
+  const write: TaskChanges = { ...fields };
+  if (changes.status) write.position = generateKeyBetween(end, null);
+  const updated = await updateTaskRow(db, task.id, write);
+  const activity = await recordActivity(db, {
+    workspaceId: ref.workspaceId,
+    projectId: ref.projectId,
+    actorId,
+    verb: 'task.updated',
+    subjectType: 'task',
+    subjectId: task.id,
+    data: { changes },
   });
-
-  const { task, labels, changes, activityId } = result;
-  const output = presentTask(task, labels);
-  if (!activityId) return output;
-  const notify = async () => {
-    if (!changes.assigneeId) return;
-    const project = await Project.findByPk(task.projectId, { attributes: ['name'] });
-    await notifyAssignee(ctx, task, project?.name ?? 'Project', actorId, activityId);
-  };
-  await afterCommit(
-    ctx,
-    events,
-    [
-      {
-        workspaceId: task.workspaceId,
-        type: 'task.updated',
-        data: { projectId: task.projectId, task: output, changes: Object.keys(changes) },
-      },
-    ],
-    [notify],
+  const output = presentTask(updated, labels);
+  transaction.afterCommit(() =>
+    afterCommit(
+      ctx,
+      events,
+      [
+        {
+          workspaceId: ref.workspaceId,
+          type: 'task.updated',
+          data: { projectId: ref.projectId, task: output, changes: Object.keys(changes) },
+        },
+      ],
+      changes.assigneeId ? [() => notify(ctx, ref, updated, actorId, activity.id)] : [],
+    ),
   );
   return output;
+}
+
+/** The assignment email names the project, read only when someone is to be emailed. */
+async function notify(ctx: AppContext, ref: TaskRef, task: TaskRecord, actorId: string, activityId: string) {
+  const name = (await projectName(ctx.sql, ref.projectId)) ?? 'Project';
+  await notifyAssignee(ctx, task, name, actorId, activityId);
 }

@@ -7,7 +7,7 @@ import { validate } from '../../middlewares/validate.js';
 import { jsonContent as json } from '../../openapi/json-content.js';
 import { documentRoute } from '../../openapi/registry.js';
 import { createdAtKey, createdAtKeyset, pageOf, toPage } from '../../pagination.js';
-import { loadProjectFor } from '../../policies/board.js';
+import { projectAccessFor } from '../../policies/board.js';
 import { activityOutput, presentActivity } from '../../presenters/activity.js';
 import { listActivityQuery, projectParams } from './schema.js';
 
@@ -27,7 +27,7 @@ export function activityRouter(ctx: AppContext): Router {
     '/projects/:id/activity',
     authenticate(ctx),
     validate({ params: projectParams, query: listActivityQuery })(async (req, res, { params, query }) => {
-      const { project } = await loadProjectFor(currentUser(req).id, params.id, 'viewer');
+      const { project } = await projectAccessFor(ctx.sql, currentUser(req).id, params.id, 'viewer');
       const keyset = createdAtKeyset(query.cursor, 'DESC');
       const rows = await ActivityEvent.findAll({
         where: { [Op.and]: [{ projectId: project.id }, ...(keyset.where ? [keyset.where] : [])] },

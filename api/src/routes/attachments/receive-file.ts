@@ -1,9 +1,9 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { badRequest, payloadTooLarge } from '../../errors.js';
 
-export type ReceivedFile = { filename: string; contentType: string; size: number };
+import type { IncomingFile } from '../../commands/attachments.js';
 
 /**
  * Characters that change how a name reads rather than what it says: C0 and C1 controls, and the bidirectional
@@ -22,15 +22,15 @@ export function cleanFilename(raw: string | undefined): string {
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;
 
 /**
- * Reads the multipart field `file` from the request and streams it into `store` as it arrives. Over `maxBytes`
- * the stream handed to `store` fails (so the driver discards what it wrote) and the result is a 413; the rest of
- * the request is drained first so the client reads the answer instead of a reset connection.
+ * Reads the multipart field `file` from the request and hands it to `handle` as a stream with its metadata as it
+ * arrives. Over `maxBytes` the stream fails (so a storage driver discards what it wrote) and the result is a 413;
+ * the rest of the request is drained first so the client reads the answer instead of a reset connection.
  */
-export function receiveFile(
+export function receiveFile<T>(
   req: Request,
   maxBytes: number,
-  store: (body: Readable, contentType: string) => Promise<void>,
-): Promise<ReceivedFile> {
+  handle: (file: IncomingFile) => Promise<T>,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -44,7 +44,7 @@ export function receiveFile(
     } catch {
       return reject(badRequest('Send the file as multipart/form-data in a field named "file".'));
     }
-    let stored: Promise<ReceivedFile> | undefined;
+    let stored: Promise<T> | undefined;
     let tooLarge = false;
     const tooLargeError = () => payloadTooLarge(`Files are limited to ${maxBytes} bytes.`);
     parser.on('file', (field, stream, info) => {
@@ -62,14 +62,12 @@ export function receiveFile(
       });
       stream.pipe(body);
       const contentType = MIME.test(info.mimeType) ? info.mimeType.toLowerCase() : 'application/octet-stream';
-      stored = store(body, contentType).then(
-        () => ({ filename: cleanFilename(info.filename), contentType, size }),
-        (error: unknown) => {
-          // Keep draining so the parser reaches the end of the request.
-          stream.resume();
-          throw error;
-        },
-      );
+      const file = { body, filename: cleanFilename(info.filename), contentType, size: () => size };
+      stored = handle(file).catch((error: unknown) => {
+        // Keep draining so the parser reaches the end of the request.
+        stream.resume();
+        throw error;
+      });
       stored.catch(() => {});
     });
     parser.on('error', () => reject(badRequest('The multipart body is malformed.')));

@@ -9,9 +9,10 @@ import { authenticate, currentUser } from '../../middlewares/authenticate.js';
 import { validate } from '../../middlewares/validate.js';
 import { jsonContent as json } from '../../openapi/json-content.js';
 import { documentRoute } from '../../openapi/registry.js';
-import { loadAttachmentFor, loadTaskFor } from '../../policies/board.js';
+import { loadAttachmentFor, taskAccessFor } from '../../policies/board.js';
 import { attachmentOutput, presentAttachment } from '../../presenters/attachment.js';
 import type { AttachmentStorage } from '../../storage/index.js';
+import { receiveFile } from './receive-file.js';
 import { attachmentParams, taskParams, uploadBody } from './schema.js';
 
 /** Room for the multipart boundaries and part headers around the file itself. */
@@ -39,13 +40,15 @@ export function attachmentsRouter(ctx: AppContext, storage: AttachmentStorage): 
     auth,
     validate({ params: taskParams })(async (req, res, { params }) => {
       const user = currentUser(req);
-      const { task } = await loadTaskFor(user.id, params.id, 'member');
+      const { task } = await taskAccessFor(ctx.sql, user.id, params.id, 'member');
       // A declared length far over the limit is refused before a byte is read.
       if (Number(req.get('content-length')) > max + MULTIPART_OVERHEAD) {
         res.set('Connection', 'close');
         throw payloadTooLarge(`Files are limited to ${max} bytes.`);
       }
-      const attachment = await uploadAttachment(ctx, storage, task, user.id, req);
+      const attachment = await receiveFile(req, max, (file) =>
+        uploadAttachment(ctx, storage, task, user.id, file),
+      );
       res.status(201).json(presentAttachment(attachment));
     }),
   );
@@ -62,7 +65,7 @@ export function attachmentsRouter(ctx: AppContext, storage: AttachmentStorage): 
     '/tasks/:id/attachments',
     auth,
     validate({ params: taskParams })(async (req, res, { params }) => {
-      const { task } = await loadTaskFor(currentUser(req).id, params.id, 'viewer');
+      const { task } = await taskAccessFor(ctx.sql, currentUser(req).id, params.id, 'viewer');
       const attachments = await Attachment.findAll({
         where: { taskId: task.id },
         order: [
@@ -87,7 +90,7 @@ export function attachmentsRouter(ctx: AppContext, storage: AttachmentStorage): 
     '/attachments/:id',
     auth,
     validate({ params: attachmentParams })(async (req, res, { params }) => {
-      const { attachment } = await loadAttachmentFor(currentUser(req).id, params.id, 'viewer');
+      const { attachment } = await loadAttachmentFor(ctx.sql, currentUser(req).id, params.id, 'viewer');
       const body = await storage.get(attachment.storageKey);
       res.attachment(attachment.filename);
       res.set({
@@ -116,7 +119,7 @@ export function attachmentsRouter(ctx: AppContext, storage: AttachmentStorage): 
     auth,
     validate({ params: attachmentParams })(async (req, res, { params }) => {
       const user = currentUser(req);
-      const { attachment, task } = await loadAttachmentFor(user.id, params.id, 'member');
+      const { attachment, task } = await loadAttachmentFor(ctx.sql, user.id, params.id, 'member');
       await deleteAttachment(ctx, storage, task, attachment, user.id);
       res.status(204).end();
     }),

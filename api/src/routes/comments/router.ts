@@ -10,7 +10,7 @@ import { validate } from '../../middlewares/validate.js';
 import { jsonContent as json } from '../../openapi/json-content.js';
 import { documentRoute } from '../../openapi/registry.js';
 import { createdAtKey, createdAtKeyset, pageOf, toPage } from '../../pagination.js';
-import { loadCommentFor, loadTaskFor } from '../../policies/board.js';
+import { loadCommentFor, taskAccessFor } from '../../policies/board.js';
 import { roleAtLeast } from '../../policies/membership.js';
 import { commentOutput, presentComment } from '../../presenters/comment.js';
 import { commentBody, commentParams, listCommentsQuery, taskParams } from './schema.js';
@@ -32,7 +32,7 @@ export function commentsRouter(ctx: AppContext, events: EventPublisher): Router 
     '/tasks/:id/comments',
     auth,
     validate({ params: taskParams, query: listCommentsQuery })(async (req, res, { params, query }) => {
-      const { task } = await loadTaskFor(currentUser(req).id, params.id, 'viewer');
+      const { task } = await taskAccessFor(ctx.sql, currentUser(req).id, params.id, 'viewer');
       const keyset = createdAtKeyset(query.cursor, 'ASC');
       const rows = await Comment.findAll({
         where: { [Op.and]: [{ taskId: task.id }, ...(keyset.where ? [keyset.where] : [])] },
@@ -58,7 +58,7 @@ export function commentsRouter(ctx: AppContext, events: EventPublisher): Router 
     auth,
     validate({ params: taskParams, body: commentBody })(async (req, res, { params, body }) => {
       const user = currentUser(req);
-      const { task } = await loadTaskFor(user.id, params.id, 'member');
+      const { task } = await taskAccessFor(ctx.sql, user.id, params.id, 'member');
       res.status(201).json(await addComment(ctx, events, task, user.id, body.body));
     }),
   );
@@ -76,7 +76,7 @@ export function commentsRouter(ctx: AppContext, events: EventPublisher): Router 
     auth,
     validate({ params: commentParams, body: commentBody })(async (req, res, { params, body }) => {
       const user = currentUser(req);
-      const { comment, task } = await loadCommentFor(user.id, params.id, 'member');
+      const { comment, task } = await loadCommentFor(ctx.sql, user.id, params.id, 'member');
       if (comment.authorId !== user.id) throw forbidden('Only its author can edit a comment.');
       res.json(await changeComment(ctx, events, task, comment, user.id, body.body));
     }),
@@ -95,8 +95,8 @@ export function commentsRouter(ctx: AppContext, events: EventPublisher): Router 
     auth,
     validate({ params: commentParams })(async (req, res, { params }) => {
       const user = currentUser(req);
-      const { comment, task, membership } = await loadCommentFor(user.id, params.id, 'member');
-      if (comment.authorId !== user.id && !roleAtLeast(membership.role, 'admin')) {
+      const { comment, task, role } = await loadCommentFor(ctx.sql, user.id, params.id, 'member');
+      if (comment.authorId !== user.id && !roleAtLeast(role, 'admin')) {
         throw forbidden('Only its author or an admin can delete a comment.');
       }
       await changeComment(ctx, events, task, comment, user.id, null);

@@ -1,4 +1,5 @@
-import { Project } from '@taskstack/db';
+import { Project, type Role } from '@taskstack/db';
+import { notFound } from '../../errors.js';
 import { Router } from 'express';
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
@@ -8,7 +9,7 @@ import { validate } from '../../middlewares/validate.js';
 import { jsonContent as json } from '../../openapi/json-content.js';
 import { documentRoute } from '../../openapi/registry.js';
 import { authorize } from '../../policies/membership.js';
-import { loadProjectFor } from '../../policies/board.js';
+import { projectAccessFor } from '../../policies/board.js';
 import { emptyTaskCounts, presentProject, projectOutput, type TaskCounts } from '../../presenters/project.js';
 import { createProjectBody, projectParams, updateProjectBody, workspaceParams } from './schema.js';
 
@@ -22,6 +23,19 @@ async function countTasks(ctx: AppContext, projectIds: string[]): Promise<Map<st
   );
   for (const row of rows) counts.get(row.project_id)![row.status] = Number(row.n);
   return counts;
+}
+
+/** The project model behind an access decision (these routes change the row itself). */
+async function loadProject(
+  ctx: AppContext,
+  userId: string,
+  projectId: string,
+  minimum: Role,
+): Promise<Project> {
+  const { project } = await projectAccessFor(ctx.sql, userId, projectId, minimum);
+  const found = await Project.findByPk(project.id);
+  if (!found) throw notFound('Project');
+  return found;
 }
 
 /** Projects of a workspace: anyone in it reads them, admins and owners change them. */
@@ -87,7 +101,7 @@ export function projectsRouter(ctx: AppContext, removeFiles: (keys: string[]) =>
     '/projects/:id',
     auth,
     validate({ params: projectParams })(async (req, res, { params }) => {
-      const { project } = await loadProjectFor(currentUser(req).id, params.id, 'viewer');
+      const project = await loadProject(ctx, currentUser(req).id, params.id, 'viewer');
       const counts = await countTasks(ctx, [project.id]);
       res.json(presentProject(project, counts.get(project.id)));
     }),
@@ -105,7 +119,7 @@ export function projectsRouter(ctx: AppContext, removeFiles: (keys: string[]) =>
     '/projects/:id',
     auth,
     validate({ params: projectParams, body: updateProjectBody })(async (req, res, { params, body }) => {
-      const { project } = await loadProjectFor(currentUser(req).id, params.id, 'admin');
+      const project = await loadProject(ctx, currentUser(req).id, params.id, 'admin');
       await project.update(body);
       const counts = await countTasks(ctx, [project.id]);
       res.json(presentProject(project, counts.get(project.id)));
@@ -124,7 +138,7 @@ export function projectsRouter(ctx: AppContext, removeFiles: (keys: string[]) =>
     '/projects/:id',
     auth,
     validate({ params: projectParams })(async (req, res, { params }) => {
-      const { project } = await loadProjectFor(currentUser(req).id, params.id, 'admin');
+      const project = await loadProject(ctx, currentUser(req).id, params.id, 'admin');
       const keys = await ctx.sequelize.transaction(async (transaction) => {
         const rows = await ctx.sequelize.query<{ storage_key: string }>(
           `SELECT a.storage_key FROM attachments a JOIN tasks t ON t.id = a.task_id WHERE t.project_id = :id`,

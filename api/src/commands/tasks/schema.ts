@@ -1,11 +1,12 @@
 import { TASK_PRIORITIES, TASK_STATUSES } from '@taskstack/db';
+import { TASK_SORTS } from '@taskstack/db/repositories';
 import { z } from 'zod';
 import { pageQuery } from '../../pagination.js';
 
+/** The inputs of the task commands, validated by the routes that call them. */
+
 export const projectParams = z.object({ id: z.uuid() }).strict();
 export const taskParams = z.object({ id: z.uuid() }).strict();
-
-export const TASK_SORTS = ['position', 'dueAt', 'createdAt', 'priority'] as const;
 
 const title = z.string().trim().min(1).max(500);
 const description = z.string().max(50_000);

@@ -1,10 +1,12 @@
-import type pg from 'pg';
-import type { Manifest } from './manifest.js';
+import { rowsOf, type Queryable } from '../sql.js';
+
+/** What a backup's manifest proves about the file written (the worker's `Manifest` holds more). */
+export type BackupProof = { file: string; size: number; sha256: string; finishedAt: string | Date };
 
 /**
- * The `backups` rows behind `GET /admin/backups` (id, file, size, sha256, startedAt, finishedAt, status,
- * verifiedAt, location). Plain SQL on the worker's pool rather than the shared Sequelize models, whose classes
- * bind to one connection per process while tests run several workers in one process.
+ * The backups repository: the `backups` rows behind `GET /admin/backups`, written by the worker's backup and
+ * verification jobs. Plain SQL on any `Queryable` (the worker's own pool too) rather than the Sequelize models,
+ * whose classes bind to one connection per process while tests run several workers in one process.
  */
 export type BackupRow = {
   id: string;
@@ -15,7 +17,12 @@ export type BackupRow = {
   finished_at: Date | null;
 };
 
-export async function startRecord(db: pg.Pool, file: string, startedAt: Date, id?: string): Promise<string> {
+export async function startRecord(
+  db: Queryable,
+  file: string,
+  startedAt: Date,
+  id?: string,
+): Promise<string> {
   if (id) {
     const { rowCount } = await db.query(
       `UPDATE backups SET file = $2, status = 'running', started_at = $3, finished_at = NULL, error = NULL,
@@ -24,7 +31,8 @@ export async function startRecord(db: pg.Pool, file: string, startedAt: Date, id
     );
     if (rowCount) return id;
   }
-  const { rows } = await db.query<{ id: string }>(
+  const rows = await rowsOf<{ id: string }>(
+    db,
     `INSERT INTO backups (file, status, started_at) VALUES ($1, 'running', $2) RETURNING id`,
     [file, startedAt],
   );
@@ -32,9 +40,9 @@ export async function startRecord(db: pg.Pool, file: string, startedAt: Date, id
 }
 
 export async function recordSuccess(
-  db: pg.Pool,
+  db: Queryable,
   id: string,
-  manifest: Manifest,
+  manifest: BackupProof,
   location: string,
 ): Promise<void> {
   await db.query(
@@ -44,7 +52,7 @@ export async function recordSuccess(
   );
 }
 
-export async function recordFailure(db: pg.Pool, id: string, error: string): Promise<void> {
+export async function recordFailure(db: Queryable, id: string, error: string): Promise<void> {
   await db.query(
     `UPDATE backups SET status = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE id = $1`,
     [id, error],
@@ -52,11 +60,15 @@ export async function recordFailure(db: pg.Pool, id: string, error: string): Pro
 }
 
 /** Notes a problem after the dump itself succeeded (e.g. pruning old copies), without failing the backup. */
-export async function recordWarning(db: pg.Pool, id: string, warning: string): Promise<void> {
+export async function recordWarning(db: Queryable, id: string, warning: string): Promise<void> {
   await db.query(`UPDATE backups SET error = $2, updated_at = now() WHERE id = $1`, [id, warning]);
 }
 
-export async function recordVerification(db: pg.Pool, id: string, error: string | undefined): Promise<void> {
+export async function recordVerification(
+  db: Queryable,
+  id: string,
+  error: string | undefined,
+): Promise<void> {
   await db.query(
     `UPDATE backups SET verified_at = now(), verification_status = $2, verification_error = $3, updated_at = now()
       WHERE id = $1`,
@@ -65,8 +77,9 @@ export async function recordVerification(db: pg.Pool, id: string, error: string 
 }
 
 /** The backup to verify: the one asked for, else the newest that succeeded. */
-export async function findBackup(db: pg.Pool, id?: string): Promise<BackupRow | undefined> {
-  const { rows } = await db.query<BackupRow>(
+export async function findBackup(db: Queryable, id?: string): Promise<BackupRow | undefined> {
+  const rows = await rowsOf<BackupRow>(
+    db,
     id
       ? `SELECT id, file, status, sha256, location, finished_at FROM backups WHERE id = $1`
       : `SELECT id, file, status, sha256, location, finished_at FROM backups WHERE status = 'succeeded'
@@ -78,9 +91,10 @@ export async function findBackup(db: pg.Pool, id?: string): Promise<BackupRow | 
 
 /** When the last backup succeeded and how the last verification went, to seed the metrics after a restart. */
 export async function backupState(
-  db: pg.Pool,
+  db: Queryable,
 ): Promise<{ lastSuccess: Date | undefined; lastVerificationFailed: boolean }> {
-  const { rows } = await db.query<{ at: Date | null; verification: string | null }>(
+  const rows = await rowsOf<{ at: Date | null; verification: string | null }>(
+    db,
     `SELECT (SELECT max(finished_at) FROM backups WHERE status = 'succeeded') AS at,
             (SELECT verification_status FROM backups WHERE verified_at IS NOT NULL
               ORDER BY verified_at DESC LIMIT 1) AS verification`,
@@ -93,8 +107,9 @@ export async function backupState(
 }
 
 /** Instance administrators: ADMIN_EMAILS plus users flagged in the database, without duplicates. */
-export async function adminEmails(db: pg.Pool, configured: string[]): Promise<string[]> {
-  const { rows } = await db.query<{ email: string }>(
+export async function adminEmails(db: Queryable, configured: string[]): Promise<string[]> {
+  const rows = await rowsOf<{ email: string }>(
+    db,
     `SELECT email FROM users WHERE is_instance_admin ORDER BY email`,
   );
   return [...new Set([...configured, ...rows.map((r) => r.email.toLowerCase())])];
@@ -104,8 +119,9 @@ export async function adminEmails(db: pg.Pool, configured: string[]): Promise<st
  * In a database just restored from a dump, the dump's own row still says "running" (it was taken mid-backup):
  * mark it with what the manifest proves, and any other unfinished row as interrupted.
  */
-export async function settleRestoredRecords(client: pg.Client, manifest: Manifest): Promise<void> {
-  const { rows } = await client.query<{ present: boolean }>(
+export async function settleRestoredRecords(client: Queryable, manifest: BackupProof): Promise<void> {
+  const rows = await rowsOf<{ present: boolean }>(
+    client,
     `SELECT to_regclass('backups') IS NOT NULL AS present`,
   );
   if (!rows[0]?.present) return;

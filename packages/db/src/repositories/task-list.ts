@@ -1,16 +1,26 @@
-import { TASK_PRIORITIES, TASK_STATUSES } from '@taskstack/db';
-import type { Sequelize } from 'sequelize';
 import { z } from 'zod';
-import { decodeCursor, timestampPart, uuidPart } from '../../pagination.js';
-import { query as rawQuery } from '../../lib/raw-sql.js';
-import { TASK_COLUMNS, taskFromRow } from '../../presenters/task-row.js';
-import type { TaskRecord } from '../../presenters/task.js';
-import type { ListTasksQuery } from './schema.js';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from '../models/base.js';
+import { rowsOf, type Queryable } from '../sql.js';
+import { timestampPart, uuidPart } from './keyset.js';
+import { LABEL_IDS, TASK_COLUMNS, taskFromRow, type TaskRecord } from './task-rows.js';
+
+export const TASK_SORTS = ['position', 'dueAt', 'createdAt', 'priority'] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+
+export type TaskFilter = {
+  status?: TaskStatus | undefined;
+  assigneeId?: string | undefined;
+  labelId?: string | undefined;
+  q?: string | undefined;
+  dueBefore?: string | undefined;
+  sort: TaskSort;
+  limit: number;
+};
 
 type Key = { expr: string; type: string; part: z.ZodType<string> };
 
 /** Each sort is a keyset: expressions ordered one way, ending with the id, so pages never skip or repeat rows. */
-const SORTS: Record<ListTasksQuery['sort'], { keys: Key[]; direction: 'ASC' | 'DESC' }> = {
+const SORTS: Record<TaskSort, { keys: Key[]; direction: 'ASC' | 'DESC' }> = {
   position: {
     keys: [
       { expr: 't.status', type: 'task_status', part: z.enum(TASK_STATUSES) },
@@ -32,15 +42,13 @@ const SORTS: Record<ListTasksQuery['sort'], { keys: Key[]; direction: 'ASC' | 'D
   },
 };
 
-/** The keyset of a sort: its expressions, then the id. */
-const keysOf = (sort: ListTasksQuery['sort']): Key[] => [
+const keysOf = (sort: TaskSort): Key[] => [
   ...SORTS[sort].keys,
   { expr: 't.id', type: 'uuid', part: uuidPart },
 ];
 
-const COLUMNS = `${TASK_COLUMNS('t')},
-  (SELECT COALESCE(json_agg(tl.label_id ORDER BY tl.label_id), '[]') FROM task_labels tl WHERE tl.task_id = t.id)
-    AS label_ids`;
+/** The schema of each part of a cursor of `sort`, so a forged or stale cursor is refused before any SQL. */
+export const taskCursorParts = (sort: TaskSort) => keysOf(sort).map((k) => k.part);
 
 /**
  * Every word of the search as a prefix, all required: typing "deplo" finds "deployment". Only letters and digits
@@ -51,35 +59,32 @@ export function prefixQuery(q: string): string | null {
   return words.length ? words.map((word) => `${word}:*`).join(' & ') : null;
 }
 
-export type TaskRow = { task: TaskRecord; labelIds: string[]; cursorKey: string[] };
-
 /**
  * The statement of one page (plus one row, to know whether there is more) of a project's tasks with their label
- * ids, filtered and sorted in SQL, after the (decoded, checked) cursor; bind parameters `$n`. Shared with the
- * benchmark's bare server.
+ * ids, filtered and sorted in SQL, after the (decoded, checked) cursor. Shared with the benchmark's bare server.
  */
 export function listTasksSql(
   projectId: string,
-  query: Omit<ListTasksQuery, 'cursor'>,
+  filter: TaskFilter,
   cursor: string[] | undefined,
 ): { text: string; values: unknown[] } {
-  const sort = SORTS[query.sort];
-  const keys = keysOf(query.sort);
+  const sort = SORTS[filter.sort];
+  const keys = keysOf(filter.sort);
   const values: unknown[] = [];
   const param = (value: unknown) => `$${values.push(value)}`;
   const where = [`t.project_id = ${param(projectId)}`];
-  if (query.status) where.push(`t.status = ${param(query.status)}`);
-  if (query.assigneeId) where.push(`t.assignee_id = ${param(query.assigneeId)}`);
-  if (query.labelId) {
+  if (filter.status) where.push(`t.status = ${param(filter.status)}`);
+  if (filter.assigneeId) where.push(`t.assignee_id = ${param(filter.assigneeId)}`);
+  if (filter.labelId) {
     where.push(
-      `EXISTS (SELECT 1 FROM task_labels tl WHERE tl.task_id = t.id AND tl.label_id = ${param(query.labelId)})`,
+      `EXISTS (SELECT 1 FROM task_labels tl WHERE tl.task_id = t.id AND tl.label_id = ${param(filter.labelId)})`,
     );
   }
-  if (query.q) {
-    const tsquery = prefixQuery(query.q);
+  if (filter.q) {
+    const tsquery = prefixQuery(filter.q);
     where.push(tsquery ? `t.search @@ to_tsquery('simple', ${param(tsquery)})` : 'FALSE');
   }
-  if (query.dueBefore) where.push(`t.due_at < ${param(query.dueBefore)}`);
+  if (filter.dueBefore) where.push(`t.due_at < ${param(filter.dueBefore)}`);
   if (cursor) {
     const comparison = sort.direction === 'ASC' ? '>' : '<';
     where.push(
@@ -89,27 +94,24 @@ export function listTasksSql(
     );
   }
   const keyColumns = keys.map((k, i) => `(${k.expr})::text AS k${i}`).join(', ');
-  const text = `SELECT ${COLUMNS}, ${keyColumns} FROM tasks t WHERE ${where.join(' AND ')}
-      ORDER BY ${keys.map((k) => `${k.expr} ${sort.direction}`).join(', ')} LIMIT ${param(query.limit + 1)}`;
+  const text = `SELECT ${TASK_COLUMNS('t')}, ${LABEL_IDS('t')} AS label_ids, ${keyColumns} FROM tasks t
+      WHERE ${where.join(' AND ')}
+      ORDER BY ${keys.map((k) => `${k.expr} ${sort.direction}`).join(', ')} LIMIT ${param(filter.limit + 1)}`;
   return { text, values };
 }
 
-/** Runs `listTasksSql`: the page's rows as plain task records with their label ids and cursor keys. */
+export type ListedTask = { task: TaskRecord; labelIds: string[]; cursorKey: string[] };
+
+/** Runs `listTasksSql`: the page's rows with their label ids and cursor keys. */
 export async function findTasks(
-  sequelize: Sequelize,
+  db: Queryable,
   projectId: string,
-  query: ListTasksQuery,
-): Promise<TaskRow[]> {
-  const cursor = query.cursor
-    ? decodeCursor(
-        query.cursor,
-        keysOf(query.sort).map((k) => k.part),
-      )
-    : undefined;
-  const { text, values } = listTasksSql(projectId, query, cursor);
-  const rows = await rawQuery(sequelize, text, values);
-  const width = SORTS[query.sort].keys.length + 1;
-  return rows.map((row) => ({
+  filter: TaskFilter,
+  cursor: string[] | undefined,
+): Promise<ListedTask[]> {
+  const { text, values } = listTasksSql(projectId, filter, cursor);
+  const width = SORTS[filter.sort].keys.length + 1;
+  return (await rowsOf(db, text, values)).map((row) => ({
     task: taskFromRow(row),
     labelIds: row.label_ids as string[],
     cursorKey: Array.from({ length: width }, (_, i) => row[`k${i}`] as string),

@@ -1,0 +1,52 @@
+import type { Role } from '../models/base.js';
+import { rowsOf, type Queryable } from '../sql.js';
+
+/**
+ * The access queries: a row's place (project, workspace) with the caller's role there — NULL when not a member —
+ * in one statement, so the policies decide 404/403 on one round trip. `$1` is the row's id, `$2` the caller's.
+ * The hot paths (list, create and move tasks) share them with the benchmark's bare server.
+ */
+export const PROJECT_ACCESS_SQL = `SELECT p.id, p.workspace_id, p.name, m.role FROM projects p
+  LEFT JOIN memberships m ON m.workspace_id = p.workspace_id AND m.user_id = $2 WHERE p.id = $1`;
+export const TASK_ACCESS_SQL = `SELECT t.id, t.project_id, t.workspace_id, t.number, m.role FROM tasks t
+  LEFT JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = $2 WHERE t.id = $1`;
+
+export type Access<T> = { ref: T; role: Role | null };
+export type ProjectRef = { id: string; workspaceId: string; name: string };
+export type TaskRef = { id: string; projectId: string; workspaceId: string; number: number };
+
+/** A project with the caller's role in its workspace; undefined when there is no such project. */
+export async function projectAccess(
+  db: Queryable,
+  projectId: string,
+  userId: string,
+): Promise<Access<ProjectRef> | undefined> {
+  const [row] = await rowsOf<{ id: string; workspace_id: string; name: string; role: Role | null }>(
+    db,
+    PROJECT_ACCESS_SQL,
+    [projectId, userId],
+  );
+  return row && { ref: { id: row.id, workspaceId: row.workspace_id, name: row.name }, role: row.role };
+}
+
+/** A task with the caller's role in its workspace; undefined when there is no such task. */
+export async function taskAccess(
+  db: Queryable,
+  taskId: string,
+  userId: string,
+): Promise<Access<TaskRef> | undefined> {
+  const [row] = await rowsOf<{
+    id: string;
+    project_id: string;
+    workspace_id: string;
+    number: number;
+    role: Role | null;
+  }>(db, TASK_ACCESS_SQL, [taskId, userId]);
+  const ref = row && {
+    id: row.id,
+    projectId: row.project_id,
+    workspaceId: row.workspace_id,
+    number: row.number,
+  };
+  return row && { ref: ref!, role: row.role };
+}

@@ -1,0 +1,15 @@
+/**
+ * The repositories: all SQL of each aggregate, for the api and the worker alike. Each function takes the
+ * `Queryable` to run on (`Sql`, `Sql.in(transaction)` or a pg pool), so it works inside or outside a transaction.
+ */
+export * from './access.js';
+export * from './activity.js';
+export * from './backups.js';
+export * from './keyset.js';
+export * from './labels.js';
+export * from './memberships.js';
+export * from './projects.js';
+export * from './task-list.js';
+export * from './task-rows.js';
+export * from './task-writes.js';
+export { inline, rowsOf, Sql, Statement, type Batch, type Queryable, type Row } from '../sql.js';

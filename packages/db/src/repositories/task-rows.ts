@@ -1,0 +1,48 @@
+import type { TaskPriority, TaskStatus } from '../models/base.js';
+
+/** A task as the API reads it: plain objects, since building model instances costs more than the query. */
+export type TaskRecord = {
+  id: string;
+  projectId: string;
+  number: number;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  position: string;
+  priority: TaskPriority;
+  dueAt: Date | null;
+  assigneeId: string | null;
+  createdById: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** The columns `taskFromRow` reads (`t` is the tasks table or a CTE of its rows). */
+export const TASK_COLUMNS = (t: string) =>
+  ['id', 'project_id', 'number', 'title', 'description', 'status', 'position', 'priority', 'due_at']
+    .concat(['assignee_id', 'created_by_id', 'created_at', 'updated_at'])
+    .map((column) => `${t}.${column}`)
+    .join(', ');
+
+/** The sorted label ids of each row of `t`, as a JSON array. */
+export const LABEL_IDS = (t: string) =>
+  `(SELECT COALESCE(json_agg(tl.label_id ORDER BY tl.label_id), '[]') FROM task_labels tl WHERE tl.task_id = ${t}.id)`;
+
+/** The one mapping of a row of TASK_COLUMNS to a task. */
+export function taskFromRow(row: Record<string, unknown>): TaskRecord {
+  return {
+    id: row.id as string,
+    projectId: row.project_id as string,
+    number: row.number as number,
+    title: row.title as string,
+    description: row.description as string,
+    status: row.status as TaskStatus,
+    position: row.position as string,
+    priority: row.priority as TaskPriority,
+    dueAt: row.due_at as Date | null,
+    assigneeId: row.assignee_id as string | null,
+    createdById: row.created_by_id as string | null,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+  };
+}
