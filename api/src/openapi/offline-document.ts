@@ -1,4 +1,4 @@
-import { connectDatabase } from '@taskstack/db';
+import { connectDatabase, Sql } from '@taskstack/db';
 import { createLogger } from '@taskstack/runtime';
 import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,7 @@ export async function offlineOpenApiDocument(): Promise<unknown> {
     config,
     logger: createLogger('api', 'silent'),
     sequelize,
+    sql: new Sql(sequelize),
     redis,
     // Queues connect when created; only request handlers use them, and none runs here.
     emails: undefined as never,
