@@ -126,8 +126,7 @@ const allowed = [
     zone: commands,
     waived: routesAndExpress,
     // Commands that still import a route's schema or Express types.
-    files: [
-    ],
+    files: [],
   },
 ];
 
