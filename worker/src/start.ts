@@ -52,6 +52,9 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
     max: 4,
     application_name: 'taskstack-worker',
   });
+  // An idle connection ended by Postgres (a restart, a restore's pg_terminate_backend) is an 'error' event on the pool;
+  // unheard it would kill the worker. The pool drops that client and opens a new one on the next query.
+  db.on('error', (err) => logger.warn({ err }, 'idle database connection closed by the server'));
   const metrics = createMetrics(
     Object.values(queues),
     config.PITR_STANZA ? () => archiveStatus(db) : undefined,
