@@ -1,11 +1,25 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '@taskstack/devservices';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../seed-demo.js';
 
 const root = new URL('../..', import.meta.url).pathname;
+
+/** A free port whose successor is free too: npm start puts the worker's health port at PORT+1. */
+async function freePortAndNext(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    const next = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      next.once('error', () => resolve(false));
+      next.listen(port + 1, '127.0.0.1', () => next.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
@@ -53,7 +67,7 @@ describe('npm start', () => {
   });
 
   it('serves the app with a seeded demo account, and Ctrl-C leaves no process behind', async () => {
-    const port = await freePort();
+    const port = await freePortAndNext();
     const run = npmStart({ PORT: String(port), LOG_LEVEL: 'warn' });
     const deadline = Date.now() + 150_000;
     while (!run.out().includes('Ctrl-C stops everything')) {

@@ -111,7 +111,9 @@ export async function restore(
   for (const secret of spec.Secrets ?? [])
     args.push('--secret', `source=${secret.SecretName},target=${secret.File.Name}`);
   for (const mount of spec.Mounts ?? []) {
-    args.push('--mount', `type=${mount.Type},source=${mount.Source},target=${mount.Target}`);
+    // A tmpfs (the worker's private /tmp under a read-only root) has no source; docker refuses one.
+    const source = mount.Type === 'tmpfs' ? '' : `,source=${mount.Source}`;
+    args.push('--mount', `type=${mount.Type}${source},target=${mount.Target}`);
   }
   for (const constraint of Placement?.Constraints ?? []) args.push('--constraint', constraint);
   for (const network of Networks ?? []) args.push('--network', network.Target);
