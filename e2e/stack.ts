@@ -1,4 +1,4 @@
-import { loadApiConfig, startApi } from '@taskstack/api';
+import { createInstanceAdmin, loadApiConfig, startApi } from '@taskstack/api';
 import { createTestDatabase } from '@taskstack/db/testing';
 import { freePort, SmtpSink } from '@taskstack/devservices';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -37,11 +37,15 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/** An instance admin the operator makes before anyone signs in (`npm run admin -- create`). */
+export type Admin = { email: string; name: string; password: string };
+
 /**
  * The real thing on this machine: its own database and Redis prefix, the API serving the built web app, the
- * worker sending mail to an SMTP sink and taking backups, and a Chromium to drive it.
+ * worker sending mail to an SMTP sink and taking backups, and a Chromium to drive it. `admin` is created the way
+ * an operator creates the first admin (signing up makes none).
  */
-export async function startStack(env: { ADMIN_EMAILS?: string } = {}): Promise<Stack> {
+export async function startStack(env: { ADMIN_EMAILS?: string; admin?: Admin } = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const sink = await SmtpSink.start();
   const dir = await mkdtemp(join(tmpdir(), 'taskstack-e2e-'));
@@ -66,6 +70,7 @@ export async function startStack(env: { ADMIN_EMAILS?: string } = {}): Promise<S
       { staticDir: resolve(import.meta.dirname, '../ui/dist'), port },
     );
   let api = await serve();
+  if (env.admin) await createInstanceAdmin(env.admin);
   const worker = await startWorker(
     loadWorkerConfig({
       ...shared,

@@ -1,4 +1,7 @@
-/** Seeds a demo workspace through the public API (the same code paths a user takes), unless the account exists. */
+/**
+ * Seeds a demo workspace through the public API (the same code paths a user takes) for the demo account, which
+ * `npm start` creates as the local instance admin first.
+ */
 
 type Json = Record<string, unknown>;
 
@@ -28,16 +31,14 @@ async function must(base: string, method: string, path: string, token: string, b
   return json;
 }
 
-/** Returns the demo credentials when it created them, undefined when the demo account already existed. */
-export async function seedDemo(base: string): Promise<{ email: string; password: string } | undefined> {
-  const registered = await call(base, 'POST', '/auth/register', undefined, {
+/** Signs in as the demo account and gives it a workspace, a project, labels and tasks. */
+export async function seedDemo(base: string): Promise<void> {
+  const session = await call(base, 'POST', '/auth/login', undefined, {
     email: DEMO_EMAIL,
     password: DEMO_PASSWORD,
-    name: 'Demo User',
   });
-  if (registered.status === 409) return undefined;
-  if (registered.status !== 201) throw new Error(`seeding: register answered ${registered.status}`);
-  const token = String(registered.json.accessToken);
+  if (session.status !== 200) throw new Error(`seeding: sign-in answered ${session.status}`);
+  const token = String(session.json.accessToken);
   const workspace = await must(base, 'POST', '/workspaces', token, { name: 'Demo team' });
   const project = await must(base, 'POST', `/workspaces/${String(workspace.id)}/projects`, token, {
     name: 'Website launch',
@@ -73,5 +74,4 @@ export async function seedDemo(base: string): Promise<{ email: string; password:
     { title: 'Set up the domain and TLS', status: 'done', priority: 'urgent' },
   ];
   for (const task of tasks) await must(base, 'POST', `/projects/${String(project.id)}/tasks`, token, task);
-  return { email: DEMO_EMAIL, password: DEMO_PASSWORD };
 }

@@ -3,7 +3,7 @@
  * the API serving the web app, the worker, and a seeded demo workspace. Brings throw-away PostgreSQL, Redis and
  * an SMTP sink (which logs every message) unless DATABASE_URL, REDIS_URL or SMTP_URL name real ones.
  */
-import { loadApiConfig, startApi } from '@taskstack/api';
+import { AccountExistsError, createInstanceAdmin, loadApiConfig, startApi } from '@taskstack/api';
 import { exitOnConfigError } from '@taskstack/config';
 import { connectDatabase, migrateUp, probeDatabase } from '@taskstack/db';
 import { SmtpSink, startPostgres, startRedis, type Service } from '@taskstack/devservices';
@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { seedDemo } from './seed-demo.js';
+import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from './seed-demo.js';
 
 const logger = createLogger('start', process.env.LOG_LEVEL ?? 'info');
 const shutdown = new Shutdown(logger);
@@ -95,8 +95,21 @@ const problem = await probeDatabase(apiConfig.DATABASE_URL);
 if (problem) await fail(`DATABASE_URL: cannot connect (${problem})`);
 const sequelize = connectDatabase(apiConfig.DATABASE_URL, { poolMax: 1 });
 const applied = await migrateUp(sequelize);
-await sequelize.close();
 logger.info({ applied }, 'database migrated');
+// Signing up makes no admin, so a fresh database gets its demo account as the local instance admin, the way an
+// operator makes one (`npm run admin -- create`); an existing database keeps the admins it has.
+const fresh = await createInstanceAdmin({
+  email: DEMO_EMAIL,
+  name: 'Demo User',
+  password: DEMO_PASSWORD,
+}).then(
+  () => true,
+  (error: unknown) => {
+    if (error instanceof AccountExistsError) return false;
+    throw error;
+  },
+);
+await sequelize.close();
 
 const staticDir = buildUi();
 const worker = await startWorker(workerConfig);
@@ -108,12 +121,12 @@ shutdown
   .add('services', () => Promise.all(services.map((s) => s.stop())))
   .listen();
 
-const demo = await seedDemo(api.url);
+if (fresh) await seedDemo(api.url);
 process.stdout.write(
   `\n  taskstack is running at ${apiConfig.PUBLIC_URL}\n` +
-    (demo
-      ? `  demo sign-in: ${demo.email} / ${demo.password}\n`
-      : '  (existing database: sign in with your account)\n') +
+    (fresh
+      ? `  demo sign-in (instance admin): ${DEMO_EMAIL} / ${DEMO_PASSWORD}\n`
+      : '  (existing database: sign in with your account; `npm run admin -- create --email ADDR` makes an admin)\n') +
     (sink ? `  emails are caught by a local SMTP sink and logged here\n` : '') +
     `  Ctrl-C stops everything.\n\n`,
 );

@@ -1,6 +1,7 @@
 import { Backup } from '@taskstack/db';
 import { QUEUES } from '@taskstack/queues';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInAsInstanceAdmin } from './admins.js';
 import { buildUser, tokenFor } from './factories.js';
 import { startTestApi, type TestApi } from './harness.js';
 import { registerThroughApi } from './sessions.js';
@@ -10,7 +11,7 @@ let adminToken: string;
 let userToken: string;
 beforeAll(async () => {
   api = await startTestApi({ ADMIN_EMAILS: 'ops@example.com', LOG_LEVEL: 'error' });
-  adminToken = (await registerThroughApi(api)).token; // the first account
+  adminToken = (await signInAsInstanceAdmin(api)).token; // made by the operator, as `npm run admin -- create` does
   userToken = (await registerThroughApi(api)).token;
 });
 afterAll(() => api.close());
@@ -28,7 +29,7 @@ describe('instance admin routes', () => {
     expect((await api.call('POST', '/api/v1/admin/backups', { token: userToken })).status).toBe(403);
   });
 
-  it('admit ADMIN_EMAILS accounts as well as the first user, once they have confirmed the address', async () => {
+  it('admit ADMIN_EMAILS accounts as well as operator-made admins, once they have confirmed the address', async () => {
     const ops = await buildUser({ email: 'ops@example.com' });
     const token = await tokenFor(api, ops);
     expect((await get('/admin/queues', token)).status).toBe(403);

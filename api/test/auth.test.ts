@@ -35,14 +35,19 @@ const verifyTokenOf = async (userId: string) =>
   new URL((await emailJob(`welcome-${userId}`))!.data.verifyUrl as string).searchParams.get('token')!;
 
 describe('register', () => {
-  it('creates the account, signs in with a refresh cookie, makes the first user instance admin and enqueues a welcome', async () => {
+  it('creates the account, signs in with a refresh cookie and enqueues a welcome; the first account is no admin', async () => {
     const res = await post('/auth/register', {
       email: 'First@Example.com',
       password: 'long enough pw',
       name: 'First',
     });
     expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ email: 'first@example.com', name: 'First', isInstanceAdmin: true });
+    // A fresh install's first sign-up: admins are made deliberately (npm run admin -- create), not by being first.
+    expect(res.body.user).toMatchObject({
+      email: 'first@example.com',
+      name: 'First',
+      isInstanceAdmin: false,
+    });
     expect(res.body.accessToken).toEqual(expect.any(String));
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('taskstack_refresh='))!;
     expect(cookie).toMatch(/HttpOnly/);
@@ -54,7 +59,8 @@ describe('register', () => {
     expect(job?.data).toMatchObject({ to: 'first@example.com', name: 'First' });
 
     const me = await api.call('GET', '/api/v1/me', { token: res.body.accessToken });
-    expect(me.body).toMatchObject({ id: res.body.user.id, isInstanceAdmin: true });
+    expect(me.body).toMatchObject({ id: res.body.user.id, isInstanceAdmin: false });
+    expect((await api.call('GET', '/api/v1/admin/users', { token: res.body.accessToken })).status).toBe(403);
   });
 
   it('later users are not instance admins unless listed in ADMIN_EMAILS and the address is confirmed', async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildLabel, buildProject, createTask } from './board-factories.js';
 import { startTestApi } from './harness.js';
-import { registerThroughApi } from './sessions.js';
+import { signInAsInstanceAdmin } from './admins.js';
 
 const RUNS_PER_ROUTE = 12;
 
@@ -44,7 +44,7 @@ type Document = {
 const doc = (await api.call('GET', '/api/v1/openapi.json')).body as Document;
 
 // Real rows, so a share of the requests name things the caller may touch and reach the handlers' logic.
-const owner = await registerThroughApi(api); // the first account: instance admin, so /admin is reachable too
+const owner = await signInAsInstanceAdmin(api); // an instance admin, so /admin is reachable too
 const workspaceRes = await api.call('POST', '/api/v1/workspaces', {
   token: owner.token,
   body: { name: 'Fuzz' },

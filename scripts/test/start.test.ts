@@ -66,7 +66,7 @@ describe('npm start', () => {
     expect(lines).toEqual([expect.stringMatching(/^start: DATABASE_URL: cannot connect \(ECONNREFUSED/)]);
   });
 
-  it('serves the app with a seeded demo account, and Ctrl-C leaves no process behind', async () => {
+  it('serves the app with a seeded demo account as the local admin, and Ctrl-C leaves no process behind', async () => {
     const port = await freePortAndNext();
     const run = npmStart({ PORT: String(port), LOG_LEVEL: 'warn' });
     const deadline = Date.now() + 150_000;
@@ -75,7 +75,7 @@ describe('npm start', () => {
         throw new Error(`npm start did not come up:\n${run.err()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect(run.out()).toContain(`demo sign-in: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+    expect(run.out()).toContain(`demo sign-in (instance admin): ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/health`)).status).toBe(200);
     const page = await fetch(`${base}/board/anything`);
@@ -86,6 +86,8 @@ describe('npm start', () => {
       body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
     });
     expect(login.status).toBe(200);
+    // Made an admin deliberately, as `npm run admin -- create` does: signing up first no longer makes one.
+    expect(((await login.json()) as { user: { isInstanceAdmin: boolean } }).user.isInstanceAdmin).toBe(true);
     // The worker's health port follows PORT (a second `npm start` on another PORT no longer collides on 3001).
     expect((await fetch(`http://127.0.0.1:${port + 1}/health`)).status).toBe(200);
     // Only this machine is served: the same port on another of its addresses refuses.

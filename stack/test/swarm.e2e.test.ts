@@ -15,7 +15,7 @@ import { DeployFailedError } from '../src/deployer/converge.js';
 import { deploy, type DeployOptions } from '../src/deployer/deploy.js';
 import { Docker } from '../src/deployer/docker.js';
 import { generateSecretInputs } from '../src/deployer/secrets.js';
-import { down, restore } from '../src/deployer/operations.js';
+import { createAdmin, down, restore } from '../src/deployer/operations.js';
 import { collectStatusReport } from '../src/deployer/status-report.js';
 import { api, request, startLoad, type Edge } from './helpers/http.js';
 import { startPebble, type Pebble } from './helpers/pebble.js';
@@ -54,6 +54,14 @@ async function register(email: string) {
     body: { email, password: 'correct horse battery', name: 'E2E' },
   });
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+  return reply.body.accessToken;
+}
+
+async function signIn(email: string) {
+  const reply = await api<{ accessToken: string }>(edge, 'POST', '/auth/login', {
+    body: { email, password: 'correct horse battery' },
+  });
+  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   return reply.body.accessToken;
 }
 
@@ -182,8 +190,17 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
     }
   });
 
-  it('signs up and creates a task through nginx', async () => {
-    token = await register(`owner-${Date.now()}@example.com`);
+  it('makes the first admin in a one-off job (signing up makes none) and creates a task through nginx', async () => {
+    const first = await register(`first-${Date.now()}@example.com`);
+    expect((await api(edge, 'GET', '/admin/backups', { token: first })).status).toBe(403);
+    const email = `owner-${Date.now()}@example.com`;
+    // As operators run it (`npm run stack -- admin create --email …`): the api image's CLI in a one-off job.
+    const output = await createAdmin(engine, STACK, { email, password: 'correct horse battery' }, log);
+    expect(output).toMatch(/created instance admin/);
+    expect(output).not.toContain('correct horse battery');
+    expect(docker('secret', 'ls', '--format', '{{.Name}}')).not.toMatch(/admin_password/);
+    token = await signIn(email);
+    expect((await api(edge, 'GET', '/admin/backups', { token })).status).toBe(200);
     const workspace = await api<{ id: string }>(edge, 'POST', '/workspaces', {
       token,
       body: { name: 'E2E' },

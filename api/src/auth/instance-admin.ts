@@ -2,8 +2,9 @@ import type { User } from '@taskstack/db';
 import type { ApiConfig } from '../config.js';
 
 /**
- * Instance admins are the first registered user (stored flag) plus anyone listed in ADMIN_EMAILS (checked live)
- * once they have proven the address: otherwise whoever signs up first with a listed address would be admin.
+ * Instance admins are the accounts an operator made admins (stored flag, `npm run admin -- create`) plus anyone
+ * listed in ADMIN_EMAILS (checked live) once they have proven the address: otherwise whoever signs up first with a
+ * listed address would be admin.
  */
 export function isInstanceAdmin(
   user: Pick<User, 'email' | 'isInstanceAdmin' | 'emailVerifiedAt'>,

@@ -6,17 +6,15 @@ import type { AppContext } from '../context.js';
 import { conflict } from '../errors.js';
 import { appLink } from './password-reset.js';
 
-/** Any fixed number: serialises registrations so exactly one "first user" becomes instance admin. */
-const FIRST_USER_LOCK = 7_243_001;
-
 /** Finds a user by email, ignoring case (the unique index is on lower(email)). */
 export function findUserByEmail(email: string): Promise<User | null> {
   return User.findOne({ where: where(fn('lower', col('email')), email.toLowerCase()) });
 }
 
 /**
- * Creates an account (the very first one is the instance admin) and enqueues its welcome email, which carries the
- * link that proves the address.
+ * Creates an account and enqueues its welcome email, which carries the link that proves the address. Signing up
+ * never makes an instance admin, not even the first account of a fresh install: that takes an operator
+ * (`createInstanceAdmin`) or a confirmed address in ADMIN_EMAILS.
  */
 export async function registerUser(
   ctx: AppContext,
@@ -25,14 +23,7 @@ export async function registerUser(
   const passwordHash = await hashPassword(input.password);
   let user: User;
   try {
-    user = await ctx.sequelize.transaction(async (transaction) => {
-      await ctx.sequelize.query(`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`, { transaction });
-      const first = (await User.count({ transaction })) === 0;
-      return User.create(
-        { email: input.email, name: input.name, passwordHash, isInstanceAdmin: first },
-        { transaction },
-      );
-    });
+    user = await User.create({ email: input.email, name: input.name, passwordHash });
   } catch (error) {
     if (error instanceof UniqueConstraintError) throw conflict('An account with this email already exists.');
     throw error;

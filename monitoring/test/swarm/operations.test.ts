@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '@taskstack/stack/deployer/deploy';
 import { Docker } from '@taskstack/stack/deployer/docker';
-import { down } from '@taskstack/stack/deployer/operations';
+import { createAdmin, down } from '@taskstack/stack/deployer/operations';
 import { generateSecretInputs } from '@taskstack/stack/deployer/secrets';
 import { collectStatusReport, formatStatusReport } from '@taskstack/stack/deployer/status-report';
 import type { StackSettings } from '@taskstack/stack/definition/settings';
@@ -255,10 +255,11 @@ describe.skipIf(skipReason)(
         const workspace = (name: string) => api(edge, 'POST', '/workspaces', { token, body: { name } });
         expect((await workspace('before the backup')).status).toBe(201);
 
-        // An instance admin (the first user registered) asks for a backup; the worker writes it to /backups.
-        const admin = await api<{ accessToken: string }>(edge, 'POST', '/auth/login', {
-          body: { email: 'rotated@taskstack.test', password: 'correct horse battery' },
-        });
+        // An instance admin (made by the operator: `npm run stack -- admin create`) asks for a backup; the worker
+        // writes it to /backups.
+        const operator = { email: 'operator@taskstack.test', password: 'correct horse battery' };
+        await createAdmin(new Docker('local'), STACK, operator, log);
+        const admin = await api<{ accessToken: string }>(edge, 'POST', '/auth/login', { body: operator });
         expect((await api(edge, 'POST', '/admin/backups', { token: admin.body.accessToken })).status).toBe(
           202,
         );

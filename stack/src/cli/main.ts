@@ -8,8 +8,9 @@ import { StackSettingsError, type StackSettingsInput } from '../definition/setti
 import { DeployFailedError } from '../deployer/converge.js';
 import { deploy } from '../deployer/deploy.js';
 import { Docker, DockerError, parseTarget, type Target } from '../deployer/docker.js';
-import { down, logs, restore, rollback } from '../deployer/operations.js';
+import { createAdmin, down, logs, restore, rollback } from '../deployer/operations.js';
 import { collectStatusReport, formatStatusReport } from '../deployer/status-report.js';
+import { readPassword } from './read-password.js';
 
 const usage = `usage: npm run stack -- <command> [options]
 commands:
@@ -18,6 +19,9 @@ commands:
   logs SVC   last log lines of a service (api, worker, nginx, postgres, redis, migrate, renewer)
   rollback   return api, worker, nginx and renewer to their previous version
   restore F  restore backup F (file in the backups volume, or S3 key) in a one-off job; the app switches to it
+  admin create --email ADDR
+             make an instance admin (signing up makes none) in a one-off job; the password from a prompt, stdin
+             or ADMIN_PASSWORD, never from the command line
   down       remove the stack (--volumes also deletes its data)
 options:
   --target local|ssh://user@host   engine to use (default local; ssh uses DOCKER_HOST over SSH)
@@ -73,6 +77,10 @@ function settingsFrom(values: Record<string, string | boolean | undefined>, loca
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv.some((arg) => /^--password(=|$)/.test(arg)))
+    throw new UsageError(
+      '--password is not accepted: argv shows in process lists and logs; use the prompt, stdin or ADMIN_PASSWORD',
+    );
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -131,6 +139,21 @@ async function main(argv: string[]): Promise<void> {
         throw new UsageError('restore needs a backup, e.g. `npm run stack -- restore taskstack-….dump`');
       process.stdout.write(await restore(docker, stack, service, log));
       return;
+    case 'admin': {
+      if (service !== 'create')
+        throw new UsageError(
+          'admin needs "create", e.g. `npm run stack -- admin create --email you@example.com`',
+        );
+      const email = values.email;
+      if (!email) throw new UsageError("admin create needs --email, the new admin's address");
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+        throw new UsageError(`--email must be an email address, got "${email}"`);
+      const password = await readPassword(email);
+      if (password.length < 10 || password.length > 256)
+        throw new UsageError('the password must be 10 to 256 characters');
+      process.stdout.write(await createAdmin(docker, stack, { email, password }, log));
+      return;
+    }
     case 'rollback':
       await rollback(docker, stack, log);
       log(`${stack}: rolled back`);

@@ -1,4 +1,8 @@
-/** Day-two operations on a deployed stack: logs, rollback, down, restore (the status report: status-report.ts). */
+/**
+ * Day-two operations on a deployed stack: logs, rollback, down, restore, creating an admin (the status report:
+ * status-report.ts).
+ */
+import { randomBytes } from 'node:crypto';
 import { lastLogLines, waitForConvergence } from './converge.js';
 import type { Docker } from './docker.js';
 import { formatProgress } from './deploy.js';
@@ -74,7 +78,7 @@ export async function down(
   await Promise.all(leftovers);
 }
 
-interface WorkerSpec {
+interface ServiceSpec {
   Spec: {
     TaskTemplate: {
       ContainerSpec: {
@@ -89,37 +93,46 @@ interface WorkerSpec {
   };
 }
 
+/** What a one-off job runs, and what it gets besides the service it borrows from. */
+interface OneOffJob {
+  /** The service whose image, environment, secrets, volumes, placement and networks the job takes. */
+  from: 'api' | 'worker';
+  /** Names the job (`<stack>_<job>`) while it runs. */
+  job: string;
+  command: string[];
+  secrets?: { source: string; target: string }[];
+  env?: string[];
+}
+
 /**
- * Restores a backup (a file in the backups volume, or an S3 key) with the worker's restore CLI in a one-off job
- * of the worker's image, secrets, volumes and networks. Not inside the worker container: the worker exits when its
- * database is switched, which would kill a restore running there half-way through the switch.
+ * Runs `command` once in a `replicated-job` made of a service's spec, waits until it ends (10 minutes at most),
+ * removes it and resolves with its output; a failed job rejects with its output. The operator's tasks that need
+ * the app's own code and credentials (restore, creating an admin) run this way rather than by `docker exec` into a
+ * serving task.
  */
-export async function restore(
-  docker: Docker,
-  stack: string,
-  backup: string,
-  log: (line: string) => void,
-): Promise<string> {
-  const [worker] = await docker.inspect<WorkerSpec>(['service', 'inspect', `${stack}_worker`]);
-  if (!worker) throw new Error(`stack ${stack} has no worker service`);
-  const { ContainerSpec: spec, Placement, Networks } = worker.Spec.TaskTemplate;
-  const name = `${stack}_restore`;
+async function runOneOffJob(docker: Docker, stack: string, job: OneOffJob, log: (line: string) => void) {
+  const [service] = await docker.inspect<ServiceSpec>(['service', 'inspect', `${stack}_${job.from}`]);
+  if (!service) throw new Error(`stack ${stack} has no ${job.from} service`);
+  const { ContainerSpec: spec, Placement, Networks } = service.Spec.TaskTemplate;
+  const name = `${stack}_${job.job}`;
   await docker.run(['service', 'rm', name]).catch(() => undefined);
   const args = ['service', 'create', '--detach', '--name', name, '--mode', 'replicated-job'];
-  args.push('--restart-condition', 'none', '--label', `com.taskstack.restore=${stack}`);
-  for (const env of spec.Env ?? []) args.push('--env', env);
+  args.push('--restart-condition', 'none', '--label', `com.taskstack.${job.job}=${stack}`);
+  for (const env of [...(spec.Env ?? []), ...(job.env ?? [])]) args.push('--env', env);
   for (const secret of spec.Secrets ?? [])
     args.push('--secret', `source=${secret.SecretName},target=${secret.File.Name}`);
+  for (const secret of job.secrets ?? [])
+    args.push('--secret', `source=${secret.source},target=${secret.target}`);
   for (const mount of spec.Mounts ?? []) {
-    // A tmpfs (the worker's private /tmp under a read-only root) has no source; docker refuses one.
+    // A tmpfs (a private /tmp under a read-only root) has no source; docker refuses one.
     const source = mount.Type === 'tmpfs' ? '' : `,source=${mount.Source}`;
     args.push('--mount', `type=${mount.Type}${source},target=${mount.Target}`);
   }
   for (const constraint of Placement?.Constraints ?? []) args.push('--constraint', constraint);
   for (const network of Networks ?? []) args.push('--network', network.Target);
-  args.push(spec.Image.replace(/@sha256:[0-9a-f]+$/, ''), 'node', 'worker/dist/cli/restore.js', backup);
+  args.push(spec.Image.replace(/@sha256:[0-9a-f]+$/, ''), ...job.command);
   await docker.run(args);
-  log(`restoring ${backup} in ${name}`);
+  log(`${job.job}: running in ${name}`);
   const deadline = Date.now() + 600_000;
   try {
     for (;;) {
@@ -136,13 +149,74 @@ export async function restore(
       if (state === 'complete' || state === 'failed' || state === 'rejected') {
         const output = await lastLogLines(docker, name, 200);
         if (state !== 'complete')
-          throw new Error(`restore failed (${tasks[0]?.Status.Err ?? state}):\n${output}`);
+          throw new Error(`${job.job} failed (${tasks[0]?.Status.Err ?? state}):\n${output}`);
         return output;
       }
-      if (Date.now() > deadline) throw new Error('restore did not finish in 10 minutes');
+      if (Date.now() > deadline) throw new Error(`${job.job} did not finish in 10 minutes`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   } finally {
     await docker.run(['service', 'rm', name]).catch(() => undefined);
+  }
+}
+
+/**
+ * Restores a backup (a file in the backups volume, or an S3 key) with the worker's restore CLI in a one-off job
+ * of the worker's image, secrets, volumes and networks. Not inside the worker container: the worker exits when its
+ * database is switched, which would kill a restore running there half-way through the switch.
+ */
+export function restore(
+  docker: Docker,
+  stack: string,
+  backup: string,
+  log: (line: string) => void,
+): Promise<string> {
+  log(`restoring ${backup}`);
+  return runOneOffJob(
+    docker,
+    stack,
+    { from: 'worker', job: 'restore', command: ['node', 'worker/dist/cli/restore.js', backup] },
+    log,
+  );
+}
+
+/**
+ * Creates an instance admin (`npm run admin -- create` of the api image) in a one-off job with the api's
+ * database credentials. The password travels as a Docker secret of its own, removed when the job ends — never in
+ * the job's command or environment, which `docker service inspect` and the task history show.
+ */
+export async function createAdmin(
+  docker: Docker,
+  stack: string,
+  admin: { email: string; password: string },
+  log: (line: string) => void,
+): Promise<string> {
+  const secret = `${stack}_admin_password_${randomBytes(6).toString('hex')}`;
+  await docker.run(['secret', 'create', '--label', `com.taskstack.stack=${stack}`, secret, '-'], {
+    input: admin.password,
+  });
+  try {
+    return await runOneOffJob(
+      docker,
+      stack,
+      {
+        from: 'api',
+        job: 'admin',
+        command: ['node', 'api/dist/cli/admin.js', 'create', '--email', admin.email],
+        secrets: [{ source: secret, target: 'admin_password' }],
+        env: ['ADMIN_PASSWORD_FILE=/run/secrets/admin_password'],
+      },
+      log,
+    );
+  } finally {
+    // The job's task may hold the secret for a moment after its service is removed; docker refuses until then.
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      const removed = await docker.run(['secret', 'rm', secret]).then(
+        () => true,
+        () => false,
+      );
+      if (removed) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 }
