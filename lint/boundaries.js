@@ -115,7 +115,6 @@ const allowed = [
       'api/src/routes/comments/router.ts',
       'api/src/routes/events/router.ts',
       'api/src/routes/invitations/router.ts',
-      'api/src/routes/labels/router.ts',
       'api/src/routes/me/router.ts',
       'api/src/routes/members/router.ts',
       'api/src/routes/projects/router.ts',

@@ -1,5 +1,6 @@
-import { Attachment, Comment, Label, type Role } from '@taskstack/db';
+import { Attachment, Comment, type Role } from '@taskstack/db';
 import {
+  labelAccess,
   projectAccess,
   taskAccess,
   type ProjectRef,
@@ -7,7 +8,7 @@ import {
   type TaskRef,
 } from '@taskstack/db/repositories';
 import { notFound } from '../errors.js';
-import { authorize, checkRole } from './membership.js';
+import { checkRole } from './membership.js';
 
 export type { ProjectRef, TaskRef };
 
@@ -39,12 +40,11 @@ export async function taskAccessFor(
   return { task: found!.ref, role: found!.role! };
 }
 
-/** Loads a label the caller may act on with `minimum` role. */
-export async function loadLabelFor(userId: string, labelId: string, minimum: Role): Promise<Label> {
-  const label = await Label.findByPk(labelId);
-  if (!label) throw notFound('Label');
-  await authorize(userId, label.workspaceId, minimum, 'Label');
-  return label;
+/** A label the caller may act on with `minimum` role in its workspace. */
+export async function labelAccessFor(db: Queryable, userId: string, labelId: string, minimum: Role) {
+  const found = await labelAccess(db, labelId, userId);
+  checkRole(found?.role, minimum, 'Label');
+  return { label: found!.label, role: found!.role! };
 }
 
 /** Loads a comment with its task; the author-or-admin rules are decided by the caller on the role. */

@@ -1,4 +1,5 @@
 import { Membership, type Role } from '@taskstack/db';
+import { memberRole, type Queryable } from '@taskstack/db/repositories';
 import type { Transaction } from 'sequelize';
 import { forbidden, notFound } from '../errors.js';
 
@@ -10,7 +11,24 @@ export function roleAtLeast(role: Role, minimum: Role): boolean {
 }
 
 /**
- * The one tenant check every route goes through: a non-member gets 404 (the workspace's existence is not
+ * The tenant check of a workspace's own routes: a non-member gets 404 (the workspace's existence is not revealed),
+ * a member below `minimum` gets 403. Returns the caller's role for further decisions.
+ */
+export async function workspaceAccessFor(
+  db: Queryable,
+  userId: string,
+  workspaceId: string,
+  minimum: Role,
+  what = 'Workspace',
+): Promise<{ role: Role }> {
+  const role = await memberRole(db, workspaceId, userId);
+  checkRole(role, minimum, what);
+  return { role: role! };
+}
+
+/**
+ * `workspaceAccessFor` on the Membership model, for the routes that still read it (workspaces, members,
+ * invitations) until they move to the repositories. The one tenant check every route goes through: a non-member gets 404 (the workspace's existence is not
  * revealed), a member below `minimum` gets 403. Returns the membership for further decisions.
  */
 export async function authorize(

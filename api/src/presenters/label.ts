@@ -1,4 +1,4 @@
-import type { Label } from '@taskstack/db';
+import type { LabelRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 
 export const labelOutput = z
@@ -6,6 +6,6 @@ export const labelOutput = z
   .openapi('Label');
 
 /** The public shape of a label. */
-export function presentLabel(label: Label): z.infer<typeof labelOutput> {
+export function presentLabel(label: LabelRecord): z.infer<typeof labelOutput> {
   return { id: label.id, workspaceId: label.workspaceId, name: label.name, color: label.color };
 }

@@ -23,6 +23,15 @@ export async function rowsOf<R = Row>(db: Queryable, text: string, values: unkno
   return (await db.query(text, values)).rows as R[];
 }
 
+/**
+ * Whether a statement failed on a unique constraint (SQLSTATE 23505), from `Sql` (pg's error) or `Sql.in` (Sequelize
+ * keeps pg's error as `original`), so callers can answer a clash as a conflict.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (e: unknown) => (e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined);
+  return code(error) === '23505' || code((error as { original?: unknown } | null)?.original) === '23505';
+}
+
 /** A trusted SQL fragment: kept as written by `sql`, never a parameter. */
 export class Raw {
   constructor(readonly text: string) {}

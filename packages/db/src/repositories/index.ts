@@ -12,4 +12,13 @@ export * from './projects.js';
 export * from './task-list.js';
 export * from './task-rows.js';
 export * from './task-writes.js';
-export { inline, rowsOf, Sql, Statement, type Batch, type Queryable, type Row } from '../sql.js';
+export {
+  inline,
+  isUniqueViolation,
+  rowsOf,
+  Sql,
+  Statement,
+  type Batch,
+  type Queryable,
+  type Row,
+} from '../sql.js';
