@@ -53,6 +53,10 @@ export const timestampPart = z
   .string()
   .regex(/^(infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?)$/);
 
+/** A decoded (created_at, id) cursor for the repositories' `createdAtAfter` pages; a malformed one is a 400. */
+export const createdAtCursor = (cursor: string | undefined): [string, string] | undefined =>
+  cursor ? (decodeCursor(cursor, [timestampPart, uuidPart]) as [string, string]) : undefined;
+
 /**
  * Find options for a keyset page over (created_at, id) of a single table: the cursor condition, the order, and
  * the timestamp as text (`cursorTime`) to build the next cursor from without losing microseconds.

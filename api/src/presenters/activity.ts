@@ -1,4 +1,4 @@
-import type { ActivityEvent } from '@taskstack/db';
+import type { ActivityRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 
 export const activityOutput = z
@@ -13,7 +13,7 @@ export const activityOutput = z
   .openapi('ActivityEvent');
 
 /** The public shape of an activity event. */
-export function presentActivity(event: ActivityEvent): z.infer<typeof activityOutput> {
+export function presentActivity(event: ActivityRecord): z.infer<typeof activityOutput> {
   return {
     id: event.id,
     actorId: event.actorId ?? null,
