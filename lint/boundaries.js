@@ -116,7 +116,6 @@ const allowed = [
       'api/src/routes/invitations/router.ts',
       'api/src/routes/me/router.ts',
       'api/src/routes/members/router.ts',
-      'api/src/routes/projects/router.ts',
       'api/src/routes/workspaces/router.ts',
     ],
   },

@@ -1,4 +1,5 @@
-import { TASK_STATUSES, type Project, type TaskStatus } from '@taskstack/db';
+import { TASK_STATUSES, type TaskStatus } from '@taskstack/db';
+import type { ProjectRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 
 export type TaskCounts = Record<TaskStatus, number>;
@@ -21,7 +22,7 @@ export const projectOutput = z
 
 /** The public shape of a project; `taskCounts` counts its tasks per status column. */
 export function presentProject(
-  project: Project,
+  project: ProjectRecord,
   taskCounts: TaskCounts = emptyTaskCounts(),
 ): z.infer<typeof projectOutput> {
   return {

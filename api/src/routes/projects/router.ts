@@ -1,155 +1,135 @@
-import { Project, type Role } from '@taskstack/db';
-import { notFound } from '../../errors.js';
-import { Router } from 'express';
-import { QueryTypes } from 'sequelize';
+import {
+  countTasksByStatus,
+  deleteProjectRow,
+  findProject,
+  findProjects,
+  insertProject,
+  updateProject,
+  type ProjectRecord,
+} from '@taskstack/db/repositories';
+import type { Role } from '@taskstack/db';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { authenticate, currentUser } from '../../middlewares/authenticate.js';
-import { validate } from '../../middlewares/validate.js';
-import { jsonContent as json } from '../../openapi/json-content.js';
-import { documentRoute } from '../../openapi/registry.js';
-import { authorize } from '../../policies/membership.js';
+import { notFound } from '../../errors.js';
 import { projectAccessFor } from '../../policies/board.js';
+import { workspaceAccessFor } from '../../policies/membership.js';
 import { emptyTaskCounts, presentProject, projectOutput, type TaskCounts } from '../../presenters/project.js';
+import { defineRoutes } from '../define.js';
 import { createProjectBody, projectParams, updateProjectBody, workspaceParams } from './schema.js';
 
 /** Task counts per status for many projects in one query, so the project list costs a constant number of queries. */
 async function countTasks(ctx: AppContext, projectIds: string[]): Promise<Map<string, TaskCounts>> {
   const counts = new Map(projectIds.map((id) => [id, emptyTaskCounts()]));
-  if (projectIds.length === 0) return counts;
-  const rows = await ctx.sequelize.query<{ project_id: string; status: keyof TaskCounts; n: string }>(
-    `SELECT project_id, status, count(*) AS n FROM tasks WHERE project_id IN (:ids) GROUP BY 1, 2`,
-    { replacements: { ids: projectIds }, type: QueryTypes.SELECT },
-  );
-  for (const row of rows) counts.get(row.project_id)![row.status] = Number(row.n);
+  for (const row of await countTasksByStatus(ctx.sql, projectIds)) {
+    counts.get(row.projectId)![row.status] = row.count;
+  }
   return counts;
 }
 
-/** The project model behind an access decision (these routes change the row itself). */
+/** The project behind an access decision (these routes show or change the row itself). */
 async function loadProject(
   ctx: AppContext,
   userId: string,
   projectId: string,
   minimum: Role,
-): Promise<Project> {
+): Promise<ProjectRecord> {
   const { project } = await projectAccessFor(ctx.sql, userId, projectId, minimum);
-  const found = await Project.findByPk(project.id);
+  const found = await findProject(ctx.sql, project.id);
   if (!found) throw notFound('Project');
   return found;
 }
 
 /** Projects of a workspace: anyone in it reads them, admins and owners change them. */
 export function projectsRouter(ctx: AppContext, removeFiles: (keys: string[]) => Promise<void>): Router {
-  const router = Router();
-  const auth = authenticate(ctx);
+  const { router, route } = defineRoutes(ctx);
+  const tags = ['projects'];
 
-  documentRoute({
-    method: 'get',
-    path: '/workspaces/:id/projects',
-    summary: 'List the projects of a workspace (viewer+)',
-    tags: ['projects'],
-    request: { params: workspaceParams },
-    responses: { 200: { description: 'Projects, oldest first', ...json(z.array(projectOutput)) } },
-  });
-  router.get(
-    '/workspaces/:id/projects',
-    auth,
-    validate({ params: workspaceParams })(async (req, res, { params }) => {
-      await authorize(currentUser(req).id, params.id, 'viewer', 'Workspace');
-      const projects = await Project.findAll({
-        where: { workspaceId: params.id },
-        order: [
-          ['createdAt', 'ASC'],
-          ['id', 'ASC'],
-        ],
-      });
+  route(
+    {
+      method: 'get',
+      path: '/workspaces/:id/projects',
+      summary: 'List the projects of a workspace (viewer+)',
+      tags,
+      request: { params: workspaceParams },
+      responses: { 200: { description: 'Projects, oldest first', schema: z.array(projectOutput) } },
+    },
+    async ({ user, params }) => {
+      await workspaceAccessFor(ctx.sql, user.id, params.id, 'viewer');
+      const projects = await findProjects(ctx.sql, params.id);
       const counts = await countTasks(
         ctx,
         projects.map((p) => p.id),
       );
-      res.json(projects.map((project) => presentProject(project, counts.get(project.id))));
-    }),
+      return projects.map((project) => presentProject(project, counts.get(project.id)));
+    },
   );
 
-  documentRoute({
-    method: 'post',
-    path: '/workspaces/:id/projects',
-    summary: 'Create a project (admin+)',
-    tags: ['projects'],
-    request: { params: workspaceParams, body: json(createProjectBody) },
-    responses: { 201: { description: 'Created', ...json(projectOutput) } },
-  });
-  router.post(
-    '/workspaces/:id/projects',
-    auth,
-    validate({ params: workspaceParams, body: createProjectBody })(async (req, res, { params, body }) => {
-      await authorize(currentUser(req).id, params.id, 'admin', 'Workspace');
-      const project = await Project.create({ workspaceId: params.id, ...body });
-      res.status(201).json(presentProject(project));
-    }),
+  route(
+    {
+      method: 'post',
+      path: '/workspaces/:id/projects',
+      summary: 'Create a project (admin+)',
+      tags,
+      request: { params: workspaceParams, body: createProjectBody },
+      responses: { 201: { description: 'Created', schema: projectOutput } },
+    },
+    async ({ user, params, body }) => {
+      await workspaceAccessFor(ctx.sql, user.id, params.id, 'admin');
+      return presentProject(await insertProject(ctx.sql, { workspaceId: params.id, ...body }));
+    },
   );
 
-  documentRoute({
-    method: 'get',
-    path: '/projects/:id',
-    summary: 'Read a project (viewer+)',
-    tags: ['projects'],
-    request: { params: projectParams },
-    responses: { 200: { description: 'The project', ...json(projectOutput) } },
-  });
-  router.get(
-    '/projects/:id',
-    auth,
-    validate({ params: projectParams })(async (req, res, { params }) => {
-      const project = await loadProject(ctx, currentUser(req).id, params.id, 'viewer');
+  route(
+    {
+      method: 'get',
+      path: '/projects/:id',
+      summary: 'Read a project (viewer+)',
+      tags,
+      request: { params: projectParams },
+      responses: { 200: { description: 'The project', schema: projectOutput } },
+    },
+    async ({ user, params }) => {
+      const project = await loadProject(ctx, user.id, params.id, 'viewer');
       const counts = await countTasks(ctx, [project.id]);
-      res.json(presentProject(project, counts.get(project.id)));
-    }),
+      return presentProject(project, counts.get(project.id));
+    },
   );
 
-  documentRoute({
-    method: 'patch',
-    path: '/projects/:id',
-    summary: 'Rename, describe or archive a project (admin+)',
-    tags: ['projects'],
-    request: { params: projectParams, body: json(updateProjectBody) },
-    responses: { 200: { description: 'The updated project', ...json(projectOutput) } },
-  });
-  router.patch(
-    '/projects/:id',
-    auth,
-    validate({ params: projectParams, body: updateProjectBody })(async (req, res, { params, body }) => {
-      const project = await loadProject(ctx, currentUser(req).id, params.id, 'admin');
-      await project.update(body);
+  route(
+    {
+      method: 'patch',
+      path: '/projects/:id',
+      summary: 'Rename, describe or archive a project (admin+)',
+      tags,
+      request: { params: projectParams, body: updateProjectBody },
+      responses: { 200: { description: 'The updated project', schema: projectOutput } },
+    },
+    async ({ user, params, body }) => {
+      await projectAccessFor(ctx.sql, user.id, params.id, 'admin');
+      const project = await updateProject(ctx.sql, params.id, body);
+      if (!project) throw notFound('Project');
       const counts = await countTasks(ctx, [project.id]);
-      res.json(presentProject(project, counts.get(project.id)));
-    }),
+      return presentProject(project, counts.get(project.id));
+    },
   );
 
-  documentRoute({
-    method: 'delete',
-    path: '/projects/:id',
-    summary: 'Delete a project with its tasks, comments and attachments (admin+)',
-    tags: ['projects'],
-    request: { params: projectParams },
-    responses: { 204: { description: 'Deleted' } },
-  });
-  router.delete(
-    '/projects/:id',
-    auth,
-    validate({ params: projectParams })(async (req, res, { params }) => {
-      const project = await loadProject(ctx, currentUser(req).id, params.id, 'admin');
-      const keys = await ctx.sequelize.transaction(async (transaction) => {
-        const rows = await ctx.sequelize.query<{ storage_key: string }>(
-          `SELECT a.storage_key FROM attachments a JOIN tasks t ON t.id = a.task_id WHERE t.project_id = :id`,
-          { replacements: { id: project.id }, type: QueryTypes.SELECT, transaction },
-        );
-        await project.destroy({ transaction });
-        return rows.map((row) => row.storage_key);
-      });
-      res.status(204).end();
-      await removeFiles(keys);
-    }),
+  route(
+    {
+      method: 'delete',
+      path: '/projects/:id',
+      summary: 'Delete a project with its tasks, comments and attachments (admin+)',
+      tags,
+      request: { params: projectParams },
+      responses: { 204: { description: 'Deleted' } },
+      transaction: true,
+    },
+    async ({ user, params, transaction }) => {
+      await projectAccessFor(ctx.sql, user.id, params.id, 'admin');
+      const keys = await deleteProjectRow(ctx.sql.in(transaction), params.id);
+      // The files go once the rows are committed: a rollback must not leave rows whose files are gone.
+      transaction!.afterCommit(() => removeFiles(keys));
+    },
   );
 
   return router;

@@ -22,3 +22,112 @@ export async function projectName(db: Queryable, projectId: string): Promise<str
   const [row] = await rowsOf<{ name: string }>(db, `SELECT name FROM projects WHERE id = $1`, [projectId]);
   return row?.name;
 }
+
+export type ProjectRecord = {
+  id: string;
+  workspaceId: string;
+  name: string;
+  description: string;
+  archived: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const PROJECT_COLUMNS = 'p.id, p.workspace_id, p.name, p.description, p.archived, p.created_at, p.updated_at';
+
+const projectFromRow = (row: Record<string, unknown>): ProjectRecord => ({
+  id: row.id as string,
+  workspaceId: row.workspace_id as string,
+  name: row.name as string,
+  description: row.description as string,
+  archived: row.archived as boolean,
+  createdAt: row.created_at as Date,
+  updatedAt: row.updated_at as Date,
+});
+
+/** The projects of a workspace, oldest first. */
+export async function findProjects(db: Queryable, workspaceId: string): Promise<ProjectRecord[]> {
+  const rows = await rowsOf(
+    db,
+    `SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.workspace_id = $1 ORDER BY p.created_at, p.id`,
+    [workspaceId],
+  );
+  return rows.map(projectFromRow);
+}
+
+/** A project; undefined when there is none. */
+export async function findProject(db: Queryable, projectId: string): Promise<ProjectRecord | undefined> {
+  const [row] = await rowsOf(db, `SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.id = $1`, [projectId]);
+  return row && projectFromRow(row);
+}
+
+/** The number of tasks per status of each project, in one statement whatever the number of projects. */
+export async function countTasksByStatus(
+  db: Queryable,
+  projectIds: string[],
+): Promise<{ projectId: string; status: TaskStatus; count: number }[]> {
+  if (projectIds.length === 0) return [];
+  const rows = await rowsOf<{ project_id: string; status: TaskStatus; n: number }>(
+    db,
+    `SELECT project_id, status, count(*)::int AS n FROM tasks WHERE project_id = ANY($1::uuid[]) GROUP BY 1, 2`,
+    [projectIds],
+  );
+  return rows.map((row) => ({ projectId: row.project_id, status: row.status, count: row.n }));
+}
+
+/** Creates a project (no description: an empty one). */
+export async function insertProject(
+  db: Queryable,
+  project: { workspaceId: string; name: string; description?: string | undefined },
+): Promise<ProjectRecord> {
+  const [row] = await rowsOf(
+    db,
+    `INSERT INTO projects AS p (workspace_id, name, description) VALUES ($1, $2, $3) RETURNING ${PROJECT_COLUMNS}`,
+    [project.workspaceId, project.name, project.description ?? ''],
+  );
+  return projectFromRow(row!);
+}
+
+export type ProjectChange = {
+  name?: string | undefined;
+  description?: string | undefined;
+  archived?: boolean | undefined;
+};
+
+/**
+ * Renames, describes or archives a project (fields left out keep their value); `updated_at` moves only when a
+ * value changes. Undefined when the project is gone.
+ */
+export async function updateProject(
+  db: Queryable,
+  projectId: string,
+  change: ProjectChange,
+): Promise<ProjectRecord | undefined> {
+  // In SET, `p.` names the row as it was before the update.
+  const [row] = await rowsOf(
+    db,
+    `UPDATE projects AS p SET name = COALESCE($2, p.name), description = COALESCE($3, p.description),
+        archived = COALESCE($4, p.archived),
+        updated_at = CASE
+          WHEN (COALESCE($2, p.name), COALESCE($3, p.description), COALESCE($4, p.archived))
+            IS DISTINCT FROM (p.name, p.description, p.archived) THEN now()
+          ELSE p.updated_at END
+      WHERE p.id = $1 RETURNING ${PROJECT_COLUMNS}`,
+    [projectId, change.name ?? null, change.description ?? null, change.archived ?? null],
+  );
+  return row && projectFromRow(row);
+}
+
+/**
+ * Deletes a project (its tasks, comments and attachment rows cascade); the storage keys of its attachments, read
+ * first in the same transaction, so the caller removes the files once the rows are gone.
+ */
+export async function deleteProjectRow(db: Queryable, projectId: string): Promise<string[]> {
+  const rows = await rowsOf<{ storage_key: string }>(
+    db,
+    `SELECT a.storage_key FROM attachments a JOIN tasks t ON t.id = a.task_id WHERE t.project_id = $1`,
+    [projectId],
+  );
+  await db.query(`DELETE FROM projects WHERE id = $1`, [projectId]);
+  return rows.map((row) => row.storage_key);
+}
