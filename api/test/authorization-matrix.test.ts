@@ -59,6 +59,13 @@ type Row = {
 
 const ws = (w: World) => `/workspaces/${w.workspace.id}`;
 const task = async (w: World) => createTask(api, w.ownerToken, await buildProject(w.workspace));
+const checklistItem = async (w: World) => {
+  const res = await api.call('POST', `/api/v1/tasks/${(await task(w)).id}/checklist`, {
+    token: w.ownerToken,
+    body: { text: 'Item' },
+  });
+  return res.body.id as string;
+};
 const fileForm = () => {
   const form = new FormData();
   form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
@@ -225,6 +232,74 @@ const TABLE: Row[] = [
       });
       return { path: `/comments/${comment.id}` };
     },
+  },
+
+  // Board: subtasks and checklists.
+  {
+    route: 'GET /tasks/:id/subtasks',
+    minimum: 'viewer',
+    success: 200,
+    target: async (w) => ({ path: `/tasks/${(await task(w)).id}/subtasks` }),
+  },
+  {
+    route: 'POST /tasks/:id/subtasks',
+    minimum: 'member',
+    success: 201,
+    target: async (w) => ({ path: `/tasks/${(await task(w)).id}/subtasks`, body: { title: 'Step' } }),
+  },
+  {
+    route: 'PUT /tasks/:id/parent',
+    minimum: 'member',
+    success: 200,
+    target: async (w) => {
+      const project = await buildProject(w.workspace);
+      const parent = await createTask(api, w.ownerToken, project);
+      const child = await createTask(api, w.ownerToken, project);
+      return { path: `/tasks/${child.id}/parent`, body: { parentId: parent.id } };
+    },
+  },
+  {
+    route: 'DELETE /tasks/:id/parent',
+    minimum: 'member',
+    success: 200,
+    target: async (w) => {
+      const parent = await task(w);
+      const child = await api.call('POST', `/api/v1/tasks/${parent.id}/subtasks`, {
+        token: w.ownerToken,
+        body: { title: 'Step' },
+      });
+      return { path: `/tasks/${child.body.id}/parent` };
+    },
+  },
+  {
+    route: 'GET /tasks/:id/checklist',
+    minimum: 'viewer',
+    success: 200,
+    target: async (w) => ({ path: `/tasks/${(await task(w)).id}/checklist` }),
+  },
+  {
+    route: 'POST /tasks/:id/checklist',
+    minimum: 'member',
+    success: 201,
+    target: async (w) => ({ path: `/tasks/${(await task(w)).id}/checklist`, body: { text: 'Item' } }),
+  },
+  {
+    route: 'PATCH /checklist-items/:id',
+    minimum: 'member',
+    success: 200,
+    target: async (w) => ({ path: `/checklist-items/${await checklistItem(w)}`, body: { done: true } }),
+  },
+  {
+    route: 'POST /checklist-items/:id/move',
+    minimum: 'member',
+    success: 200,
+    target: async (w) => ({ path: `/checklist-items/${await checklistItem(w)}/move`, body: { index: 0 } }),
+  },
+  {
+    route: 'DELETE /checklist-items/:id',
+    minimum: 'member',
+    success: 204,
+    target: async (w) => ({ path: `/checklist-items/${await checklistItem(w)}` }),
   },
 
   // Board: attachments.

@@ -6,6 +6,7 @@ export type BoardEventType =
   | 'task.updated'
   | 'task.moved'
   | 'task.deleted'
+  | 'checklist.updated'
   | 'comment.created'
   | 'comment.updated'
   | 'comment.deleted';

@@ -2,6 +2,10 @@ import { TASK_PRIORITIES, TASK_STATUSES } from '@taskstack/db';
 import type { TaskRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 
+const progress = z
+  .object({ done: z.number().int(), total: z.number().int() })
+  .openapi('Progress', { description: 'How many are done out of how many' });
+
 export const taskOutput = z
   .object({
     id: z.uuid(),
@@ -16,6 +20,11 @@ export const taskOutput = z
     priority: z.enum(TASK_PRIORITIES),
     dueAt: z.iso.datetime().nullable(),
     assigneeId: z.uuid().nullable(),
+    parentId: z.uuid().nullable().openapi({
+      description: 'The task this one is a subtask of (same project; subtasks have no subtasks of their own)',
+    }),
+    checklist: progress.openapi({ description: 'Checklist items done / total' }),
+    subtasks: progress.openapi({ description: 'Subtasks done / total' }),
     labelIds: z.array(z.uuid()),
     createdBy: z.uuid().nullable(),
     createdAt: z.iso.datetime(),
@@ -37,6 +46,9 @@ export function presentTask(task: TaskRecord, labelIds: string[]): TaskOutput {
     priority: task.priority,
     dueAt: task.dueAt ? task.dueAt.toISOString() : null,
     assigneeId: task.assigneeId ?? null,
+    parentId: task.parentId ?? null,
+    checklist: task.checklist,
+    subtasks: task.subtasks,
     labelIds,
     createdBy: task.createdById ?? null,
     createdAt: task.createdAt.toISOString(),

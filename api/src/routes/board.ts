@@ -5,13 +5,15 @@ import { EventPublisher } from '../events/publisher.js';
 import { createStorage } from '../storage/index.js';
 import { activityRouter } from './activity/router.js';
 import { attachmentsRouter } from './attachments/router.js';
+import { checklistsRouter } from './checklists/router.js';
 import { commentsRouter } from './comments/router.js';
 import { eventsRouter } from './events/router.js';
 import { labelsRouter } from './labels/router.js';
 import { projectsRouter } from './projects/router.js';
+import { subtasksRouter } from './subtasks/router.js';
 import { tasksRouter } from './tasks/router.js';
 
-/** The work itself: projects, labels, tasks, comments, attachments, activity and the event stream. */
+/** The work itself: projects, labels, tasks with subtasks and checklists, comments, attachments, activity and the event stream. */
 export function boardRoutes(ctx: AppContext): Router {
   const router = Router();
   const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX);
@@ -34,6 +36,8 @@ export function boardRoutes(ctx: AppContext): Router {
   router.use(projectsRouter(ctx, removeFiles));
   router.use(labelsRouter(ctx));
   router.use(tasksRouter(ctx, { events, removeFiles }));
+  router.use(subtasksRouter(ctx, events));
+  router.use(checklistsRouter(ctx, events));
   router.use(commentsRouter(ctx, events));
   router.use(attachmentsRouter(ctx, storage));
   router.use(activityRouter(ctx));

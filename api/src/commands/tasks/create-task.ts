@@ -1,17 +1,27 @@
 import { generateKeyBetween } from 'fractional-indexing';
 import type { AppContext } from '../../context.js';
 import type { EventPublisher } from '../../events/publisher.js';
-import { createTaskCommit, createTaskOpen, taskFromRow, type ProjectRef } from '@taskstack/db/repositories';
+import {
+  createTaskCommit,
+  createTaskOpen,
+  parentForUpdate,
+  taskFromRow,
+  type ProjectRef,
+} from '@taskstack/db/repositories';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import type { CreateTaskInput } from './schema.js';
 import { afterCommit } from '../side-effects.js';
+import { announceParent } from '../subtasks/announce-parent.js';
+import { MAX_SUBTASKS } from '../subtasks/schema.js';
+import { conflict, notFound } from '../../errors.js';
 import { notifyAssignee } from './notify-assignee.js';
 import { checkAssignee, checkLabels } from './references.js';
 
 /**
  * Creates a task at the end of its column with the project's next number, then announces it. Two round trips
  * in the transaction: the counter update (the project's row lock) with the read of the column's last key, then
- * one statement writing the task, its labels and its activity event, with the commit.
+ * one statement writing the task, its labels and its activity event, with the commit. With `parentId` it is a
+ * subtask: the parent's row is locked in the first round trip too, and must still be a task of its own.
  */
 export async function createTask(
   ctx: AppContext,
@@ -19,6 +29,7 @@ export async function createTask(
   project: ProjectRef,
   actorId: string,
   input: CreateTaskInput,
+  parentId: string | null = null,
 ): Promise<TaskOutput> {
   const { labelIds = [], ...fields } = input;
   const status = fields.status ?? 'todo';
@@ -26,7 +37,16 @@ export async function createTask(
   await checkAssignee(ctx.sql, project.workspaceId, fields.assigneeId);
   await checkLabels(ctx.sql, project.workspaceId, labelIds);
   const row = await ctx.sql.batched(async (tx) => {
-    const [counter, last] = await tx.open(createTaskOpen(project.id, status));
+    const [counter, last, parents] = await tx.open([
+      ...createTaskOpen(project.id, status),
+      ...(parentId ? [parentForUpdate(parentId)] : []),
+    ]);
+    const parent = parents?.[0];
+    if (parentId && (!parent || parent.project_id !== project.id)) throw notFound('Task');
+    if (parent?.parent_id) throw conflict('This task is a subtask; subtasks have no subtasks of their own.');
+    if (parent && (parent.subtasks as number) >= MAX_SUBTASKS) {
+      throw conflict(`A task holds at most ${MAX_SUBTASKS} subtasks.`);
+    }
     const position = generateKeyBetween((last![0]?.position as string | undefined) ?? null, null);
     const [written] = await tx.commit(
       createTaskCommit({
@@ -37,6 +57,7 @@ export async function createTask(
         number: counter![0]!.task_counter as number,
         position,
         labelIds,
+        parentId,
         createdById: actorId,
       }),
     );
@@ -54,7 +75,10 @@ export async function createTask(
         data: { projectId: project.id, task: output },
       },
     ],
-    [() => notifyAssignee(ctx, task, project.name, actorId, row.activity_id as string)],
+    [
+      () => notifyAssignee(ctx, task, project.name, actorId, row.activity_id as string),
+      ...(parentId ? [() => announceParent(ctx, events, project.workspaceId, parentId)] : []),
+    ],
   );
   return output;
 }

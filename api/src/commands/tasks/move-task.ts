@@ -7,6 +7,7 @@ import type { EventPublisher } from '../../events/publisher.js';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import type { MoveTaskInput } from './schema.js';
 import { afterCommit } from '../side-effects.js';
+import { announceParent } from '../subtasks/announce-parent.js';
 
 type Slot = {
   kind: 'task' | 'anchor';
@@ -32,7 +33,7 @@ export async function moveTask(
   const { status, beforeId, afterId } = target;
   const anchorId = beforeId ?? afterId;
   if (anchorId === ref.id) throw badRequest('A task cannot be moved next to itself.');
-  const row = await ctx.sql.batched(async (tx) => {
+  const { row, fromStatus } = await ctx.sql.batched(async (tx) => {
     // A task never changes project, so the project found for authorization is the one to lock.
     const [, read, beyond] = await tx.open(moveTaskOpen(ref.projectId, ref.id, target));
     const slots = read as Slot[];
@@ -57,11 +58,22 @@ export async function moveTask(
     }
     const from = { status: task.status, position: task.position };
     const [written] = await tx.commit(moveTaskCommit({ taskId: ref.id, actorId, status, position, from }));
-    return written![0]!;
+    return { row: written![0]!, fromStatus: from.status };
   });
   const output = presentTask(taskFromRow(row), row.label_ids as string[]);
-  await afterCommit(ctx, events, [
-    { workspaceId: ref.workspaceId, type: 'task.moved', data: { projectId: output.projectId, task: output } },
-  ]);
+  const { parentId } = output;
+  const completedOrReopened = fromStatus !== status && parentId;
+  await afterCommit(
+    ctx,
+    events,
+    [
+      {
+        workspaceId: ref.workspaceId,
+        type: 'task.moved',
+        data: { projectId: output.projectId, task: output },
+      },
+    ],
+    completedOrReopened ? [() => announceParent(ctx, events, ref.workspaceId, parentId)] : [],
+  );
   return output;
 }

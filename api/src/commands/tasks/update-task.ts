@@ -16,6 +16,7 @@ import { notFound } from '../../errors.js';
 import type { EventPublisher } from '../../events/publisher.js';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import { afterCommit } from '../side-effects.js';
+import { announceParent } from '../subtasks/announce-parent.js';
 import { notifyAssignee } from './notify-assignee.js';
 import { checkAssignee, checkLabels } from './references.js';
 import type { UpdateTaskInput } from './schema.js';
@@ -75,6 +76,7 @@ export async function updateTask(
     data: { changes },
   });
   const output = presentTask(updated, labels);
+  const { parentId } = updated;
   transaction.afterCommit(() =>
     afterCommit(
       ctx,
@@ -86,7 +88,10 @@ export async function updateTask(
           data: { projectId: ref.projectId, task: output, changes: Object.keys(changes) },
         },
       ],
-      changes.assigneeId ? [() => notify(ctx, ref, updated, actorId, activity.id)] : [],
+      [
+        ...(changes.assigneeId ? [() => notify(ctx, ref, updated, actorId, activity.id)] : []),
+        ...(changes.status && parentId ? [() => announceParent(ctx, events, ref.workspaceId, parentId)] : []),
+      ],
     ),
   );
   return output;

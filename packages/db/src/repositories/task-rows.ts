@@ -1,5 +1,8 @@
 import type { TaskPriority, TaskStatus } from '../models/base.js';
 
+/** How many of a task's checklist items (or subtasks) are done. */
+export type Progress = { done: number; total: number };
+
 /** A task as the API reads it: plain objects, since building model instances costs more than the query. */
 export type TaskRecord = {
   id: string;
@@ -12,16 +15,30 @@ export type TaskRecord = {
   priority: TaskPriority;
   dueAt: Date | null;
   assigneeId: string | null;
+  /** The task this one is a subtask of (same project, one level deep). */
+  parentId: string | null;
+  checklist: Progress;
+  subtasks: Progress;
   createdById: string | null;
   createdAt: Date;
   updatedAt: Date;
 };
 
-/** The columns `taskFromRow` reads (`t` is the tasks table or a CTE of its rows). */
+/**
+ * The columns `taskFromRow` reads (`t` is the tasks table, also inside RETURNING). The progress counts are read
+ * with the task, by index, rather than kept on its row: every checklist or subtask write would otherwise have to
+ * update the parent too, and a missed path would leave the count wrong for good.
+ */
 export const TASK_COLUMNS = (t: string) =>
   ['id', 'project_id', 'number', 'title', 'description', 'status', 'position', 'priority', 'due_at']
-    .concat(['assignee_id', 'created_by_id', 'created_at', 'updated_at'])
+    .concat(['assignee_id', 'parent_id', 'created_by_id', 'created_at', 'updated_at'])
     .map((column) => `${t}.${column}`)
+    .concat([
+      `(SELECT json_build_object('done', count(*) FILTER (WHERE c.done), 'total', count(*))
+        FROM checklist_items c WHERE c.task_id = ${t}.id) AS checklist`,
+      `(SELECT json_build_object('done', count(*) FILTER (WHERE s.status = 'done'), 'total', count(*))
+        FROM tasks s WHERE s.parent_id = ${t}.id) AS subtasks`,
+    ])
     .join(', ');
 
 /** The sorted label ids of each row of `t`, as a JSON array. */
@@ -41,6 +58,9 @@ export function taskFromRow(row: Record<string, unknown>): TaskRecord {
     priority: row.priority as TaskPriority,
     dueAt: row.due_at as Date | null,
     assigneeId: row.assignee_id as string | null,
+    parentId: row.parent_id as string | null,
+    checklist: row.checklist as Progress,
+    subtasks: row.subtasks as Progress,
     createdById: row.created_by_id as string | null,
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,

@@ -27,6 +27,7 @@ export type NewTask = {
   priority?: TaskPriority | undefined;
   dueAt?: Date | null | undefined;
   assigneeId?: string | null | undefined;
+  parentId?: string | null | undefined;
   labelIds: string[];
   createdById: string;
 };
@@ -41,10 +42,10 @@ export function createTaskCommit(task: NewTask): Statement[] {
   return [
     sql`WITH task AS (
       INSERT INTO tasks (workspace_id, project_id, number, title, description, status, position, priority, due_at,
-        assignee_id, created_by_id)
+        assignee_id, parent_id, created_by_id)
       VALUES (${task.workspaceId}, ${task.projectId}, ${task.number}, ${task.title}, ${task.description ?? ''},
         ${task.status}, ${task.position}, ${task.priority ?? 'none'}, ${task.dueAt ?? null}, ${task.assigneeId ?? null},
-        ${task.createdById})
+        ${task.parentId ?? null}, ${task.createdById})
       RETURNING ${raw(TASK_COLUMNS('tasks'))}
     ), ${labels} activity AS (
       INSERT INTO activity_events (workspace_id, project_id, actor_id, verb, subject_type, subject_id, data)
