@@ -255,6 +255,17 @@ describe('taskstack in a browser', () => {
     await bobPage.getByText('Join Acme as').waitFor();
     await bobPage.getByRole('link', { name: 'Create an account to join' }).click();
     await signUp(bobPage, bob);
+    // An invitation binds only to a confirmed address: Bob confirms his with the welcome email's link first.
+    await bobPage.getByTestId('confirm-first').waitFor();
+    await bobPage.getByRole('button', { name: 'Accept invitation' }).click();
+    await bobPage
+      .getByRole('alert')
+      .getByText(/Confirm bob@example\.com first/)
+      .waitFor();
+    await bobPage.goto(await linkFromMail(stack.sink, bob.email, '/verify-email'));
+    await bobPage.getByText('Your email address is confirmed.').waitFor();
+    await bobPage.goto(link);
+    await bobPage.getByText('Join Acme as').waitFor();
     await bobPage.getByRole('button', { name: 'Accept invitation' }).click();
     await bobPage.getByRole('heading', { name: 'Projects' }).waitFor();
     await bobPage.getByRole('link', { name: /Website relaunch/ }).click();

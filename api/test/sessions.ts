@@ -27,6 +27,19 @@ export async function registerThroughApi(api: TestApi, overrides: Record<string,
   };
 }
 
+/**
+ * Confirms an account's address as its owner would: the token of the link in its welcome email, posted to
+ * /auth/email/verify. Accepting an invitation needs it.
+ */
+export async function confirmEmail(api: TestApi, userId: string): Promise<void> {
+  const job = await eventually(
+    async () => (await api.context.emails.queue.getJob(`welcome-${userId}`)) ?? undefined,
+  );
+  const token = new URL(job.data.verifyUrl as string).searchParams.get('token');
+  const res = await api.call('POST', '/api/v1/auth/email/verify', { body: { token } });
+  if (res.status !== 204) throw new Error(`verify answered ${res.status}: ${JSON.stringify(res.body)}`);
+}
+
 /** Polls until `probe` returns a value (jobs enqueued after the response was sent). */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

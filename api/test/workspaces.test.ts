@@ -10,7 +10,7 @@ import {
   PENDING_INVITATIONS_PER_WORKSPACE,
 } from '../src/commands/invitation-limits.js';
 import { startTestApi, type TestApi } from './harness.js';
-import { eventually, registerThroughApi } from './sessions.js';
+import { confirmEmail, eventually, registerThroughApi } from './sessions.js';
 
 let api: TestApi;
 const filesDir = mkdtempSync(join(tmpdir(), 'taskstack-ws-files-'));
@@ -182,6 +182,7 @@ describe('invitations', () => {
 
   it('invites by email, the invitee previews, accepts once, and joins with the role', async () => {
     const account = await registerThroughApi(api);
+    await confirmEmail(api, account.user.id);
     const { workspace, invitation, job, acceptUrl, owner } = await invite(
       account.email.toUpperCase(),
       'viewer',
@@ -210,8 +211,25 @@ describe('invitations', () => {
     expect(mine.body).toEqual([expect.objectContaining({ id: workspace.id, role: 'viewer' })]);
   });
 
+  it('binds an invitation only to a confirmed address: the invited account confirms it, then joins', async () => {
+    const account = await registerThroughApi(api);
+    const { workspace, acceptUrl } = await invite(account.email);
+    const token = acceptUrl.pathname.split('/').pop()!;
+    const early = await api.call('POST', v1(`/invitations/${token}/accept`), { token: account.token });
+    expect(early.status).toBe(403);
+    expect(early.body.detail).toBe(
+      `Confirm ${account.email} first: open the link in your welcome email, then accept the invitation.`,
+    );
+    expect(await Membership.count({ where: { workspaceId: workspace.id, userId: account.user.id } })).toBe(0);
+    // The link still works once the address is confirmed.
+    await confirmEmail(api, account.user.id);
+    const accepted = await api.call('POST', v1(`/invitations/${token}/accept`), { token: account.token });
+    expect(accepted).toMatchObject({ status: 200, body: { workspaceId: workspace.id, role: 'member' } });
+  });
+
   it('requires sign-in and the invited email; refuses expired links', async () => {
     const invited = await registerThroughApi(api);
+    await confirmEmail(api, invited.user.id);
     const { acceptUrl, invitation } = await invite(invited.email);
     const token = acceptUrl.pathname.split('/').pop()!;
     expect((await api.call('POST', v1(`/invitations/${token}/accept`))).status).toBe(401);
@@ -307,6 +325,7 @@ describe('invitations', () => {
 
   it('two concurrent accepts of one link let the person in once', async () => {
     const account = await registerThroughApi(api);
+    await confirmEmail(api, account.user.id);
     const { workspace, acceptUrl } = await invite(account.email);
     const token = acceptUrl.pathname.split('/').pop()!;
     const results = await Promise.all(
@@ -318,6 +337,7 @@ describe('invitations', () => {
 
   it('a person already in the workspace cannot accept twice (409)', async () => {
     const account = await registerThroughApi(api);
+    await confirmEmail(api, account.user.id);
     const { workspace, acceptUrl } = await invite(account.email);
     const user = { id: account.user.id };
     await addMember(workspace, user, 'viewer');

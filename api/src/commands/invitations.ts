@@ -80,8 +80,10 @@ export async function findPendingInvitation(token: string): Promise<Invitation> 
 
 /**
  * Accepts an invitation for the signed-in user. The invitation is addressed to an email, so only the account
- * with that email can accept it (a forwarded or leaked link does not let someone else in). Claiming the
- * invitation and creating the membership are one transaction, so a link works once.
+ * with that email can accept it (a forwarded or leaked link does not let someone else in), and only once that
+ * account has confirmed the address (its welcome email's link): anyone can sign up with someone else's address,
+ * and a link reaching that account by any route must not bind the invitation to an address nobody proved.
+ * Claiming the invitation and creating the membership are one transaction, so a link works once.
  */
 export async function acceptInvitation(
   ctx: AppContext,
@@ -100,6 +102,11 @@ export async function acceptInvitation(
     if (invitation.email.toLowerCase() !== user.email.toLowerCase()) {
       throw forbidden(
         `This invitation was sent to ${invitation.email}. Sign in with that address to accept it.`,
+      );
+    }
+    if (!user.emailVerifiedAt) {
+      throw forbidden(
+        `Confirm ${user.email} first: open the link in your welcome email, then accept the invitation.`,
       );
     }
     const existing = await Membership.findOne({
