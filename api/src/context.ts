@@ -22,7 +22,10 @@ export type AppContext = {
   shutdownSignal: AbortSignal;
 };
 
-/** The signed-in user, set by `authenticate`: who, in which session, whose access token expires when. */
+/**
+ * The signed-in user, set by `authenticate`: who, in which session, whose access token expires when. With a personal
+ * API token, `sessionId` is the token's id: revoking a token notes it ended like a session, which ends its streams.
+ */
 export type AuthUser = { id: string; sessionId: string; expiresAtMs: number };
 
 declare module 'express-serve-static-core' {

@@ -58,6 +58,16 @@ type Row = {
 };
 
 const ws = (w: World) => `/workspaces/${w.workspace.id}`;
+
+/** A personal API token issued through the API by the holder of `session`. */
+async function issueToken(w: World, session: string, scope: 'read' | 'write', workspaceId = w.workspace.id) {
+  const res = await api.call('POST', '/api/v1/me/tokens', {
+    token: session,
+    body: { name: 'matrix', scope, expiresInDays: 7, workspaceId },
+  });
+  if (res.status !== 201) throw new Error(`issueToken: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { token: string; apiToken: { id: string } };
+}
 const task = async (w: World) => createTask(api, w.ownerToken, await buildProject(w.workspace));
 const checklistItem = async (w: World) => {
   const res = await api.call('POST', `/api/v1/tasks/${(await task(w)).id}/checklist`, {
@@ -129,6 +139,28 @@ const TABLE: Row[] = [
         expiresAt: new Date(Date.now() + 3600_000),
       });
       return { path: `${ws(w)}/invitations/${invitation.id}` };
+    },
+  },
+
+  // Personal API tokens: any member may issue one for the workspace; each revokes only their own.
+  {
+    route: 'POST /me/tokens',
+    minimum: 'viewer',
+    success: 201,
+    target: async (w) => ({
+      path: '/me/tokens',
+      body: { name: 'script', scope: 'read', expiresInDays: 7, workspaceId: w.workspace.id },
+    }),
+  },
+  {
+    // The outsider aims at the member's token.
+    route: 'DELETE /me/tokens/:id',
+    minimum: 'viewer',
+    success: 204,
+    target: async (w, actor) => {
+      const holder = actor === 'outsider' ? 'member' : actor;
+      const { apiToken } = await issueToken(w, w.tokens[holder], 'read');
+      return { path: `/me/tokens/${apiToken.id}` };
     },
   },
 
@@ -344,6 +376,43 @@ describe('authorization matrix', () => {
       });
       outcomes[actor] = res.status;
       wanted[actor] = expected(row, actor);
+      if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    }
+    expect(outcomes).toEqual(wanted);
+  });
+
+  /**
+   * The same rows called with the owner's personal API tokens instead of a session. Where the OpenAPI document lists
+   * `apiToken` for the operation, a write token for the workspace gets the success status, a read token the same on
+   * reads open to viewers and 403 otherwise, and a write token for another workspace the owner also owns 404.
+   * Elsewhere every token is 403.
+   */
+  it.each(TABLE.map((row) => [row.route, row] as const))('%s with API tokens', async (_name, row) => {
+    const [method, route] = row.route.split(' ') as [string, string];
+    const doc = (await api.call('GET', '/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, { security: Record<string, unknown>[] }>>;
+    };
+    const operation = doc.paths[route.replace(/:(\w+)/g, '{$1}')]![method.toLowerCase()]!;
+    const accepted = operation.security.some((requirement) => 'apiToken' in requirement);
+    const outcomes: Record<string, number> = {};
+    const wanted: Record<string, number> = {};
+    for (const kind of ['write', 'read', 'elsewhere'] as const) {
+      const world = await buildWorld();
+      const other = await buildWorkspace(world.users.owner);
+      const workspaceId = kind === 'elsewhere' ? other.id : world.workspace.id;
+      const { token } = await issueToken(
+        world,
+        world.ownerToken,
+        kind === 'read' ? 'read' : 'write',
+        workspaceId,
+      );
+      const { path, body, form } = await row.target(world, 'owner');
+      const res = await api.call(method, `/api/v1${path}`, { token, body, rawBody: form });
+      outcomes[kind] = res.status;
+      const readable = method === 'GET' && row.minimum === 'viewer';
+      wanted[kind] = !accepted
+        ? 403
+        : { write: row.success, read: readable ? row.success : 403, elsewhere: 404 }[kind];
       if (res.status >= 400) expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     }
     expect(outcomes).toEqual(wanted);

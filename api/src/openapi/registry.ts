@@ -5,6 +5,7 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { API_TOKEN_PREFIX, API_TOKEN_TAGS } from '../auth/api-token.js';
 
 extendZodWithOpenApi(z);
 
@@ -14,7 +15,25 @@ registry.registerComponent('securitySchemes', 'bearer', {
   type: 'http',
   scheme: 'bearer',
   bearerFormat: 'JWT',
+  description:
+    'The 15-minute access token of a signed-in session (`POST /auth/login`, `POST /auth/refresh`).',
 });
+registry.registerComponent('securitySchemes', 'apiToken', {
+  type: 'http',
+  scheme: 'bearer',
+  description:
+    `A personal API token (\`${API_TOKEN_PREFIX}…\`, \`POST /me/tokens\`) as \`Authorization: Bearer\`: one ` +
+    'workspace, read or write scope, accepted only by the operations that list it (the work inside a workspace).',
+});
+
+/** `METHOD /express/path` of every operation an API token may call, for `authenticate`. */
+const apiTokenRoutes = new Set<string>();
+
+/** Whether an API token may call the route `path` (Express syntax, as the router declared it) with `method`. */
+export function acceptsApiTokens(method: string, path: string): boolean {
+  const documented = method.toLowerCase() === 'head' ? 'get' : method.toLowerCase();
+  return apiTokenRoutes.has(`${documented} ${path}`);
+}
 
 const problem = z.object({
   type: z.string(),
@@ -31,10 +50,12 @@ const problemResponse = (description: string) => ({
 /** Documents one route; the standard problem responses are added to every route. */
 export function documentRoute(route: RouteConfig & { public?: boolean }): void {
   const { public: isPublic, ...config } = route;
+  const apiTokens = !isPublic && (config.tags ?? []).some((tag) => API_TOKEN_TAGS.has(tag));
+  if (apiTokens) apiTokenRoutes.add(`${config.method} ${config.path}`);
   registry.registerPath({
     ...config,
     path: config.path.replace(/:(\w+)/g, '{$1}'),
-    security: isPublic ? [] : [{ bearer: [] }],
+    security: isPublic ? [] : apiTokens ? [{ bearer: [] }, { apiToken: [] }] : [{ bearer: [] }],
     responses: {
       ...config.responses,
       400: problemResponse('Invalid input'),

@@ -23,7 +23,7 @@ export async function projectAccessFor(
   minimum: Role,
 ): Promise<{ project: ProjectRef; role: Role }> {
   const found = await projectAccess(db, projectId, userId);
-  checkRole(found?.role, minimum, 'Project');
+  checkRole(found?.role, found?.ref.workspaceId ?? '', minimum, 'Project');
   return { project: found!.ref, role: found!.role! };
 }
 
@@ -36,14 +36,14 @@ export async function taskAccessFor(
   what = 'Task',
 ): Promise<{ task: TaskRef; role: Role }> {
   const found = await taskAccess(db, taskId, userId);
-  checkRole(found?.role, minimum, what);
+  checkRole(found?.role, found?.ref.workspaceId ?? '', minimum, what);
   return { task: found!.ref, role: found!.role! };
 }
 
 /** A label the caller may act on with `minimum` role in its workspace. */
 export async function labelAccessFor(db: Queryable, userId: string, labelId: string, minimum: Role) {
   const found = await labelAccess(db, labelId, userId);
-  checkRole(found?.role, minimum, 'Label');
+  checkRole(found?.role, found?.label.workspaceId ?? '', minimum, 'Label');
   return { label: found!.label, role: found!.role! };
 }
 

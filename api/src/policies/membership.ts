@@ -1,6 +1,7 @@
 import { Membership, type Role } from '@taskstack/db';
 import { memberRole, type Queryable } from '@taskstack/db/repositories';
 import type { Transaction } from 'sequelize';
+import { apiTokenGrant } from '../auth/api-token.js';
 import { forbidden, notFound } from '../errors.js';
 
 const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
@@ -22,7 +23,7 @@ export async function workspaceAccessFor(
   what = 'Workspace',
 ): Promise<{ role: Role }> {
   const role = await memberRole(db, workspaceId, userId);
-  checkRole(role, minimum, what);
+  checkRole(role, workspaceId, minimum, what);
   return { role: role! };
 }
 
@@ -39,12 +40,23 @@ export async function authorize(
   transaction?: Transaction,
 ): Promise<Membership> {
   const membership = await Membership.findOne({ where: { userId, workspaceId }, transaction });
-  checkRole(membership?.role, minimum, what);
+  checkRole(membership?.role, workspaceId, minimum, what);
   return membership!;
 }
 
-/** The decision of `authorize` on a role already read (null or undefined: not a member). */
-export function checkRole(role: Role | null | undefined, minimum: Role, what = 'Resource'): void {
-  if (!role) throw notFound(what);
+/**
+ * The decision of `authorize` on a role already read (null or undefined: not a member) in `workspaceId`. A request
+ * made with an API token is also held to the token's grant: another workspace is as unknown as one the caller is not
+ * in, and a read-only token acts as a viewer.
+ */
+export function checkRole(
+  role: Role | null | undefined,
+  workspaceId: string,
+  minimum: Role,
+  what = 'Resource',
+): void {
+  const grant = apiTokenGrant.getStore();
+  if (!role || (grant && grant.workspaceId !== workspaceId)) throw notFound(what);
+  if (grant?.scope === 'read' && minimum !== 'viewer') throw forbidden('This API token can only read.');
   if (!roleAtLeast(role, minimum)) throw forbidden();
 }

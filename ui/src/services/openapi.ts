@@ -2386,6 +2386,344 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/me/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your live personal API tokens, newest first (never their secrets) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Tokens */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['ApiToken'][];
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a personal API token for one workspace; the secret is in this answer only
+     * @description Use it as `Authorization: Bearer tsk_…` on the operations whose security lists `apiToken`. `read` tokens may only GET; neither scope grants more than your role in the workspace.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': {
+            expiresInDays: number;
+            /** @description What the token is for, e.g. "CI import" */
+            name: string;
+            /**
+             * @description `read`: GET only; `write`: what the caller's role allows
+             * @enum {string}
+             */
+            scope: 'read' | 'write';
+            /**
+             * Format: uuid
+             * @description The one workspace the token reaches
+             */
+            workspaceId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Created; keep the secret now */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CreatedApiToken'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Too many live tokens */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke one of your API tokens; it stops working at once */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Revoked */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/projects/{id}': {
     parameters: {
       query?: never;
@@ -6232,6 +6570,20 @@ export interface components {
       /** @example task.moved */
       verb: string;
     };
+    ApiToken: {
+      createdAt: string;
+      expiresAt: string;
+      hint: string;
+      /** Format: uuid */
+      id: string;
+      lastUsedAt: string | null;
+      name: string;
+      /** @enum {string} */
+      scope: 'read' | 'write';
+      /** Format: uuid */
+      workspaceId: string;
+      workspaceName: string;
+    };
     Attachment: {
       contentType: string;
       /** Format: date-time */
@@ -6294,6 +6646,10 @@ export interface components {
       taskId: string;
       /** Format: date-time */
       updatedAt: string;
+    };
+    CreatedApiToken: {
+      apiToken: components['schemas']['ApiToken'];
+      token: string;
     };
     ForgotPasswordBody: {
       /** Format: email */
@@ -6476,6 +6832,9 @@ type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
 export const pathsAuthPasswordForgotPostResponses202ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/auth/password/forgot']['post']['responses']['202']['content']['application/json']['status']
 > = ['accepted'];
+export const pathsMeTokensPostRequestBodyContentApplicationJsonScopeValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/me/tokens']['post']['requestBody']['content']['application/json']['scope']
+> = ['read', 'write'];
 export const pathsProjectsIdTasksGetParametersQuerySortValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/projects/{id}/tasks']['get']['parameters']['query']['sort']
 > = ['position', 'dueAt', 'createdAt', 'priority'];
@@ -6503,6 +6862,9 @@ export const pathsTasksIdSubtasksPostRequestBodyContentApplicationJsonPriorityVa
 export const pathsTasksIdSubtasksPostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/tasks/{id}/subtasks']['post']['requestBody']['content']['application/json']['status']
 > = ['backlog', 'todo', 'in_progress', 'done'];
+export const apiTokenScopeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ApiToken']['scope']
+> = ['read', 'write'];
 export const backupStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Backup']['status']
 > = ['running', 'succeeded', 'failed'];

@@ -70,6 +70,29 @@ describe('event stream heartbeats and lifetime', () => {
     }
   });
 
+  it('ends the stream when the API token that opened it is revoked', async () => {
+    const workspace = await buildWorkspace(await buildUser());
+    const { token: session } = await buildMember(api, workspace, 'viewer');
+    const created = await api.call('POST', '/api/v1/me/tokens', {
+      token: session,
+      body: { name: 'feed', scope: 'read', expiresInDays: 7, workspaceId: workspace.id },
+    });
+    const stream = await openEventStream(`${url}/events?workspaceId=${workspace.id}`, {
+      authorization: `Bearer ${created.body.token}`,
+    });
+    try {
+      expect(stream.status).toBe(200);
+      await expect.poll(() => stream.comments.filter((c) => c === 'ping').length).toBeGreaterThanOrEqual(2);
+      const revoked = await api.call('DELETE', `/api/v1/me/tokens/${created.body.apiToken.id}`, {
+        token: session,
+      });
+      expect(revoked.status).toBe(204);
+      await stream.closedByServer(2000);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('ends the stream when the access token that opened it expires', async () => {
     const workspace = await buildWorkspace(await buildUser());
     const { user } = await buildMember(api, workspace, 'viewer');

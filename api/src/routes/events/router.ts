@@ -3,6 +3,7 @@ import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { compareEventIds, isEventId, type EventHub } from '../../events/hub.js';
 import type { BoardEvent } from '../../events/publisher.js';
+import { isApiToken } from '../../auth/api-token.js';
 import { sessionEnded } from '../../auth/session-revocations.js';
 import { authenticate, currentUser } from '../../middlewares/authenticate.js';
 import { validate } from '../../middlewares/validate.js';
@@ -16,12 +17,17 @@ import { streamQuery } from './schema.js';
  */
 export const HEARTBEAT_MS = 15_000;
 
-/** `authenticate`, but also taking the token from `?access_token=` (EventSource cannot send headers). */
+/**
+ * `authenticate`, but also taking a session's access token from `?access_token=` (EventSource cannot send headers).
+ * A personal API token is only taken from the header: a year-long secret has no business in a URL.
+ */
 function authenticateStream(ctx: AppContext): RequestHandler {
   const inner = authenticate(ctx);
   return (req, res, next) => {
     const token = req.query.access_token;
-    if (!req.get('authorization') && typeof token === 'string') req.headers.authorization = `Bearer ${token}`;
+    if (!req.get('authorization') && typeof token === 'string' && !isApiToken(token)) {
+      req.headers.authorization = `Bearer ${token}`;
+    }
     inner(req, res, next);
   };
 }

@@ -1,7 +1,8 @@
 import { initialSchema } from './0001-initial-schema.js';
 import { taskDueOrderIndex } from './0002-task-due-order-index.js';
 import { checklistsAndSubtasks } from './0003-checklists-and-subtasks.js';
+import { apiTokens } from './0004-api-tokens.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
-export const migrations: Migration[] = [initialSchema, taskDueOrderIndex, checklistsAndSubtasks];
+export const migrations: Migration[] = [initialSchema, taskDueOrderIndex, checklistsAndSubtasks, apiTokens];

@@ -3,6 +3,7 @@
  * `Queryable` to run on (`Sql`, `Sql.in(transaction)` or a pg pool), so it works inside or outside a transaction.
  */
 export * from './access.js';
+export * from './api-tokens.js';
 export * from './activity.js';
 export * from './backups.js';
 export * from './checklists.js';
