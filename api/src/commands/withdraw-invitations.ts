@@ -1,5 +1,5 @@
-import { Invitation, type Role } from '@taskstack/db';
-import type { Transaction } from 'sequelize';
+import type { Role } from '@taskstack/db';
+import { withdrawInvitationsBy, type Queryable } from '@taskstack/db/repositories';
 import { roleAtLeast } from '../policies/membership.js';
 
 /**
@@ -7,11 +7,11 @@ import { roleAtLeast } from '../policies/membership.js';
  * link they mailed out must not keep letting people in on an authority they no longer hold.
  */
 export async function withdrawInvitationsOf(
+  db: Queryable,
   workspaceId: string,
   userId: string,
   roleNow: Role | undefined,
-  transaction: Transaction,
 ): Promise<void> {
   if (roleNow && roleAtLeast(roleNow, 'admin')) return;
-  await Invitation.destroy({ where: { workspaceId, invitedById: userId, acceptedAt: null }, transaction });
+  await withdrawInvitationsBy(db, workspaceId, userId);
 }

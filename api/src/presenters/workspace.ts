@@ -1,4 +1,5 @@
-import { ROLES, type Membership, type User, type Workspace } from '@taskstack/db';
+import { ROLES, type Role } from '@taskstack/db';
+import type { MemberRecord, WorkspaceRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 import '../openapi/registry.js';
 
@@ -9,10 +10,7 @@ export const workspaceOutput = z
   .openapi('Workspace');
 
 /** A workspace as one member sees it: with their own role, which the UI uses to show or hide actions. */
-export function presentWorkspace(
-  workspace: Workspace,
-  role: Membership['role'],
-): z.infer<typeof workspaceOutput> {
+export function presentWorkspace(workspace: WorkspaceRecord, role: Role): z.infer<typeof workspaceOutput> {
   return {
     id: workspace.id,
     name: workspace.name,
@@ -27,12 +25,12 @@ export const memberOutput = z
   .openapi('Member');
 
 /** A member of a workspace, as its other members see them. */
-export function presentMember(membership: Membership, user: User): z.infer<typeof memberOutput> {
+export function presentMember(member: MemberRecord): z.infer<typeof memberOutput> {
   return {
-    userId: user.id,
-    name: user.name,
-    email: user.email,
-    role: membership.role,
-    joinedAt: membership.createdAt.toISOString(),
+    userId: member.userId,
+    name: member.name,
+    email: member.email,
+    role: member.role,
+    joinedAt: member.createdAt.toISOString(),
   };
 }

@@ -50,6 +50,8 @@ export type RouteInput<S extends Schemas> = Parsed<S> & {
 type Handler<S extends Schemas> = (input: RouteInput<S>) => Promise<unknown>;
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+// A route that declares a JSON body needs one (an empty object at least), as every documented route says.
+const jsonBody = (schema: z.ZodType) => ({ required: true, ...json(schema) });
 
 /**
  * The one way to define a route: `route(spec, handler)` registers the Express chain — rate limit → auth →
@@ -71,7 +73,7 @@ export function defineRoutes(ctx: AppContext) {
       request: {
         ...(params ? { params } : {}),
         ...(query ? { query } : {}),
-        ...(body ? { body: json(body) } : bodyContent ? { body: { content: bodyContent } } : {}),
+        ...(body ? { body: jsonBody(body) } : bodyContent ? { body: { content: bodyContent } } : {}),
       } as never,
       responses: Object.fromEntries(
         Object.entries(spec.responses).map(([status, r]) => [

@@ -1,112 +1,90 @@
-import { Membership, User } from '@taskstack/db';
-import { Router } from 'express';
+import { membersOf, removeMembership, setMemberRole } from '@taskstack/db/repositories';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { withdrawInvitationsOf } from '../../commands/withdraw-invitations.js';
 import type { AppContext } from '../../context.js';
-import { notFound } from '../../errors.js';
-import { authenticate, currentUser } from '../../middlewares/authenticate.js';
-import { validate } from '../../middlewares/validate.js';
-import { jsonBody, jsonResponse } from '../../openapi/json.js';
-import { documentRoute } from '../../openapi/registry.js';
 import { authorize } from '../../policies/membership.js';
 import {
   assertCanChangeRole,
   assertCanRemove,
-  loadMembership,
+  loadMember,
   lockWorkspace,
 } from '../../policies/workspace-members.js';
 import { memberOutput, presentMember } from '../../presenters/workspace.js';
+import { defineRoutes } from '../define.js';
 import { memberBody, memberParams, membersParams } from './schema.js';
-
-const tags = ['members'];
-documentRoute({
-  method: 'get',
-  path: '/workspaces/:id/members',
-  tags,
-  summary: 'Members of a workspace (viewer+)',
-  request: { params: membersParams },
-  responses: { 200: jsonResponse('Members, by name', z.array(memberOutput)) },
-});
-documentRoute({
-  method: 'patch',
-  path: '/workspaces/:id/members/:userId',
-  tags,
-  summary: "Change a member's role (admin+; only owners grant or change ownership)",
-  request: { params: memberParams, ...jsonBody(memberBody) },
-  responses: {
-    200: jsonResponse('The member with the new role', memberOutput),
-    403: { description: 'Role too low' },
-    409: { description: 'Would leave the workspace without an owner' },
-  },
-});
-documentRoute({
-  method: 'delete',
-  path: '/workspaces/:id/members/:userId',
-  tags,
-  summary: 'Remove a member (admin+), or leave (anyone, with their own id)',
-  request: { params: memberParams },
-  responses: {
-    204: { description: 'Removed' },
-    403: { description: 'Role too low' },
-    409: { description: 'Would leave the workspace without an owner' },
-  },
-});
 
 /** Membership management. Role rules live in policies/workspace-members.ts. */
 export function membersRouter(ctx: AppContext): Router {
-  const router = Router();
-  const auth = authenticate(ctx);
+  const { router, route } = defineRoutes(ctx);
+  const tags = ['members'];
 
-  router.get(
-    '/workspaces/:id/members',
-    auth,
-    validate({ params: membersParams })(async (req, res, { params }) => {
-      await authorize(currentUser(req).id, params.id, 'viewer', 'Workspace');
-      const memberships = await Membership.findAll({
-        where: { workspaceId: params.id },
-        include: [{ model: User, as: 'user', required: true }],
-      });
-      const items = memberships
-        .map((m) => presentMember(m, m.get('user') as User))
+  route(
+    {
+      method: 'get',
+      path: '/workspaces/:id/members',
+      summary: 'Members of a workspace (viewer+)',
+      tags,
+      request: { params: membersParams },
+      responses: { 200: { description: 'Members, by name', schema: z.array(memberOutput) } },
+    },
+    async ({ user, params }) => {
+      await authorize(user.id, params.id, 'viewer', 'Workspace');
+      return (await membersOf(ctx.sql, params.id))
+        .map(presentMember)
         .sort((a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId));
-      res.json(items);
-    }),
+    },
   );
 
-  router.patch(
-    '/workspaces/:id/members/:userId',
-    auth,
-    validate({ params: memberParams, body: memberBody })(async (req, res, { params, body }) => {
-      const actorId = currentUser(req).id;
-      const member = await ctx.sequelize.transaction(async (transaction) => {
-        await lockWorkspace(params.id, transaction);
-        const actor = await authorize(actorId, params.id, 'admin', 'Workspace', transaction);
-        const target = await loadMembership(params.id, params.userId, transaction);
-        await assertCanChangeRole(actor, target, body.role, transaction);
-        await target.update({ role: body.role }, { transaction });
-        await withdrawInvitationsOf(params.id, params.userId, body.role, transaction);
-        return target;
-      });
-      const user = await User.findByPk(member.userId, { rejectOnEmpty: notFound('Member') });
-      res.json(presentMember(member, user));
-    }),
+  route(
+    {
+      method: 'patch',
+      path: '/workspaces/:id/members/:userId',
+      summary: "Change a member's role (admin+; only owners grant or change ownership)",
+      tags,
+      request: { params: memberParams, body: memberBody },
+      responses: {
+        200: { description: 'The member with the new role', schema: memberOutput },
+        403: { description: 'Role too low' },
+        409: { description: 'Would leave the workspace without an owner' },
+      },
+      transaction: true,
+    },
+    async ({ user, params, body, transaction }) => {
+      const db = ctx.sql.in(transaction);
+      await lockWorkspace(db, params.id);
+      const actor = await authorize(user.id, params.id, 'admin', 'Workspace', transaction);
+      const target = await loadMember(db, params.id, params.userId);
+      await assertCanChangeRole(db, actor, target, body.role);
+      await setMemberRole(db, params.id, params.userId, body.role);
+      await withdrawInvitationsOf(db, params.id, params.userId, body.role);
+      return presentMember({ ...target, role: body.role });
+    },
   );
 
-  router.delete(
-    '/workspaces/:id/members/:userId',
-    auth,
-    validate({ params: memberParams })(async (req, res, { params }) => {
-      const actorId = currentUser(req).id;
-      await ctx.sequelize.transaction(async (transaction) => {
-        await lockWorkspace(params.id, transaction);
-        const actor = await authorize(actorId, params.id, 'viewer', 'Workspace', transaction);
-        const target = await loadMembership(params.id, params.userId, transaction);
-        await assertCanRemove(actor, target, transaction);
-        await target.destroy({ transaction });
-        await withdrawInvitationsOf(params.id, params.userId, undefined, transaction);
-      });
-      res.status(204).end();
-    }),
+  route(
+    {
+      method: 'delete',
+      path: '/workspaces/:id/members/:userId',
+      summary: 'Remove a member (admin+), or leave (anyone, with their own id)',
+      tags,
+      request: { params: memberParams },
+      responses: {
+        204: { description: 'Removed' },
+        403: { description: 'Role too low' },
+        409: { description: 'Would leave the workspace without an owner' },
+      },
+      transaction: true,
+    },
+    async ({ user, params, transaction }) => {
+      const db = ctx.sql.in(transaction);
+      await lockWorkspace(db, params.id);
+      const actor = await authorize(user.id, params.id, 'viewer', 'Workspace', transaction);
+      const target = await loadMember(db, params.id, params.userId);
+      await assertCanRemove(db, actor, target);
+      await removeMembership(db, params.id, params.userId);
+      await withdrawInvitationsOf(db, params.id, params.userId, undefined);
+    },
   );
 
   return router;

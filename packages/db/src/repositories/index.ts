@@ -7,6 +7,7 @@ export * from './api-tokens.js';
 export * from './activity.js';
 export * from './backups.js';
 export * from './checklists.js';
+export * from './invitations.js';
 export * from './keyset.js';
 export * from './labels.js';
 export * from './memberships.js';
@@ -15,6 +16,7 @@ export * from './subtasks.js';
 export * from './task-list.js';
 export * from './task-rows.js';
 export * from './task-writes.js';
+export * from './workspaces.js';
 export {
   inline,
   isUniqueViolation,
