@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { withdrawInvitationsOf } from '../../commands/withdraw-invitations.js';
 import type { AppContext } from '../../context.js';
-import { authorize } from '../../policies/membership.js';
+import { workspaceAccessFor } from '../../policies/membership.js';
 import {
   assertCanChangeRole,
   assertCanRemove,
@@ -29,7 +29,7 @@ export function membersRouter(ctx: AppContext): Router {
       responses: { 200: { description: 'Members, by name', schema: z.array(memberOutput) } },
     },
     async ({ user, params }) => {
-      await authorize(user.id, params.id, 'viewer', 'Workspace');
+      await workspaceAccessFor(ctx.sql, user.id, params.id, 'viewer');
       return (await membersOf(ctx.sql, params.id))
         .map(presentMember)
         .sort((a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId));
@@ -53,7 +53,8 @@ export function membersRouter(ctx: AppContext): Router {
     async ({ user, params, body, transaction }) => {
       const db = ctx.sql.in(transaction);
       await lockWorkspace(db, params.id);
-      const actor = await authorize(user.id, params.id, 'admin', 'Workspace', transaction);
+      const { role } = await workspaceAccessFor(db, user.id, params.id, 'admin');
+      const actor = { workspaceId: params.id, userId: user.id, role };
       const target = await loadMember(db, params.id, params.userId);
       await assertCanChangeRole(db, actor, target, body.role);
       await setMemberRole(db, params.id, params.userId, body.role);
@@ -79,7 +80,8 @@ export function membersRouter(ctx: AppContext): Router {
     async ({ user, params, transaction }) => {
       const db = ctx.sql.in(transaction);
       await lockWorkspace(db, params.id);
-      const actor = await authorize(user.id, params.id, 'viewer', 'Workspace', transaction);
+      const { role } = await workspaceAccessFor(db, user.id, params.id, 'viewer');
+      const actor = { workspaceId: params.id, userId: user.id, role };
       const target = await loadMember(db, params.id, params.userId);
       await assertCanRemove(db, actor, target);
       await removeMembership(db, params.id, params.userId);

@@ -9,7 +9,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
-import { authorize } from '../../policies/membership.js';
+import { workspaceAccessFor } from '../../policies/membership.js';
 import { presentWorkspace, workspaceOutput } from '../../presenters/workspace.js';
 import { createStorage } from '../../storage/index.js';
 import { defineRoutes } from '../define.js';
@@ -58,10 +58,10 @@ export function workspacesRouter(ctx: AppContext): Router {
       responses: { 200: { description: 'The workspace', schema: workspaceOutput } },
     },
     async ({ user, params }) => {
-      const membership = await authorize(user.id, params.id, 'viewer', 'Workspace');
+      const { role } = await workspaceAccessFor(ctx.sql, user.id, params.id, 'viewer');
       const workspace = await findWorkspace(ctx.sql, params.id);
       if (!workspace) throw notFound('Workspace');
-      return presentWorkspace(workspace, membership.role);
+      return presentWorkspace(workspace, role);
     },
   );
 
@@ -78,7 +78,7 @@ export function workspacesRouter(ctx: AppContext): Router {
       },
     },
     async ({ user, params, body }) => {
-      await authorize(user.id, params.id, 'owner', 'Workspace');
+      await workspaceAccessFor(ctx.sql, user.id, params.id, 'owner');
       const workspace = await renameWorkspace(ctx.sql, params.id, body.name);
       if (!workspace) throw notFound('Workspace');
       return presentWorkspace(workspace, 'owner');
@@ -96,9 +96,10 @@ export function workspacesRouter(ctx: AppContext): Router {
       transaction: true,
     },
     async ({ user, params, transaction, req }) => {
-      await authorize(user.id, params.id, 'owner', 'Workspace', transaction);
+      const db = ctx.sql.in(transaction);
+      await workspaceAccessFor(db, user.id, params.id, 'owner');
       // Rows go through ON DELETE CASCADE; the attachment files they name are removed once that is committed.
-      const keys = await deleteWorkspace(ctx.sql.in(transaction), params.id);
+      const keys = await deleteWorkspace(db, params.id);
       transaction!.afterCommit(async () => {
         const results = await Promise.allSettled(keys.map((key) => storage.remove(key)));
         const failed = results.filter((r) => r.status === 'rejected').length;
