@@ -28,7 +28,7 @@ function promtool(...args: string[]) {
 
 describe('Prometheus configuration', () => {
   it('passes promtool check config (rule files included)', () => {
-    expect(promtool('check', 'config', 'prometheus.yml')).toMatch(/SUCCESS: 17 rules found/);
+    expect(promtool('check', 'config', 'prometheus.yml')).toMatch(/SUCCESS: 18 rules found/);
   });
 
   it('passes promtool check rules', () => {
@@ -53,6 +53,7 @@ describe('Prometheus configuration', () => {
         'BackupVerificationFailed',
         'WalArchiveLagHigh',
         'BackupRepositoryErrors',
+        'RestoreDrillFailed',
         'DiskSpaceHigh',
         'CertificateExpiresSoon',
       ]),

@@ -52,6 +52,10 @@ export const workerConfigSchema = z.object({
   PITR_DIFF_CRON: cron('0 3 * * 1-6'),
   /** Days back to which any moment can be restored; older full backups and their WAL expire. */
   PITR_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  /** How often every table's row count and checksum is journalled for the restore drill (UTC). */
+  PITR_JOURNAL_CRON: cron('*/5 * * * *'),
+  /** When the restore drill runs: a random journalled moment of the last 24 h, restored and checked (UTC). */
+  PITR_DRILL_CRON: cron('30 5 * * *'),
   /** Directory on the database server where restores build their scratch cluster (default: beside its data). */
   PITR_SCRATCH_DIR: z.string().optional(),
 });

@@ -69,6 +69,16 @@ export function createMetrics(queues: Queue[], archive?: () => Promise<ArchiveSt
     labelNames: ['operation'],
     registers: [registry],
   });
+  const drillFailed = new Gauge({
+    name: 'worker_pitr_drill_failed',
+    help: '1 when the last restore drill found a problem, else 0 (alert on 1)',
+    registers: [registry],
+  });
+  const drillLast = new Gauge({
+    name: 'worker_pitr_drill_last_timestamp_seconds',
+    help: 'Unix time the last restore drill finished, whatever its result (0: none recorded)',
+    registers: [registry],
+  });
   if (archive) {
     let status: Promise<ArchiveStatus | undefined> | undefined;
     // One query per scrape for the three gauges; a failed read counts as a repository-side error.
@@ -114,5 +124,7 @@ export function createMetrics(queues: Queue[], archive?: () => Promise<ArchiveSt
     verificationFailed,
     pitrLastBackup,
     pitrFailures,
+    drillFailed,
+    drillLast,
   };
 }

@@ -32,20 +32,20 @@ export async function upsertSchedulers(config: WorkerConfig, queues: Record<stri
       opts: { attempts: 2, backoff: { type: 'exponential', delay: 60_000 }, ...keepHistory },
     },
   );
-  for (const [type, pattern] of [
-    ['full', config.PITR_FULL_CRON],
-    ['diff', config.PITR_DIFF_CRON],
-  ] as const) {
-    const id = `pitr-${type}-backup`;
+  const pitr: Array<[id: string, pattern: string, name: string, data: object, opts: JobsOptions]> = [
+    ['pitr-full-backup', config.PITR_FULL_CRON, 'pitr-backup', { type: 'full' }, BACKUP_JOB_OPTIONS],
+    ['pitr-diff-backup', config.PITR_DIFF_CRON, 'pitr-backup', { type: 'diff' }, BACKUP_JOB_OPTIONS],
+    // A missed journal entry is replaced by the next one minutes later: no retry.
+    ['pitr-journal', config.PITR_JOURNAL_CRON, 'pitr-journal', {}, keepHistory],
+    // A drill's failure is its result (recorded, emailed), not something to retry.
+    ['pitr-drill', config.PITR_DRILL_CRON, 'pitr-drill', {}, keepHistory],
+  ];
+  for (const [id, pattern, name, data, opts] of pitr) {
     if (!config.PITR_STANZA) {
       await backups.removeJobScheduler(id);
       continue;
     }
-    await backups.upsertJobScheduler(
-      id,
-      { pattern, tz: 'UTC' },
-      { name: 'pitr-backup', data: { type }, opts: BACKUP_JOB_OPTIONS },
-    );
+    await backups.upsertJobScheduler(id, { pattern, tz: 'UTC' }, { name, data, opts });
   }
   await reminders.upsertJobScheduler(
     'due-reminders',

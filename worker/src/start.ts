@@ -10,7 +10,7 @@ import {
 import { createLogger } from '@taskstack/runtime';
 import { Queue, type Worker } from 'bullmq';
 import pg from 'pg';
-import { backupState } from '@taskstack/db/repositories';
+import { backupState, lastDrill } from '@taskstack/db/repositories';
 import { archiveStatus } from './pitr/archive-status.js';
 import { s3StoreFrom } from './backup/s3-store.js';
 import type { WorkerConfig } from './config.js';
@@ -23,11 +23,16 @@ import type { TaskContext } from './tasks/context.js';
 import { scanDueTasksTask } from './tasks/scan-due-tasks.js';
 import { sendEmailTask } from './tasks/send-email.js';
 import { pitrBackupTask } from './tasks/pitr-backup.js';
+import { pitrDrillTask } from './tasks/pitr-drill.js';
+import { pitrJournalTask } from './tasks/pitr-journal.js';
 import { verifyBackupTask } from './tasks/verify-backup.js';
 import { assertHandlers, createQueueWorker, type Handler } from './workers.js';
 
-/** Knobs that are not configuration: tests shorten the lock so a killed worker's job is retried in seconds. */
-export type WorkerTuning = { lockDurationMs?: number };
+/**
+ * Knobs that are not configuration: tests shorten the lock so a killed worker's job is retried in seconds, and
+ * let the restore drill pick a journal moment as soon as its WAL is archived.
+ */
+export type WorkerTuning = { lockDurationMs?: number; drillSettleMs?: number };
 
 export type WorkerHandle = { url: string; close: () => Promise<void> };
 
@@ -75,6 +80,8 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
       backup: backupTask(ctx),
       'verify-backup': verifyBackupTask(ctx),
       'pitr-backup': pitrBackupTask(ctx),
+      'pitr-journal': pitrJournalTask(ctx),
+      'pitr-drill': pitrDrillTask(ctx, { settleMs: tuning.drillSettleMs }),
     },
     reminders: { 'scan-due-tasks': scanDueTasksTask(ctx) },
   };
@@ -101,6 +108,9 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
   const state = await backupState(db);
   if (state.lastSuccess) metrics.lastBackup.set(state.lastSuccess.getTime() / 1000);
   metrics.verificationFailed.set(state.lastVerificationFailed ? 1 : 0);
+  const drill = await lastDrill(db);
+  metrics.drillFailed.set(drill?.status === 'failed' ? 1 : 0);
+  metrics.drillLast.set((drill?.finishedAt?.getTime() ?? 0) / 1000);
   // One backup or verification at a time across every worker process: they share the server and the disk.
   await queues[QUEUES.backups]!.setGlobalConcurrency(1);
   await upsertSchedulers(config, queues);

@@ -31,6 +31,12 @@ export const emailJobs = {
     taskUrl: url,
   }),
   'backup-failed': z.object({ to: z.array(email).min(1), file: z.string(), error: z.string() }),
+  /** A nightly restore drill found a problem; `target` is the moment it restored to, if it got that far. */
+  'restore-drill-failed': z.object({
+    to: z.array(email).min(1),
+    target: z.string().optional(),
+    problems: z.array(z.string()).min(1),
+  }),
 } as const;
 export type EmailJobName = keyof typeof emailJobs;
 export type EmailJobData<N extends EmailJobName> = z.infer<(typeof emailJobs)[N]>;
@@ -44,6 +50,10 @@ export const backupJobs = {
   'verify-backup': z.object({ backupId: z.uuid().optional() }),
   /** A pgBackRest backup of the cluster (point-in-time recovery): full weekly, differential daily. */
   'pitr-backup': z.object({ type: z.enum(['full', 'diff']) }),
+  /** Journals every table's row count and checksum at a moment, for the restore drill to check against. */
+  'pitr-journal': z.object({}),
+  /** The nightly restore drill: a random journalled moment of the last 24 h restored and checked. */
+  'pitr-drill': z.object({}),
 } as const;
 export type BackupJobName = keyof typeof backupJobs;
 

@@ -44,6 +44,20 @@ export const templates: Templates = {
       { paragraph: d.error },
       { paragraph: 'The previous backups are kept. See the worker logs and GET /api/v1/admin/backups.' },
     ]),
+  'restore-drill-failed': (d) =>
+    compose('taskstack restore drill FAILED', [
+      {
+        paragraph: d.target
+          ? `Tonight's restore drill restored the database as it was at ${d.target} and found:`
+          : `Tonight's restore drill could not restore the database:`,
+      },
+      ...d.problems.map((problem) => ({ paragraph: problem })),
+      {
+        paragraph:
+          'The live database was not touched. Until a drill passes, do not count on a point-in-time restore: see ' +
+          'docs/runbooks/alerts.md#restoredrillfailed and GET /api/v1/admin/recovery.',
+      },
+    ]),
 };
 
 /** Renders the template of `name`; the payload was validated against the job's schema first. */

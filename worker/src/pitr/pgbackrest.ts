@@ -38,6 +38,7 @@ export type BackupSet = {
   label: string;
   type: 'full' | 'diff' | 'incr';
   startedAt: Date;
+  /** The first whole second after the backup stopped: the earliest moment it restores to. */
   stoppedAt: Date;
   /** WAL segments from the backup's start to its consistency point. */
   walStart: string;
@@ -77,7 +78,9 @@ export async function info(pb: Pgbackrest): Promise<RepositoryInfo> {
       label: b.label,
       type: b.type,
       startedAt: new Date(b.timestamp.start * 1000),
-      stoppedAt: new Date(b.timestamp.stop * 1000),
+      // pgBackRest stamps the stop in whole seconds, and refuses a target within that second (no backup set "with
+      // stop time less than" it): the next whole second is the first moment the backup can surely restore.
+      stoppedAt: new Date((b.timestamp.stop + 1) * 1000),
       walStart: b.archive.start,
       walStop: b.archive.stop,
       size: b.info.size,
@@ -86,4 +89,38 @@ export async function info(pb: Pgbackrest): Promise<RepositoryInfo> {
     walMin: stanza.archive[0]?.min ?? undefined,
     walMax: stanza.archive.at(-1)?.max ?? undefined,
   };
+}
+
+/**
+ * `pgbackrest verify`: reads every file of the repository (backups and archived WAL) and checks its checksum and
+ * size. pgBackRest 2.45 exits 0 even when it finds corruption and reports it only at log level info, so its
+ * output is parsed: the repository passes only when verify completed and said no stanza is in error. The
+ * returned problems are pgBackRest's own lines (e.g. `invalid checksum '…'`, `status: error`).
+ */
+export async function verify(pb: Pgbackrest): Promise<{ ok: boolean; problems: string[]; output: string }> {
+  let output: string;
+  try {
+    output = await runOnServer(pb.databaseUrl, [
+      'pgbackrest',
+      `--stanza=${pb.stanza}`,
+      '--log-level-console=info',
+      'verify',
+    ]);
+  } catch (error) {
+    const message = (error as Error).message;
+    return { ok: false, problems: [`pgbackrest verify: ${message}`], output: message };
+  }
+  const lines = output.split('\n').map((l) => l.trim());
+  const problems = lines
+    .filter(
+      (l) =>
+        /^status: error/.test(l) ||
+        /\b(WARN|ERROR):/.test(l) ||
+        /^\S+ \S+ P\d+ +INFO: (invalid|missing|unable)/.test(l) ||
+        /(checksum invalid|size invalid|missing|other): [1-9]/.test(l),
+    )
+    .map((l) => l.replace(/^\S+ \S+ P\d+ +\w+: /, ''));
+  const completed = lines.some((l) => /verify command end: completed successfully/.test(l));
+  if (!completed) problems.push('pgbackrest verify did not report completing');
+  return { ok: problems.length === 0, problems, output };
 }

@@ -34,7 +34,7 @@ const RECOVERY_MINIMUMS = [
 const pgbackrestTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '+00');
 
 /** Where the live cluster is, as the server itself sees it (the scratch cluster and the copy run there). */
-async function serverFacts(databaseUrl: string) {
+export async function serverFacts(databaseUrl: string) {
   return withClient(databaseUrl, async (c) => {
     const { rows } = await c.query<{
       dir: string;
@@ -184,10 +184,10 @@ export async function restoreToMoment(
       when,
       scratch,
       live,
-      copy,
-      facts.socket,
       facts.port,
       facts.user,
+      copy,
+      facts.socket,
       ...facts.settings,
     ]);
     for (const line of output.trim().split('\n')) progress(line);

@@ -2,7 +2,14 @@ import { initialSchema } from './0001-initial-schema.js';
 import { taskDueOrderIndex } from './0002-task-due-order-index.js';
 import { checklistsAndSubtasks } from './0003-checklists-and-subtasks.js';
 import { apiTokens } from './0004-api-tokens.js';
+import { recoveryJournal } from './0005-recovery-journal.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
-export const migrations: Migration[] = [initialSchema, taskDueOrderIndex, checklistsAndSubtasks, apiTokens];
+export const migrations: Migration[] = [
+  initialSchema,
+  taskDueOrderIndex,
+  checklistsAndSubtasks,
+  apiTokens,
+  recoveryJournal,
+];
