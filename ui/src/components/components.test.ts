@@ -61,6 +61,22 @@ describe('TaskCard', () => {
     expect(card.get('.sr-only').text()).toBe('assigned to Ada Lovelace');
   });
 
+  it('shows checklist and subtask progress, read out as such', () => {
+    const wrapper = mount(TaskCard, {
+      props: {
+        task: { ...task, checklist: { done: 2, total: 5 }, subtasks: { done: 0, total: 0 } },
+        labelMap: new Map(),
+      },
+    });
+    expect(wrapper.get('[data-testid="card-checklist"]').text()).toBe('☑ 2/5 checklist items done');
+    expect(wrapper.find('[data-testid="card-subtasks"]').exists()).toBe(false);
+    const both = mount(TaskCard, {
+      props: { task: { ...task, subtasks: { done: 1, total: 3 } }, labelMap: new Map() },
+    });
+    expect(both.find('[data-testid="card-checklist"]').exists()).toBe(false);
+    expect(both.get('[data-testid="card-subtasks"]').text()).toBe('⑂ 1/3 subtasks done');
+  });
+
   it('marks a card picked up with the keyboard as pressed', () => {
     const wrapper = mount(TaskCard, { props: { task, labelMap: new Map(), grabbed: true } });
     expect(wrapper.get('article').attributes('aria-pressed')).toBe('true');

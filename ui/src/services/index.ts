@@ -1,5 +1,6 @@
 import { AdminService } from './admin.js';
 import { AuthService } from './auth.js';
+import { ChecklistService } from './checklists.js';
 import { EventService } from './events.js';
 import { HttpClient } from './http.js';
 import { ProjectService } from './projects.js';
@@ -13,6 +14,7 @@ export const api = {
   workspaces: new WorkspaceService(http),
   projects: new ProjectService(http),
   tasks: new TaskService(http),
+  checklists: new ChecklistService(http),
   admin: new AdminService(http),
   events: new EventService(http),
 };

@@ -39,6 +39,21 @@ export class TaskService {
     return this.http.call(E.moveTask, { params: { id }, body: target });
   }
 
+  subtasks(id: string): Promise<Task[]> {
+    return this.http.call(E.listSubtasks, { params: { id } });
+  }
+  createSubtask(parentId: string, input: TaskInput & { title: string }): Promise<Task> {
+    return this.http.call(E.createSubtask, { params: { id: parentId }, body: input });
+  }
+  /** Makes a task a subtask of `parentId` (same project, one level deep). */
+  setParent(id: string, parentId: string): Promise<Task> {
+    return this.http.call(E.setParent, { params: { id }, body: { parentId } });
+  }
+  /** A subtask becomes a task of its own. */
+  promote(id: string): Promise<Task> {
+    return this.http.call(E.promoteSubtask, { params: { id } });
+  }
+
   comments(id: string, cursor?: string): Promise<Page<Comment>> {
     return this.http.call(E.listComments, { params: { id }, query: { limit: 100, cursor } });
   }

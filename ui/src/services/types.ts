@@ -33,6 +33,11 @@ export type TaskInput = JsonBody<paths['/tasks/{id}']['patch']>;
 export type TaskQuery = NonNullable<paths['/projects/{id}/tasks']['get']['parameters']['query']>;
 export type TaskSort = NonNullable<TaskQuery['sort']>;
 
+export type Progress = Schemas['Progress'];
+export type ChecklistItem = Schemas['ChecklistItem'];
+/** The fields a checklist item's edit sends (PATCH /checklist-items/{id}). */
+export type ChecklistItemInput = JsonBody<paths['/checklist-items/{id}']['patch']>;
+
 export type Comment = Schemas['Comment'];
 export type Attachment = Schemas['Attachment'];
 export type Activity = Schemas['ActivityEvent'];

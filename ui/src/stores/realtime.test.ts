@@ -3,7 +3,9 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, expect, it } from 'vitest';
 import type { Comment, Task } from '../services/types.js';
 import { useBoardStore } from './board.js';
+import { useChecklistStore } from './checklist.js';
 import { useRealtimeStore } from './realtime.js';
+import { useSubtaskStore } from './subtasks.js';
 import { useTaskStore } from './task.js';
 
 const task = (id: string, patch: Partial<Task> = {}): Task => ({
@@ -85,4 +87,54 @@ it('ignores events of other projects and types it does not know', () => {
   });
   realtime.apply({ id: '2-0', type: 'label.created', data: { id: 'l1' } });
   expect(board.tasks).toEqual({});
+});
+
+it('applies checklist lists to the open checklist and progress to the card and the open task', () => {
+  const realtime = useRealtimeStore();
+  const board = useBoardStore();
+  const detail = useTaskStore();
+  const checklist = useChecklistStore();
+  board.upsert(task('t1'));
+  detail.task = task('t1');
+  checklist.taskId = 't1';
+  const item = {
+    id: 'i1',
+    taskId: 't1',
+    text: 'Step',
+    done: true,
+    position: 'a0',
+    assigneeId: null,
+    dueAt: null,
+    createdAt: '2026-01-02T00:00:00.000Z',
+    updatedAt: '2026-01-02T00:00:00.000Z',
+  };
+  realtime.apply({
+    id: '1-0',
+    type: 'checklist.updated',
+    data: { projectId: 'p1', taskId: 't1', items: [item], progress: { done: 1, total: 1 } },
+  });
+  expect(checklist.items.map((i) => i.text)).toEqual(['Step']);
+  expect(board.tasks.t1!.checklist).toEqual({ done: 1, total: 1 });
+  expect(detail.task.checklist).toEqual({ done: 1, total: 1 });
+});
+
+it('keeps the open task’s subtasks in step: joining, changing and leaving by their parent', () => {
+  const realtime = useRealtimeStore();
+  const subtasks = useSubtaskStore();
+  subtasks.parentId = 'parent';
+  const later = '2026-01-03T00:00:00.000Z';
+  realtime.apply({ id: '1-0', type: 'task.created', data: { task: task('s1', { parentId: 'parent' }) } });
+  realtime.apply({ id: '2-0', type: 'task.created', data: { task: task('other') } });
+  expect(subtasks.items.map((t) => t.id)).toEqual(['s1']);
+  realtime.apply({
+    id: '3-0',
+    type: 'task.moved',
+    data: { task: task('s1', { parentId: 'parent', status: 'done', updatedAt: later }) },
+  });
+  expect(subtasks.items[0]!.status).toBe('done');
+  realtime.apply({ id: '4-0', type: 'task.updated', data: { task: task('s1', { updatedAt: later }) } });
+  expect(subtasks.items).toEqual([]);
+  realtime.apply({ id: '5-0', type: 'task.created', data: { task: task('s2', { parentId: 'parent' }) } });
+  realtime.apply({ id: '6-0', type: 'task.deleted', data: { id: 's2' } });
+  expect(subtasks.items).toEqual([]);
 });

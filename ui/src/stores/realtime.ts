@@ -4,6 +4,8 @@ import { api } from '../services/index.js';
 import type { BoardEvent, StreamState, Subscription } from '../services/events.js';
 import type { Comment, Task } from '../services/types.js';
 import { useBoardStore } from './board.js';
+import { useChecklistStore, type ChecklistEvent } from './checklist.js';
+import { useSubtaskStore } from './subtasks.js';
 import { useTaskStore } from './task.js';
 import { useWorkspaceStore } from './workspaces.js';
 
@@ -32,7 +34,17 @@ export const useRealtimeStore = defineStore('realtime', () => {
     if (event.type === 'task.deleted') {
       const id =
         payload<{ id: string }>(event.data, 'task')?.id ?? (event.data as { taskId?: string })?.taskId;
-      if (id) board.remove(id);
+      if (id) {
+        board.remove(id);
+        useSubtaskStore().drop(id);
+      }
+      return;
+    }
+    if (event.type === 'checklist.updated') {
+      const data = event.data as Partial<ChecklistEvent> | null;
+      if (data?.taskId && Array.isArray(data.items) && data.progress) {
+        useChecklistStore().receive(data as ChecklistEvent);
+      }
       return;
     }
     if (event.type.startsWith('task.')) {
@@ -40,6 +52,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
       if (!task) return;
       board.upsert(task);
       detail.receiveTask(task);
+      useSubtaskStore().receive(task);
       refreshDirectoryFor(task);
       return;
     }

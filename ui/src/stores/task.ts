@@ -86,6 +86,15 @@ export const useTaskStore = defineStore('task', () => {
     }
   }
 
+  /** Makes the open task a subtask of `parentId`, or (null) a task of its own again. */
+  async function setParent(parentId: string | null) {
+    if (!task.value) return;
+    const id = task.value.id;
+    const saved = parentId ? await api.tasks.setParent(id, parentId) : await api.tasks.promote(id);
+    if (task.value?.id === id) task.value = saved;
+    return saved;
+  }
+
   async function addComment(body: string) {
     if (!task.value) return;
     const comment = await api.tasks.comment(task.value.id, body);
@@ -123,6 +132,7 @@ export const useTaskStore = defineStore('task', () => {
     open,
     close,
     save,
+    setParent,
     addComment,
     receiveComment,
     upload,
