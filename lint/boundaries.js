@@ -112,7 +112,6 @@ const allowed = [
       'api/src/routes/attachments/router.ts',
       'api/src/routes/comments/router.ts',
       'api/src/routes/events/router.ts',
-      'api/src/routes/invitations/router.ts',
       'api/src/routes/me/router.ts',
     ],
   },

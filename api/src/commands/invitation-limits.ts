@@ -1,5 +1,4 @@
-import { Invitation } from '@taskstack/db';
-import { Op, type Transaction } from 'sequelize';
+import { countPendingInvitations, type Queryable } from '@taskstack/db/repositories';
 import { conflict } from '../errors.js';
 import type { LimitSpec } from '../middlewares/rate-limit.js';
 
@@ -13,11 +12,8 @@ export const INVITATIONS_PER_INVITER: LimitSpec = { name: 'invite-user', points:
 export const PENDING_INVITATIONS_PER_WORKSPACE = 100;
 
 /** 409 when the workspace already holds the most pending invitations it may. */
-export async function ensureRoomForInvitation(workspaceId: string, transaction: Transaction): Promise<void> {
-  const pending = await Invitation.count({
-    where: { workspaceId, acceptedAt: null, expiresAt: { [Op.gt]: new Date() } },
-    transaction,
-  });
+export async function ensureRoomForInvitation(db: Queryable, workspaceId: string): Promise<void> {
+  const pending = await countPendingInvitations(db, workspaceId);
   if (pending >= PENDING_INVITATIONS_PER_WORKSPACE) {
     throw conflict(
       `This workspace has ${pending} pending invitations, the most it may hold. Withdraw some first.`,

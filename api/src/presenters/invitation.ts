@@ -1,4 +1,5 @@
-import type { Invitation, Role } from '@taskstack/db';
+import type { Role } from '@taskstack/db';
+import type { InvitationRecord } from '@taskstack/db/repositories';
 
 export type InvitationView = {
   id: string;
@@ -10,7 +11,7 @@ export type InvitationView = {
 };
 
 /** An invitation as workspace admins see it (never its token, which only the email carries). */
-export function presentInvitation(invitation: Invitation): InvitationView {
+export function presentInvitation(invitation: InvitationRecord): InvitationView {
   return {
     id: invitation.id,
     workspaceId: invitation.workspaceId,

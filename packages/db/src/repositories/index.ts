@@ -17,6 +17,7 @@ export * from './subtasks.js';
 export * from './task-list.js';
 export * from './task-rows.js';
 export * from './task-writes.js';
+export * from './users.js';
 export * from './workspaces.js';
 export {
   inline,

@@ -175,3 +175,18 @@ export async function addMembership(
 export async function removeMembership(db: Queryable, workspaceId: string, userId: string): Promise<void> {
   await db.query(`DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2`, [workspaceId, userId]);
 }
+
+/** Whether an account with `email` (ignoring case) belongs to the workspace. */
+export async function hasMemberWithEmail(
+  db: Queryable,
+  workspaceId: string,
+  email: string,
+): Promise<boolean> {
+  const rows = await rowsOf(
+    db,
+    `SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
+      WHERE m.workspace_id = $1 AND lower(u.email) = lower($2)`,
+    [workspaceId, email],
+  );
+  return rows.length > 0;
+}
