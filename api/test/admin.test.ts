@@ -5,6 +5,7 @@ import { signInAsInstanceAdmin } from './admins.js';
 import { buildUser, tokenFor } from './factories.js';
 import { startTestApi, type TestApi } from './harness.js';
 import { registerThroughApi } from './sessions.js';
+import { presentRecovery } from '../src/presenters/recovery.js';
 
 let api: TestApi;
 let adminToken: string;
@@ -20,7 +21,7 @@ const get = (path: string, token?: string) => api.call('GET', `/api/v1${path}`, 
 
 describe('instance admin routes', () => {
   it('answer 401 without a token and 403 for users who are not instance admins', async () => {
-    for (const path of ['/admin/backups', '/admin/queues', '/admin/users']) {
+    for (const path of ['/admin/backups', '/admin/recovery', '/admin/queues', '/admin/users']) {
       expect((await get(path)).status).toBe(401);
       const res = await get(path, userToken);
       expect(res.status).toBe(403);
@@ -59,6 +60,54 @@ describe('instance admin routes', () => {
       verifiedAt: '2026-01-01T03:00:00.000Z',
     });
     expect(res.body[0]).toMatchObject({ status: 'running', finishedAt: null, size: null });
+  });
+
+  it('show point-in-time recovery: archiving, recovery point, window and the last finished drill', async () => {
+    const sql = (text: string) => api.context.sql.query(text);
+    await sql(
+      `INSERT INTO recovery_journal (recorded_at, tables, window_start)
+       VALUES ('2026-01-02 10:00Z', '{}', '2026-01-01 03:05Z'), ('2026-01-02 10:05Z', '{}', '2026-01-01 03:06Z')`,
+    );
+    await sql(
+      `INSERT INTO restore_drills (status, target_time, problems, started_at, finished_at) VALUES
+         ('failed', '2026-01-01 20:00Z', '["public.tasks: journalled 3 rows, restored 2"]', '2026-01-02 05:30Z', '2026-01-02 05:34Z'),
+         ('passed', '2026-01-02 01:00Z', '[]', '2026-01-03 05:30Z', '2026-01-03 05:33Z'),
+         ('running', NULL, '[]', '2026-01-04 05:30Z', NULL)`,
+    );
+    const res = await get('/admin/recovery', adminToken);
+    expect(res.status).toBe(200);
+    // The test server does not archive WAL: no recovery point, so no window either.
+    expect(res.body).toEqual({
+      archiving: false,
+      recoveryPoint: null,
+      recoveryPointAgeSeconds: null,
+      archiveFailing: false,
+      window: null,
+      lastDrill: {
+        id: expect.any(String),
+        status: 'passed',
+        targetTime: '2026-01-02T01:00:00.000Z',
+        problems: [],
+        startedAt: '2026-01-03T05:30:00.000Z',
+        finishedAt: '2026-01-03T05:33:00.000Z',
+      },
+    });
+    // With an archiving server the window runs from the newest journal's oldest restorable moment to the recovery point.
+    const archived = presentRecovery(
+      {
+        archiving: true,
+        recoveryPoint: new Date('2026-01-05T12:00:00Z'),
+        archiveFailing: false,
+        windowStart: new Date('2026-01-01T03:06:00Z'),
+        lastDrill: undefined,
+      },
+      new Date('2026-01-05T12:00:42Z'),
+    );
+    expect(archived).toMatchObject({
+      recoveryPointAgeSeconds: 42,
+      window: { from: '2026-01-01T03:06:00.000Z', to: '2026-01-05T12:00:00.000Z' },
+      lastDrill: null,
+    });
   });
 
   it('enqueue a manual backup and count it among the queue’s jobs', async () => {

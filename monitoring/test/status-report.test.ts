@@ -39,6 +39,16 @@ const report: StatusReport = {
   ],
   lastBackup: new Date('2026-03-10T02:30:00Z'),
   lastVerification: { at: new Date('2026-03-08T04:00:00Z'), passed: false },
+  recovery: {
+    archiving: true,
+    recoveryPoint: new Date('2026-03-10T11:59:18Z'),
+    windowStart: new Date('2026-02-24T03:01:05Z'),
+    lastDrill: {
+      at: new Date('2026-03-10T05:34:00Z'),
+      passed: true,
+      target: new Date('2026-03-09T17:25:00Z'),
+    },
+  },
   certificateExpires: new Date('2026-04-20T12:00:00Z'),
 };
 
@@ -51,6 +61,90 @@ describe('status report', () => {
     expect(lines).toContain('last successful backup: 2026-03-10 02:30 UTC (10 h ago)');
     expect(lines).toContain('last verified backup:   2026-03-08 04:00 UTC (2 days ago, FAILED)');
     expect(lines).toContain('certificate expires:    2026-04-20 12:00 UTC (in 41 days)');
+  });
+
+  it('prints the recovery point with its age, the restorable window and the last restore drill', () => {
+    const lines = formatStatusReport(report, now).split('\n');
+    expect(lines).toContain('recovery point:         2026-03-10 11:59 UTC (42 s ago)');
+    expect(lines).toContain('restorable window:      2026-02-24 03:01 UTC → 2026-03-10 11:59 UTC');
+    expect(lines).toContain(
+      'last restore drill:     2026-03-10 05:34 UTC (6 h ago, passed, restored to 2026-03-09 17:25 UTC)',
+    );
+    const stale = formatStatusReport(
+      {
+        ...report,
+        recovery: {
+          archiving: true,
+          recoveryPoint: new Date('2026-03-10T11:40:00Z'),
+          lastDrill: { at: new Date('2026-03-10T05:34:00Z'), passed: false },
+        },
+      },
+      now,
+    );
+    expect(stale).toContain(
+      'recovery point:         2026-03-10 11:40 UTC (20 min ago, STALE: archiving lags)',
+    );
+    expect(stale).toContain('restorable window:      none until the first pgBackRest backup');
+    expect(stale).toContain('last restore drill:     2026-03-10 05:34 UTC (6 h ago, FAILED)');
+    const off = formatStatusReport({ ...report, recovery: { archiving: false } }, now);
+    expect(off).toContain('recovery point:         off (the database server does not archive WAL)');
+  });
+
+  it('reads the recovery state in the Postgres container: archiver, newest journal entry, last finished drill', async () => {
+    const server = new URL(process.env.TEST_DATABASE_SERVER_URL!);
+    const name = `status_${Date.now()}`;
+    const on = (database: string) => Object.assign(new URL(server), { pathname: `/${database}` }).toString();
+    const psql = (database: string, ...args: string[]) =>
+      execFileSync('psql', ['-XAtq', '-v', 'ON_ERROR_STOP=1', '-d', on(database), ...args], {
+        encoding: 'utf8',
+      });
+    // The migrated template every test database is cloned from (vitest.global-setup.ts).
+    psql('postgres', '-c', `CREATE DATABASE ${name} TEMPLATE taskstack_template`);
+    try {
+      psql(
+        name,
+        '-c',
+        `INSERT INTO recovery_journal (recorded_at, tables, window_start) VALUES
+           ('2026-03-10 11:50Z', '{}', '2026-02-24 03:01Z'), ('2026-03-10 11:55Z', '{}', '2026-02-24 03:02Z');
+         INSERT INTO restore_drills (status, target_time, started_at, finished_at) VALUES
+           ('passed', '2026-03-09 17:25Z', '2026-03-10 05:30Z', '2026-03-10 05:34Z'),
+           ('running', NULL, '2026-03-11 05:30Z', NULL)`,
+      );
+      // The engine as the report uses it: one stack service, its container, and `docker exec … psql` run here.
+      const docker: DockerRunner = {
+        async run(args) {
+          if (args[0] === 'service' && args[1] === 'ls')
+            return JSON.stringify({
+              Name: 'taskstack_postgres',
+              Mode: 'replicated',
+              Replicas: '1/1',
+              Image: 'pg:1',
+            });
+          if (args[0] === 'service') return '[]';
+          if (args[0] === 'ps')
+            return JSON.stringify({
+              Labels: 'com.docker.swarm.service.name=taskstack_postgres',
+              Status: 'Up',
+              ID: 'c1',
+            });
+          expect(args.slice(0, 7)).toEqual(['exec', 'c1', 'psql', '-U', 'taskstack', '-d', 'taskstack']);
+          return psql(name, ...args.slice(7));
+        },
+      };
+      const collected = await collectStatusReport(docker, 'taskstack');
+      expect(collected.recovery).toEqual({
+        archiving: false, // the test server does not archive WAL
+        recoveryPoint: undefined,
+        windowStart: new Date('2026-02-24T03:02:00Z'),
+        lastDrill: {
+          at: new Date('2026-03-10T05:34:00Z'),
+          passed: true,
+          target: new Date('2026-03-09T17:25:00Z'),
+        },
+      });
+    } finally {
+      psql('postgres', '-c', `DROP DATABASE ${name} WITH (FORCE)`);
+    }
   });
 
   it('says why backups or the certificate are unknown instead of guessing', () => {

@@ -1,6 +1,7 @@
 /**
  * The admin's view of a deployed stack at a glance: per service the desired and running replicas, image version,
- * health and last deploy time; the last successful and last verified backup (from the `backups` table); and when
+ * health and last deploy time; the last successful and last verified backup (from the `backups` table); the
+ * point-in-time recovery point, restorable window and last restore drill (the archiver and the worker's tables); and when
  * the certificate clients are served expires (read by a TLS handshake, as a browser would see it).
  * `npm run stack -- status` can print `formatStatusReport(await collectStatusReport(docker, stack, edge))`.
  */
@@ -29,8 +30,21 @@ export interface StatusReport {
   lastVerification?: { at: Date; passed: boolean };
   /** Why backups could not be read (e.g. Postgres runs on another node than the one DOCKER_HOST reaches). */
   backupsUnknown?: string;
+  recovery?: RecoveryState;
+  /** Why point-in-time recovery could not be read. */
+  recoveryUnknown?: string;
   certificateExpires?: Date;
   certificateUnknown?: string;
+}
+
+export interface RecoveryState {
+  /** The server archives WAL (pgBackRest): without it only the nightly dumps can be restored. */
+  archiving: boolean;
+  /** The newest restorable moment: the server's last archived WAL. */
+  recoveryPoint?: Date;
+  /** The oldest restorable moment, as the worker's newest journal entry saw the repository. */
+  windowStart?: Date;
+  lastDrill?: { at: Date; passed: boolean; target?: Date };
 }
 
 /** Where nginx serves TLS: the public host name, and the address and port to connect to. */
@@ -105,6 +119,7 @@ export async function collectStatusReport(
       : 'stack not deployed';
   } else {
     Object.assign(report, await readBackups(docker, postgres.ID));
+    Object.assign(report, await readRecovery(docker, postgres.ID));
   }
   if (edge) {
     await certificateExpiry(edge).then(
@@ -161,6 +176,44 @@ async function readBackups(docker: DockerRunner, postgres: string): Promise<Part
   }
 }
 
+/** The recovery point, the restorable window and the last finished drill. */
+async function readRecovery(docker: DockerRunner, postgres: string): Promise<Partial<StatusReport>> {
+  const epoch = (expression: string) => `coalesce(extract(epoch FROM ${expression})::bigint::text, '')`;
+  const sql = `SELECT current_setting('archive_mode') <> 'off', ${epoch('last_archived_time')},
+      (SELECT ${epoch('window_start')} FROM recovery_journal ORDER BY recorded_at DESC LIMIT 1),
+      (SELECT ${epoch('finished_at')} || ' ' || status || ' ' || ${epoch('target_time')} FROM restore_drills
+        WHERE status <> 'running' ORDER BY finished_at DESC LIMIT 1)
+     FROM pg_stat_archiver`;
+  try {
+    const out = await docker.run([
+      'exec',
+      postgres,
+      'psql',
+      '-U',
+      'taskstack',
+      '-d',
+      'taskstack',
+      '-AtF|',
+      '-c',
+      sql,
+    ]);
+    const [archiving, point, windowStart, drill] = out.trim().split('|');
+    const date = (seconds: string | undefined) => (seconds ? new Date(Number(seconds) * 1000) : undefined);
+    const recovery: RecoveryState = {
+      archiving: archiving === 't',
+      recoveryPoint: date(point),
+      windowStart: date(windowStart),
+    };
+    if (drill) {
+      const [at, status, target] = drill.split(' ');
+      recovery.lastDrill = { at: date(at)!, passed: status === 'passed', target: date(target) };
+    }
+    return { recovery };
+  } catch (error) {
+    return { recoveryUnknown: `cannot read the recovery state: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
 /** Expiry of the certificate nginx serves for the public name (not verified: a test CA's counts too). */
 export function certificateExpiry(edge: TlsEdge, timeoutMs = 5000): Promise<Date> {
   return new Promise((resolve, reject) => {
@@ -207,6 +260,7 @@ export function formatStatusReport(report: StatusReport, now = new Date()): stri
   const verified = report.lastVerification
     ? `${utc(report.lastVerification.at)} (${ago(report.lastVerification.at, now)}, ${report.lastVerification.passed ? 'passed' : 'FAILED'})`
     : (report.backupsUnknown ?? 'none yet');
+  const recovery = recoveryLines(report, now);
   let certificate = report.certificateUnknown ?? 'not checked';
   if (report.certificateExpires) {
     const days = Math.floor((report.certificateExpires.getTime() - now.getTime()) / 86_400_000);
@@ -217,6 +271,37 @@ export function formatStatusReport(report: StatusReport, now = new Date()): stri
     '',
     `last successful backup: ${backup}`,
     `last verified backup:   ${verified}`,
+    `recovery point:         ${recovery.point}`,
+    `restorable window:      ${recovery.window}`,
+    `last restore drill:     ${recovery.drill}`,
     `certificate expires:    ${certificate}`,
   ].join('\n');
+}
+
+/** The three point-in-time recovery lines: how recent a restore can be, how far back, and the last proof. */
+function recoveryLines(report: StatusReport, now: Date): { point: string; window: string; drill: string } {
+  const r = report.recovery;
+  if (!r) {
+    const why = report.recoveryUnknown ?? report.backupsUnknown ?? 'unknown';
+    return { point: why, window: why, drill: why };
+  }
+  if (!r.archiving) {
+    const off = 'off (the database server does not archive WAL)';
+    return { point: off, window: off, drill: off };
+  }
+  let point = 'no WAL archived yet';
+  if (r.recoveryPoint) {
+    const seconds = Math.max(0, Math.round((now.getTime() - r.recoveryPoint.getTime()) / 1000));
+    const age = seconds < 90 ? `${seconds} s ago` : ago(r.recoveryPoint, now);
+    point = `${utc(r.recoveryPoint)} (${age}${seconds > 300 ? ', STALE: archiving lags' : ''})`;
+  }
+  const window =
+    r.windowStart && r.recoveryPoint
+      ? `${utc(r.windowStart)} → ${utc(r.recoveryPoint)}`
+      : 'none until the first pgBackRest backup';
+  const d = r.lastDrill;
+  const drill = d
+    ? `${utc(d.at)} (${ago(d.at, now)}, ${d.passed ? 'passed' : 'FAILED'}${d.target ? `, restored to ${utc(d.target)}` : ''})`
+    : 'none yet';
+  return { point, window, drill };
 }

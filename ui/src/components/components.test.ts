@@ -3,11 +3,12 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import { ApiError } from '../services/errors.js';
-import type { Task } from '../services/types.js';
+import type { Recovery, Task } from '../services/types.js';
 import { useToastStore } from '../stores/toasts.js';
 import FormError from './FormError.vue';
 import MarkdownView from './MarkdownView.vue';
 import QuickAdd from './QuickAdd.vue';
+import RecoveryPanel from './RecoveryPanel.vue';
 import { SHORTCUTS } from './shortcuts.js';
 import ShortcutsDialog from './ShortcutsDialog.vue';
 import TaskCard from './TaskCard.vue';
@@ -185,5 +186,84 @@ describe('ShortcutsDialog', () => {
     expect(rows).toHaveLength(SHORTCUTS.flatMap((group) => group.shortcuts).length);
     wrapper.unmount();
     field.remove();
+  });
+});
+
+describe('RecoveryPanel', () => {
+  const now = new Date('2026-03-10T12:00:00Z').getTime();
+  const recovery: Recovery = {
+    archiving: true,
+    recoveryPoint: '2026-03-10T11:59:18.000Z',
+    recoveryPointAgeSeconds: 42,
+    archiveFailing: false,
+    window: { from: '2026-02-24T03:01:05.000Z', to: '2026-03-10T11:59:18.000Z' },
+    lastDrill: {
+      id: '6f1c1c57-35a4-4c0e-9f55-5c7f0c3c1b1e',
+      status: 'passed',
+      targetTime: '2026-03-09T17:25:00.123Z',
+      problems: [],
+      startedAt: '2026-03-10T05:30:00.000Z',
+      finishedAt: '2026-03-10T05:34:00.000Z',
+    },
+  };
+  const text = (wrapper: ReturnType<typeof mount>, id: string) =>
+    wrapper.get(`[data-testid="${id}"]`).text().replace(/\s+/g, ' ');
+
+  it('shows the age of the recovery point, the restorable window and the last drill with its target', () => {
+    const wrapper = mount(RecoveryPanel, { props: { recovery, now } });
+    const badge = wrapper.get('[data-testid="recovery-point"] .badge');
+    expect(badge.text()).toBe('42 s old');
+    expect(badge.classes()).toContain('badge-success');
+    expect(wrapper.get('[data-testid="recovery-point"] .muted').text()).toBe(
+      'newest archived WAL, 2026-03-10 11:59 UTC',
+    );
+    expect(text(wrapper, 'recovery-window')).toBe('2026-02-24 03:01 UTC → 2026-03-10 11:59 UTC');
+    expect(text(wrapper, 'recovery-drill')).toMatch(
+      /^passed ?6 hours ago, restored to 2026-03-09 17:25 UTC$/,
+    );
+  });
+
+  it('flags a stale recovery point and lists what a failed drill found', () => {
+    const wrapper = mount(RecoveryPanel, {
+      props: {
+        now,
+        recovery: {
+          ...recovery,
+          recoveryPointAgeSeconds: 900,
+          lastDrill: {
+            ...recovery.lastDrill!,
+            status: 'failed',
+            problems: ["pgbackrest verify: invalid checksum '20260309-030000F/pg_data/base/16384/16442.gz'"],
+          },
+        },
+      },
+    });
+    expect(text(wrapper, 'recovery-point')).toMatch(/^15 min old/);
+    expect(wrapper.get('[data-testid="recovery-point"] .badge').classes()).toContain('badge-danger');
+    expect(wrapper.get('[data-testid="recovery-drill"] .badge').text()).toBe('failed');
+    expect(wrapper.findAll('[data-testid="recovery-drill"] li').map((li) => li.text())).toEqual([
+      "pgbackrest verify: invalid checksum '20260309-030000F/pg_data/base/16384/16442.gz'",
+    ]);
+  });
+
+  it('says when the server does not archive WAL, and when nothing is restorable yet', () => {
+    expect(
+      mount(RecoveryPanel, { props: { recovery: { ...recovery, archiving: false }, now } }).text(),
+    ).toContain('Off: the database server does not archive WAL');
+    const fresh = mount(RecoveryPanel, {
+      props: {
+        now,
+        recovery: {
+          ...recovery,
+          recoveryPoint: null,
+          recoveryPointAgeSeconds: null,
+          window: null,
+          lastDrill: null,
+        },
+      },
+    });
+    expect(text(fresh, 'recovery-point')).toBe('no WAL archived yet');
+    expect(text(fresh, 'recovery-window')).toBe('none until the first pgBackRest backup');
+    expect(text(fresh, 'recovery-drill')).toBe('none yet (nightly at 05:30 UTC)');
   });
 });

@@ -1,10 +1,10 @@
 import type { HttpClient } from './http.js';
 import { ENDPOINTS as E } from './endpoints.js';
-import type { Backup, Page, QueueCounts, User } from './types.js';
+import type { Backup, Page, QueueCounts, Recovery, User } from './types.js';
 
 export type Health = { live: boolean; ready: boolean };
 
-/** Instance administration: backups, queues, users, health. */
+/** Instance administration: backups, point-in-time recovery, queues, users, health. */
 export class AdminService {
   constructor(private readonly http: HttpClient) {}
 
@@ -15,6 +15,9 @@ export class AdminService {
   }
   backupNow(): Promise<{ jobId: string }> {
     return this.http.call(E.adminBackupNow);
+  }
+  recovery(): Promise<Recovery> {
+    return this.http.call(E.adminRecovery);
   }
   queues(): Promise<QueueCounts> {
     return this.http.call(E.adminQueues);

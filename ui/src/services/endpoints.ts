@@ -52,6 +52,7 @@ export const ENDPOINTS = {
   adminBackups: 'GET /admin/backups',
   adminBackupNow: 'POST /admin/backups',
   adminQueues: 'GET /admin/queues',
+  adminRecovery: 'GET /admin/recovery',
   adminUsers: 'GET /admin/users',
 } as const;
 

@@ -331,6 +331,121 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/recovery': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Point-in-time recovery: recovery point, restorable window and the last restore drill */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Recovery status */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Recovery'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not an instance administrator */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/admin/users': {
     parameters: {
       query?: never;
@@ -6651,6 +6766,8 @@ export interface components {
       apiToken: components['schemas']['ApiToken'];
       token: string;
     };
+    /** @enum {string} */
+    DrillStatus: 'passed' | 'failed';
     ForgotPasswordBody: {
       /** Format: email */
       email: string;
@@ -6735,6 +6852,28 @@ export interface components {
     };
     Queues: {
       [key: string]: components['schemas']['QueueCounts'];
+    };
+    Recovery: {
+      archiveFailing: boolean;
+      /** @description The database server archives WAL (pgBackRest) */
+      archiving: boolean;
+      lastDrill: {
+        finishedAt: string | null;
+        /** Format: uuid */
+        id: string;
+        problems: string[];
+        startedAt: string;
+        status: components['schemas']['DrillStatus'];
+        targetTime: string | null;
+      } | null;
+      /** @description Newest restorable moment: when the server last archived WAL */
+      recoveryPoint: string | null;
+      recoveryPointAgeSeconds: number | null;
+      /** @description Any moment in [from, to] can be restored; null until the first backup */
+      window: {
+        from: string;
+        to: string;
+      } | null;
     };
     RefreshedSession: {
       accessToken: string;
@@ -6868,6 +7007,10 @@ export const apiTokenScopeValues: ReadonlyArray<
 export const backupStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Backup']['status']
 > = ['running', 'succeeded', 'failed'];
+export const drillStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DrillStatus']> = [
+  'passed',
+  'failed',
+];
 export const invitationRoleValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Invitation']['role']
 > = ['admin', 'member', 'viewer'];

@@ -47,3 +47,4 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 
 export type Backup = Schemas['Backup'];
 export type QueueCounts = Schemas['Queues'];
+export type Recovery = Schemas['Recovery'];

@@ -2,12 +2,13 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Health } from '../services/admin.js';
 import { api } from '../services/index.js';
-import type { Backup, QueueCounts, User } from '../services/types.js';
+import type { Backup, QueueCounts, Recovery, User } from '../services/types.js';
 
-/** What an instance admin watches: health, queues, backups, users. */
+/** What an instance admin watches: health, queues, backups, point-in-time recovery, users. */
 export const useAdminStore = defineStore('admin', () => {
   const backups = ref<Backup[]>([]);
   const queues = ref<QueueCounts>({});
+  const recovery = ref<Recovery | null>(null);
   const users = ref<User[]>([]);
   const health = ref<Health | null>(null);
   const loaded = ref(false);
@@ -18,6 +19,7 @@ export const useAdminStore = defineStore('admin', () => {
     const results = await Promise.allSettled([
       api.admin.backups().then((b) => (backups.value = b)),
       api.admin.queues().then((q) => (queues.value = q)),
+      api.admin.recovery().then((r) => (recovery.value = r)),
       api.admin.users().then((u) => (users.value = u.items)),
       api.admin.health().then((h) => (health.value = h)),
     ]);
@@ -32,5 +34,5 @@ export const useAdminStore = defineStore('admin', () => {
     return job;
   }
 
-  return { backups, queues, users, health, loaded, error, refresh, backupNow };
+  return { backups, queues, recovery, users, health, loaded, error, refresh, backupNow };
 });

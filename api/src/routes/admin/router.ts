@@ -1,4 +1,5 @@
 import { Backup, User } from '@taskstack/db';
+import { recoveryStatus } from '@taskstack/db/repositories';
 import { backupJobs, QUEUES } from '@taskstack/queues';
 import { Router } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import { documentRoute } from '../../openapi/registry.js';
 import { decodeCursor, pageOf, timestampPart, toPage, uuidPart } from '../../pagination.js';
 import { requireInstanceAdmin } from '../../policies/instance-admin.js';
 import { backupOutput, presentBackup } from '../../presenters/backup.js';
+import { presentRecovery, recoveryOutput } from '../../presenters/recovery.js';
 import { presentUser, userSchema } from '../../presenters/user.js';
 import { backupJobOutput, queuesOutput, usersQuery } from './schema.js';
 
@@ -35,6 +37,13 @@ documentRoute({
 });
 documentRoute({
   method: 'get',
+  path: '/admin/recovery',
+  tags,
+  summary: 'Point-in-time recovery: recovery point, restorable window and the last restore drill',
+  responses: { 200: jsonResponse('Recovery status', recoveryOutput), ...forbiddenDoc },
+});
+documentRoute({
+  method: 'get',
   path: '/admin/queues',
   tags,
   summary: 'Job counts per queue',
@@ -51,7 +60,7 @@ documentRoute({
 
 type UserRow = User & { cursorAt: string };
 
-/** Instance administration: backups, queues and accounts. */
+/** Instance administration: backups, point-in-time recovery, queues and accounts. */
 export function adminRouter(ctx: AppContext): Router {
   const router = Router();
   router.use('/admin', authenticate(ctx), requireInstanceAdmin(ctx));
@@ -78,6 +87,13 @@ export function adminRouter(ctx: AppContext): Router {
         jobId,
       });
       res.status(202).json({ jobId });
+    }),
+  );
+
+  router.get(
+    '/admin/recovery',
+    validate({})(async (_req, res) => {
+      res.json(presentRecovery(await recoveryStatus(ctx.sql)));
     }),
   );
 

@@ -155,3 +155,39 @@ export async function lastDrill(db: Queryable): Promise<Drill | undefined> {
     }
   );
 }
+
+export type RecoveryStatus = {
+  /** The server archives WAL (archive_mode on): point-in-time recovery is configured. */
+  archiving: boolean;
+  /** The newest restorable moment: when the server last archived a WAL segment. */
+  recoveryPoint: Date | null;
+  /** The archiver's last attempt failed. */
+  archiveFailing: boolean;
+  /** The oldest restorable moment, as the newest journal entry saw the repository. */
+  windowStart: Date | null;
+  lastDrill: Drill | undefined;
+};
+
+/** What the admin screen shows of point-in-time recovery, read from the server's archiver and the worker's records. */
+export async function recoveryStatus(db: Queryable): Promise<RecoveryStatus> {
+  const rows = await rowsOf<{
+    archiving: boolean;
+    at: Date | null;
+    failing: boolean;
+    window_start: Date | null;
+  }>(
+    db,
+    `SELECT current_setting('archive_mode') <> 'off' AS archiving, a.last_archived_time AS at,
+            coalesce(a.last_failed_time > a.last_archived_time, a.last_failed_time IS NOT NULL) AS failing,
+            (SELECT window_start FROM recovery_journal ORDER BY recorded_at DESC LIMIT 1) AS window_start
+       FROM pg_stat_archiver a`,
+  );
+  const row = rows[0]!;
+  return {
+    archiving: row.archiving,
+    recoveryPoint: row.at,
+    archiveFailing: row.failing,
+    windowStart: row.window_start,
+    lastDrill: await lastDrill(db),
+  };
+}
