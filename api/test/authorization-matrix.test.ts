@@ -266,6 +266,16 @@ const TABLE: Row[] = [
     },
   },
 
+  {
+    route: 'POST /projects/:id/tasks/bulk',
+    minimum: 'member',
+    success: 200,
+    target: async (w) => {
+      const project = await buildProject(w.workspace);
+      const { id } = await createTask(api, w.ownerToken, project);
+      return { path: `/projects/${project.id}/tasks/bulk`, body: { ids: [id], changes: { status: 'done' } } };
+    },
+  },
   // Board: subtasks and checklists.
   {
     route: 'GET /tasks/:id/subtasks',

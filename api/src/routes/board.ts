@@ -5,6 +5,7 @@ import { EventPublisher } from '../events/publisher.js';
 import { createStorage } from '../storage/index.js';
 import { activityRouter } from './activity/router.js';
 import { attachmentsRouter } from './attachments/router.js';
+import { bulkRouter } from './bulk/router.js';
 import { checklistsRouter } from './checklists/router.js';
 import { commentsRouter } from './comments/router.js';
 import { eventsRouter } from './events/router.js';
@@ -36,6 +37,7 @@ export function boardRoutes(ctx: AppContext): Router {
   router.use(projectsRouter(ctx, removeFiles));
   router.use(labelsRouter(ctx));
   router.use(tasksRouter(ctx, { events, removeFiles }));
+  router.use(bulkRouter(ctx, events));
   router.use(subtasksRouter(ctx, events));
   router.use(checklistsRouter(ctx, events));
   router.use(commentsRouter(ctx, events));

@@ -3493,6 +3493,147 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/projects/{id}/tasks/bulk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change the status, assignee, due date, labels or project of many tasks at once (member+)
+     * @description One transaction: either every task changes or none does. 400 when a task is not of this project or a reference (assignee, label, project) is not of this workspace. Each changed task is announced as `task.updated` (a task moved away carries its new projectId).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            changes: {
+              addLabelIds?: string[];
+              /**
+               * Format: uuid
+               * @description Must be a member; null unassigns
+               */
+              assigneeId?: string | null;
+              /** Format: date-time */
+              dueAt?: string | null;
+              /**
+               * Format: uuid
+               * @description Moves the tasks to another project of the same workspace: new numbers there, each at the end of its column; subtask links that would cross projects are dropped
+               */
+              projectId?: string;
+              removeLabelIds?: string[];
+              /**
+               * @description Tasks that change column go to its end, in the order of `ids`
+               * @enum {string}
+               */
+              status?: 'backlog' | 'todo' | 'in_progress' | 'done';
+            };
+            /** @description The tasks to change, all of this project (1–100) */
+            ids: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description The tasks as they are now, in the order of ids */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BulkEditResult'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/tasks/{id}': {
     parameters: {
       query?: never;
@@ -6730,6 +6871,9 @@ export interface components {
     BackupJob: {
       jobId: string;
     };
+    BulkEditResult: {
+      items: components['schemas']['Task'][];
+    };
     Checklist: components['schemas']['ChecklistItem'][];
     ChecklistItem: {
       /** Format: uuid */
@@ -6985,6 +7129,9 @@ export const pathsProjectsIdTasksPostRequestBodyContentApplicationJsonPriorityVa
 > = ['none', 'low', 'medium', 'high', 'urgent'];
 export const pathsProjectsIdTasksPostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/projects/{id}/tasks']['post']['requestBody']['content']['application/json']['status']
+> = ['backlog', 'todo', 'in_progress', 'done'];
+export const pathsProjectsIdTasksBulkPostRequestBodyContentApplicationJsonChangesStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/projects/{id}/tasks/bulk']['post']['requestBody']['content']['application/json']['changes']['status']
 > = ['backlog', 'todo', 'in_progress', 'done'];
 export const pathsTasksIdPatchRequestBodyContentApplicationJsonPriorityValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/tasks/{id}']['patch']['requestBody']['content']['application/json']['priority']
