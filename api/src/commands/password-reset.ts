@@ -1,10 +1,15 @@
-import { PasswordResetToken, User } from '@taskstack/db';
-import { Op } from 'sequelize';
+import {
+  claimPasswordReset,
+  findUserByEmail,
+  insertPasswordReset,
+  setPasswordHash,
+  usePasswordResetsOf,
+} from '@taskstack/db/repositories';
+import type { Transaction } from 'sequelize';
 import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { AppContext } from '../context.js';
 import { badRequest } from '../errors.js';
-import { findUserByEmail } from './register-user.js';
 import { revokeAllSessions } from './sessions.js';
 
 /** Reset links work for one hour. */
@@ -16,10 +21,10 @@ export const appLink = (ctx: AppContext, path: string) =>
 
 /** Emails a single-use reset link when an account has this email; silently does nothing otherwise. */
 export async function requestPasswordReset(ctx: AppContext, email: string): Promise<void> {
-  const user = await findUserByEmail(email);
+  const user = await findUserByEmail(ctx.sql, email);
   if (!user) return;
   const { token, hash } = newOpaqueToken();
-  const row = await PasswordResetToken.create({
+  const id = await insertPasswordReset(ctx.sql, {
     userId: user.id,
     tokenHash: hash,
     expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_MS),
@@ -27,34 +32,24 @@ export async function requestPasswordReset(ctx: AppContext, email: string): Prom
   await ctx.emails.send(
     'password-reset',
     { to: user.email, name: user.name, resetUrl: appLink(ctx, `/reset-password?token=${token}`) },
-    `password-reset-${row.id}`,
+    `password-reset-${id}`,
   );
 }
 
 /**
- * Sets a new password from a reset token. Claiming the token and changing the password happen in one
+ * Sets a new password from a reset token. Claiming the token and changing the password happen in the route's
  * transaction, so a token works once; every other reset link and every session of the account end with it.
  */
-export async function resetPassword(ctx: AppContext, token: string, password: string): Promise<void> {
-  await ctx.sequelize.transaction(async (transaction) => {
-    const [count, rows] = await PasswordResetToken.update(
-      { usedAt: new Date() },
-      {
-        where: { tokenHash: hashOpaqueToken(token), usedAt: null, expiresAt: { [Op.gt]: new Date() } },
-        returning: true,
-        transaction,
-      },
-    );
-    const claimed = count === 1 ? rows[0] : undefined;
-    if (!claimed) throw badRequest('This reset link is invalid or has expired. Ask for a new one.');
-    await User.update(
-      { passwordHash: await hashPassword(password) },
-      { where: { id: claimed.userId }, transaction },
-    );
-    await PasswordResetToken.update(
-      { usedAt: new Date() },
-      { where: { userId: claimed.userId, usedAt: null }, transaction },
-    );
-    await revokeAllSessions(ctx, claimed.userId, transaction);
-  });
+export async function resetPassword(
+  ctx: AppContext,
+  token: string,
+  password: string,
+  transaction: Transaction,
+): Promise<void> {
+  const db = ctx.sql.in(transaction);
+  const userId = await claimPasswordReset(db, hashOpaqueToken(token));
+  if (!userId) throw badRequest('This reset link is invalid or has expired. Ask for a new one.');
+  await setPasswordHash(db, userId, await hashPassword(password));
+  await usePasswordResetsOf(db, userId);
+  await revokeAllSessions(ctx, db, userId);
 }

@@ -1,15 +1,9 @@
-import { User } from '@taskstack/db';
-import { fn, col, where, UniqueConstraintError } from 'sequelize';
+import { insertUser, type UserRecord } from '@taskstack/db/repositories';
 import { signVerifyToken } from '../auth/email-verification.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { AppContext } from '../context.js';
 import { conflict } from '../errors.js';
 import { appLink } from './password-reset.js';
-
-/** Finds a user by email, ignoring case (the unique index is on lower(email)). */
-export function findUserByEmail(email: string): Promise<User | null> {
-  return User.findOne({ where: where(fn('lower', col('email')), email.toLowerCase()) });
-}
 
 /**
  * Creates an account and enqueues its welcome email, which carries the link that proves the address. Signing up
@@ -19,15 +13,10 @@ export function findUserByEmail(email: string): Promise<User | null> {
 export async function registerUser(
   ctx: AppContext,
   input: { email: string; password: string; name: string },
-): Promise<User> {
+): Promise<UserRecord> {
   const passwordHash = await hashPassword(input.password);
-  let user: User;
-  try {
-    user = await User.create({ email: input.email, name: input.name, passwordHash });
-  } catch (error) {
-    if (error instanceof UniqueConstraintError) throw conflict('An account with this email already exists.');
-    throw error;
-  }
+  const user = await insertUser(ctx.sql, { email: input.email, name: input.name, passwordHash });
+  if (!user) throw conflict('An account with this email already exists.');
   // The account exists either way: a queue hiccup must not turn a successful sign-up into an error (and a retry
   // into "email taken"), so it is logged instead.
   const verifyToken = await signVerifyToken(user.id, user.email, ctx.config.JWT_SECRET);

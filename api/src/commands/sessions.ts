@@ -1,13 +1,21 @@
-import { RefreshToken } from '@taskstack/db';
+import {
+  claimRefreshToken,
+  findRefreshToken,
+  insertRefreshToken,
+  revokeRefreshFamily,
+  revokeRefreshTokensOf,
+  usedSinceAndLive,
+  type Queryable,
+} from '@taskstack/db/repositories';
 import { randomUUID } from 'node:crypto';
-import { Op, type Transaction } from 'sequelize';
 import { signAccessToken } from '../auth/access-token.js';
 import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token.js';
 import { REFRESH_TOKEN_TTL_MS } from '../auth/refresh-cookie.js';
 import { noteSessionsEnded, type RevocationStore } from '../auth/session-revocations.js';
 
 export type Session = { accessToken: string; refreshToken: string };
-type SessionContext = RevocationStore & { config: { JWT_SECRET: string } };
+/** Where sessions live: refresh tokens in Postgres (`sql`), ended sessions in Redis. */
+type SessionContext = RevocationStore & { config: { JWT_SECRET: string }; sql: Queryable };
 
 /**
  * How long a just-used refresh token still renews. Two tabs share one cookie; when both refresh at the same moment,
@@ -21,13 +29,14 @@ export async function issueSession(
   ctx: SessionContext,
   userId: string,
   familyId: string = randomUUID(),
-  transaction?: Transaction,
 ): Promise<Session> {
   const { token, hash } = newOpaqueToken();
-  await RefreshToken.create(
-    { familyId, userId, tokenHash: hash, expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS) },
-    { transaction },
-  );
+  await insertRefreshToken(ctx.sql, {
+    familyId,
+    userId,
+    tokenHash: hash,
+    expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS),
+  });
   return { accessToken: await signAccessToken(userId, familyId, ctx.config.JWT_SECRET), refreshToken: token };
 }
 
@@ -44,22 +53,14 @@ export type RotationResult =
  */
 export async function rotateSession(ctx: SessionContext, token: string): Promise<RotationResult> {
   const tokenHash = hashOpaqueToken(token);
-  const live = { revokedAt: null, expiresAt: { [Op.gt]: new Date() } };
-  const [count, rows] = await RefreshToken.update(
-    { usedAt: new Date() },
-    { where: { tokenHash, usedAt: null, ...live }, returning: true },
-  );
-  const current = count === 1 ? rows[0] : undefined;
+  const current = await claimRefreshToken(ctx.sql, tokenHash);
   if (current) {
     const session = await issueSession(ctx, current.userId, current.familyId);
     return { outcome: 'rotated', session, userId: current.userId };
   }
-  const known = await RefreshToken.findOne({ where: { tokenHash } });
+  const known = await findRefreshToken(ctx.sql, tokenHash);
   if (!known?.usedAt) return { outcome: 'invalid' };
-  const concurrent = await RefreshToken.findOne({
-    where: { id: known.id, usedAt: { [Op.gt]: new Date(Date.now() - REFRESH_GRACE_MS) }, ...live },
-  });
-  if (concurrent) {
+  if (await usedSinceAndLive(ctx.sql, known.id, new Date(Date.now() - REFRESH_GRACE_MS))) {
     const session = await issueSession(ctx, known.userId, known.familyId);
     return { outcome: 'rotated', session, userId: known.userId };
   }
@@ -68,33 +69,18 @@ export async function rotateSession(ctx: SessionContext, token: string): Promise
 }
 
 /** Ends one session: every token of its family stops working, its access tokens included. */
-export async function revokeFamily(
-  ctx: RevocationStore,
-  familyId: string,
-  transaction?: Transaction,
-): Promise<void> {
-  await RefreshToken.update({ revokedAt: new Date() }, { where: { familyId, revokedAt: null }, transaction });
+export async function revokeFamily(ctx: SessionContext, familyId: string): Promise<void> {
+  await revokeRefreshFamily(ctx.sql, familyId);
   await noteSessionsEnded(ctx, [familyId]);
 }
 
 /** Ends the family `token` belongs to, if it names one (logout). */
-export async function revokeSessionOf(ctx: RevocationStore, token: string): Promise<void> {
-  const known = await RefreshToken.findOne({ where: { tokenHash: hashOpaqueToken(token) } });
+export async function revokeSessionOf(ctx: SessionContext, token: string): Promise<void> {
+  const known = await findRefreshToken(ctx.sql, hashOpaqueToken(token));
   if (known) await revokeFamily(ctx, known.familyId);
 }
 
-/** Ends every session of a user (password reset), their access tokens included. */
-export async function revokeAllSessions(
-  ctx: RevocationStore,
-  userId: string,
-  transaction?: Transaction,
-): Promise<void> {
-  const [, rows] = await RefreshToken.update(
-    { revokedAt: new Date() },
-    { where: { userId, revokedAt: null, expiresAt: { [Op.gt]: new Date() } }, transaction, returning: true },
-  );
-  await noteSessionsEnded(
-    ctx,
-    rows.map((row) => row.familyId),
-  );
+/** Ends every session of a user (password reset) on `db` (the route's transaction), their access tokens included. */
+export async function revokeAllSessions(ctx: RevocationStore, db: Queryable, userId: string): Promise<void> {
+  await noteSessionsEnded(ctx, await revokeRefreshTokensOf(db, userId));
 }

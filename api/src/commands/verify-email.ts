@@ -1,5 +1,4 @@
-import { User } from '@taskstack/db';
-import { col, fn, Op, where } from 'sequelize';
+import { findUser, markEmailVerified } from '@taskstack/db/repositories';
 import { readVerifyToken } from '../auth/email-verification.js';
 import type { AppContext } from '../context.js';
 import { badRequest } from '../errors.js';
@@ -7,18 +6,9 @@ import { badRequest } from '../errors.js';
 /** Marks the address a verification link names as proven, if the account still has it; idempotent. */
 export async function verifyEmail(ctx: AppContext, token: string): Promise<void> {
   const claim = await readVerifyToken(token, ctx.config.JWT_SECRET);
-  const user = claim && (await User.findByPk(claim.userId));
+  const user = claim && (await findUser(ctx.sql, claim.userId));
   if (!claim || !user || user.email.toLowerCase() !== claim.email) {
     throw badRequest('This confirmation link is invalid or has expired. Sign in to get a new one.');
   }
-  await User.update(
-    { emailVerifiedAt: new Date() },
-    {
-      where: {
-        id: user.id,
-        emailVerifiedAt: null,
-        [Op.and]: [where(fn('lower', col('email')), claim.email)],
-      },
-    },
-  );
+  await markEmailVerified(ctx.sql, user.id, claim.email);
 }

@@ -1,4 +1,4 @@
-import type { User } from '@taskstack/db';
+import type { UserRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 import '../openapi/registry.js';
 import { isInstanceAdmin } from '../auth/instance-admin.js';
@@ -17,7 +17,10 @@ export const userSchema = z
   .openapi('User');
 
 /** A user as the account owner (and instance admins) see it. */
-export function presentUser(user: User, config: ApiConfig): z.infer<typeof userSchema> {
+export function presentUser(
+  user: Pick<UserRecord, 'id' | 'email' | 'name' | 'isInstanceAdmin' | 'emailVerifiedAt' | 'createdAt'>,
+  config: ApiConfig,
+): z.infer<typeof userSchema> {
   return {
     id: user.id,
     email: user.email,

@@ -1,7 +1,8 @@
-import { Router, type Request, type Response } from 'express';
-import { revokeSessionOf, rotateSession, issueSession, type Session } from '../../commands/sessions.js';
-import { findUserByEmail, registerUser } from '../../commands/register-user.js';
+import { findUserByEmail } from '@taskstack/db/repositories';
+import type { Request, Response, Router } from 'express';
 import { requestPasswordReset, resetPassword } from '../../commands/password-reset.js';
+import { registerUser } from '../../commands/register-user.js';
+import { issueSession, revokeSessionOf, rotateSession, type Session } from '../../commands/sessions.js';
 import { verifyEmail } from '../../commands/verify-email.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from '../../auth/refresh-cookie.js';
@@ -9,10 +10,8 @@ import type { AppContext } from '../../context.js';
 import { unauthorized } from '../../errors.js';
 import { GrowingDelay } from '../../middlewares/growing-delay.js';
 import { clientIp, consume, createLimiter, limitPerIp } from '../../middlewares/rate-limit.js';
-import { validate } from '../../middlewares/validate.js';
-import { documentRoute } from '../../openapi/registry.js';
-import { jsonBody, jsonResponse } from '../../openapi/json.js';
 import { presentUser } from '../../presenters/user.js';
+import { defineRoutes } from '../define.js';
 import { AUTH_DELAYS, AUTH_LIMITS } from './limits.js';
 import {
   acceptedResponse,
@@ -26,116 +25,66 @@ import {
 } from './schema.js';
 
 const cookieNote = 'Sets the httpOnly refresh cookie (`Path=/api/v1/auth`).';
-documentRoute({
-  method: 'post',
-  path: '/auth/register',
-  tags: ['auth'],
-  public: true,
-  summary: 'Create an account and sign in',
-  request: jsonBody(registerBody),
-  responses: {
-    201: jsonResponse(`Signed in. ${cookieNote}`, sessionResponse),
-    409: { description: 'Email already registered' },
-  },
-});
-documentRoute({
-  method: 'post',
-  path: '/auth/login',
-  tags: ['auth'],
-  public: true,
-  summary: 'Sign in',
-  request: jsonBody(loginBody),
-  responses: {
-    200: jsonResponse(`Signed in. ${cookieNote}`, sessionResponse),
-    401: { description: 'Wrong email or password' },
-  },
-});
-documentRoute({
-  method: 'post',
-  path: '/auth/refresh',
-  tags: ['auth'],
-  public: true,
-  summary: 'Exchange the refresh cookie for a new access token and a rotated cookie',
-  responses: {
-    200: jsonResponse(cookieNote, refreshResponse),
-    401: { description: 'Missing, expired or revoked refresh token; a reused one revokes its whole session' },
-  },
-});
-documentRoute({
-  method: 'post',
-  path: '/auth/logout',
-  tags: ['auth'],
-  public: true,
-  summary: 'End the session of the refresh cookie',
-  responses: { 204: { description: 'Signed out' } },
-});
-documentRoute({
-  method: 'post',
-  path: '/auth/password/forgot',
-  tags: ['auth'],
-  public: true,
-  summary: 'Email a password-reset link (answers the same whether or not the account exists)',
-  request: jsonBody(forgotBody),
-  responses: { 202: jsonResponse('Accepted', acceptedResponse) },
-});
-documentRoute({
-  method: 'post',
-  path: '/auth/password/reset',
-  tags: ['auth'],
-  public: true,
-  summary: 'Set a new password with a reset token; ends every session',
-  request: jsonBody(resetBody),
-  responses: { 204: { description: 'Password changed' } },
-});
-
-documentRoute({
-  method: 'post',
-  path: '/auth/email/verify',
-  tags: ['auth'],
-  public: true,
-  summary: 'Confirm the email address with the token of the welcome email link',
-  request: jsonBody(verifyEmailBody),
-  responses: {
-    204: { description: 'Address confirmed' },
-    400: { description: 'Invalid or expired link' },
-  },
-});
 
 /** Registration, sign-in, token refresh and password reset. */
 export function authRouter(ctx: AppContext): Router {
-  const router = Router();
+  const { router, route } = defineRoutes(ctx);
   const limiter = (name: keyof typeof AUTH_LIMITS) =>
     createLimiter(ctx.redis, ctx.config.REDIS_PREFIX, AUTH_LIMITS[name]);
+  const perIp = (name: keyof typeof AUTH_LIMITS) => limitPerIp(limiter(name));
   const delay = (name: keyof typeof AUTH_DELAYS) =>
     new GrowingDelay(ctx.redis, ctx.config.REDIS_PREFIX, AUTH_DELAYS[name]);
   const loginFailures = delay('loginFailures');
   const forgotRequests = delay('forgotRequests');
   const accountFrom = (req: Request, email: string) => `${email.toLowerCase()}|${clientIp(req)}`;
   const registerPerAccount = limiter('registerPerAccount');
+  const tags = ['auth'];
 
   const signedIn = (res: Response, session: Session) => {
     setRefreshCookie(res, session.refreshToken);
     return session.accessToken;
   };
 
-  router.post(
-    '/auth/register',
-    limitPerIp(limiter('registerPerIp')),
-    validate({ body: registerBody })(async (_req, res, { body }) => {
+  route(
+    {
+      method: 'post',
+      path: '/auth/register',
+      summary: 'Create an account and sign in',
+      tags,
+      auth: 'public',
+      rateLimit: perIp('registerPerIp'),
+      request: { body: registerBody },
+      responses: {
+        201: { description: `Signed in. ${cookieNote}`, schema: sessionResponse },
+        409: { description: 'Email already registered' },
+      },
+    },
+    async ({ body, res }) => {
       await consume(registerPerAccount, body.email);
       const user = await registerUser(ctx, body);
       const accessToken = signedIn(res, await issueSession(ctx, user.id));
-      res.status(201).json({ user: presentUser(user, ctx.config), accessToken });
-    }),
+      return { user: presentUser(user, ctx.config), accessToken };
+    },
   );
 
-  router.post(
-    '/auth/login',
-    limitPerIp(limiter('loginPerIp')),
-    validate({ body: loginBody })(async (req, res, { body }) => {
+  route(
+    {
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Sign in',
+      tags,
+      auth: 'public',
+      rateLimit: perIp('loginPerIp'),
+      request: { body: loginBody },
+      responses: {
+        200: { description: `Signed in. ${cookieNote}`, schema: sessionResponse },
+        401: { description: 'Wrong email or password' },
+      },
+    },
+    async ({ body, req, res }) => {
       const attempt = accountFrom(req, body.email);
       await loginFailures.ensureNotWaiting(attempt);
-      const user = await findUserByEmail(body.email);
+      const user = await findUserByEmail(ctx.sql, body.email);
       // Unknown emails still pay for a hash, and fail like a wrong password, so neither reveals an account.
       const valid = await verifyPassword(user?.passwordHash, body.password);
       if (!user || !valid) {
@@ -144,13 +93,25 @@ export function authRouter(ctx: AppContext): Router {
       }
       await loginFailures.reset(attempt);
       const accessToken = signedIn(res, await issueSession(ctx, user.id));
-      res.json({ user: presentUser(user, ctx.config), accessToken });
-    }),
+      return { user: presentUser(user, ctx.config), accessToken };
+    },
   );
 
-  router.post(
-    '/auth/refresh',
-    validate({})(async (req, res) => {
+  route(
+    {
+      method: 'post',
+      path: '/auth/refresh',
+      summary: 'Exchange the refresh cookie for a new access token and a rotated cookie',
+      tags,
+      auth: 'public',
+      responses: {
+        200: { description: cookieNote, schema: refreshResponse },
+        401: {
+          description: 'Missing, expired or revoked refresh token; a reused one revokes its whole session',
+        },
+      },
+    },
+    async ({ req, res }) => {
       const token = readRefreshCookie(req);
       if (!token) throw unauthorized('No session. Sign in again.');
       const result = await rotateSession(ctx, token);
@@ -161,24 +122,38 @@ export function authRouter(ctx: AppContext): Router {
         clearRefreshCookie(res);
         throw unauthorized('Your session has ended. Sign in again.');
       }
-      res.json({ accessToken: signedIn(res, result.session) });
-    }),
+      return { accessToken: signedIn(res, result.session) };
+    },
   );
 
-  router.post(
-    '/auth/logout',
-    validate({})(async (req, res) => {
+  route(
+    {
+      method: 'post',
+      path: '/auth/logout',
+      summary: 'End the session of the refresh cookie',
+      tags,
+      auth: 'public',
+      responses: { 204: { description: 'Signed out' } },
+    },
+    async ({ req, res }) => {
       const token = readRefreshCookie(req);
       if (token) await revokeSessionOf(ctx, token);
       clearRefreshCookie(res);
-      res.status(204).end();
-    }),
+    },
   );
 
-  router.post(
-    '/auth/password/forgot',
-    limitPerIp(limiter('forgotPerIp')),
-    validate({ body: forgotBody })(async (req, res, { body }) => {
+  route(
+    {
+      method: 'post',
+      path: '/auth/password/forgot',
+      summary: 'Email a password-reset link (answers the same whether or not the account exists)',
+      tags,
+      auth: 'public',
+      rateLimit: perIp('forgotPerIp'),
+      request: { body: forgotBody },
+      responses: { 202: { description: 'Accepted', schema: acceptedResponse } },
+    },
+    async ({ body, req, res }) => {
       const request = accountFrom(req, body.email);
       await forgotRequests.ensureNotWaiting(request);
       await forgotRequests.record(request);
@@ -187,25 +162,43 @@ export function authRouter(ctx: AppContext): Router {
       await requestPasswordReset(ctx, body.email).catch((error: unknown) => {
         req.log.error({ err: error }, 'password reset email could not be enqueued');
       });
-    }),
+    },
   );
 
-  router.post(
-    '/auth/password/reset',
-    limitPerIp(limiter('resetPerIp')),
-    validate({ body: resetBody })(async (_req, res, { body }) => {
-      await resetPassword(ctx, body.token, body.password);
-      res.status(204).end();
-    }),
+  route(
+    {
+      method: 'post',
+      path: '/auth/password/reset',
+      summary: 'Set a new password with a reset token; ends every session',
+      tags,
+      auth: 'public',
+      rateLimit: perIp('resetPerIp'),
+      request: { body: resetBody },
+      responses: { 204: { description: 'Password changed' } },
+      transaction: true,
+    },
+    async ({ body, transaction }) => {
+      await resetPassword(ctx, body.token, body.password, transaction!);
+    },
   );
 
-  router.post(
-    '/auth/email/verify',
-    limitPerIp(limiter('verifyEmailPerIp')),
-    validate({ body: verifyEmailBody })(async (_req, res, { body }) => {
+  route(
+    {
+      method: 'post',
+      path: '/auth/email/verify',
+      summary: 'Confirm the email address with the token of the welcome email link',
+      tags,
+      auth: 'public',
+      rateLimit: perIp('verifyEmailPerIp'),
+      request: { body: verifyEmailBody },
+      responses: {
+        204: { description: 'Address confirmed' },
+        400: { description: 'Invalid or expired link' },
+      },
+    },
+    async ({ body }) => {
       await verifyEmail(ctx, body.token);
-      res.status(204).end();
-    }),
+    },
   );
 
   return router;

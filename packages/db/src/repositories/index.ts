@@ -12,6 +12,7 @@ export * from './keyset.js';
 export * from './labels.js';
 export * from './memberships.js';
 export * from './projects.js';
+export * from './sessions.js';
 export * from './recovery.js';
 export * from './subtasks.js';
 export * from './task-bulk.js';
