@@ -5,10 +5,12 @@
  * fresh world, so deleting in one cell cannot change another.
  */
 import { Comment, Invitation, type Role, type User } from '@taskstack/db';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueSession } from '../src/commands/sessions.js';
 import { buildLabel, buildProject, createTask } from './board-factories.js';
 import { addMember, buildUser, buildWorkspace, tokenFor } from './factories.js';
 import { startTestApi, type TestApi } from './harness.js';
@@ -161,6 +163,19 @@ const TABLE: Row[] = [
       const holder = actor === 'outsider' ? 'member' : actor;
       const { apiToken } = await issueToken(w, w.tokens[holder], 'read');
       return { path: `/me/tokens/${apiToken.id}` };
+    },
+  },
+
+  {
+    // Each ends a session of their own; the outsider aims at the member's.
+    route: 'DELETE /me/sessions/:id',
+    minimum: 'viewer',
+    success: 204,
+    target: async (w, actor) => {
+      const holder = w.users[actor === 'outsider' ? 'member' : actor];
+      const familyId = randomUUID();
+      await issueSession(api.context, holder.id, { userAgent: 'matrix', ipAddress: '127.0.0.1' }, familyId);
+      return { path: `/me/sessions/${familyId}` };
     },
   },
 

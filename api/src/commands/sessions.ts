@@ -2,10 +2,13 @@ import {
   claimRefreshToken,
   findRefreshToken,
   insertRefreshToken,
+  recordSessionSeen,
   revokeRefreshFamily,
   revokeRefreshTokensOf,
+  revokeUserRefreshFamily,
   usedSinceAndLive,
   type Queryable,
+  type SessionClient,
 } from '@taskstack/db/repositories';
 import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '../auth/access-token.js';
@@ -24,10 +27,14 @@ type SessionContext = RevocationStore & { config: { JWT_SECRET: string }; sql: Q
  */
 export const REFRESH_GRACE_MS = 10_000;
 
-/** Starts a session (a new refresh-token family) or continues `familyId` with its next token. */
+/**
+ * Starts a session (a new refresh-token family) or continues `familyId` with its next token, noting the device and
+ * address it comes from for the sessions screen.
+ */
 export async function issueSession(
   ctx: SessionContext,
   userId: string,
+  client: SessionClient,
   familyId: string = randomUUID(),
 ): Promise<Session> {
   const { token, hash } = newOpaqueToken();
@@ -37,6 +44,7 @@ export async function issueSession(
     tokenHash: hash,
     expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS),
   });
+  await recordSessionSeen(ctx.sql, familyId, userId, client);
   return { accessToken: await signAccessToken(userId, familyId, ctx.config.JWT_SECRET), refreshToken: token };
 }
 
@@ -51,17 +59,21 @@ export type RotationResult =
  * tabs); one used earlier means it leaked (or a stolen copy raced the owner), so the whole family is revoked and
  * every holder must sign in again.
  */
-export async function rotateSession(ctx: SessionContext, token: string): Promise<RotationResult> {
+export async function rotateSession(
+  ctx: SessionContext,
+  token: string,
+  client: SessionClient,
+): Promise<RotationResult> {
   const tokenHash = hashOpaqueToken(token);
   const current = await claimRefreshToken(ctx.sql, tokenHash);
   if (current) {
-    const session = await issueSession(ctx, current.userId, current.familyId);
+    const session = await issueSession(ctx, current.userId, client, current.familyId);
     return { outcome: 'rotated', session, userId: current.userId };
   }
   const known = await findRefreshToken(ctx.sql, tokenHash);
   if (!known?.usedAt) return { outcome: 'invalid' };
   if (await usedSinceAndLive(ctx.sql, known.id, new Date(Date.now() - REFRESH_GRACE_MS))) {
-    const session = await issueSession(ctx, known.userId, known.familyId);
+    const session = await issueSession(ctx, known.userId, client, known.familyId);
     return { outcome: 'rotated', session, userId: known.userId };
   }
   if (!known.revokedAt) await revokeFamily(ctx, known.familyId);
@@ -72,6 +84,17 @@ export async function rotateSession(ctx: SessionContext, token: string): Promise
 export async function revokeFamily(ctx: SessionContext, familyId: string): Promise<void> {
   await revokeRefreshFamily(ctx.sql, familyId);
   await noteSessionsEnded(ctx, [familyId]);
+}
+
+/** Ends one of the user's live sessions (the sessions screen); false when they have no such session. */
+export async function revokeSessionOfUser(
+  ctx: SessionContext,
+  userId: string,
+  familyId: string,
+): Promise<boolean> {
+  if (!(await revokeUserRefreshFamily(ctx.sql, userId, familyId))) return false;
+  await noteSessionsEnded(ctx, [familyId]);
+  return true;
 }
 
 /** Ends the family `token` belongs to, if it names one (logout). */

@@ -5,15 +5,17 @@ import { authRouter } from './auth/router.js';
 import { invitationsRouter } from './invitations/router.js';
 import { meRouter } from './me/router.js';
 import { membersRouter } from './members/router.js';
+import { sessionsRouter } from './sessions/router.js';
 import { tokensRouter } from './tokens/router.js';
 import { workspacesRouter } from './workspaces/router.js';
 
-/** Accounts and tenancy: auth, /me, API tokens, workspaces, members, invitations, instance admin. */
+/** Accounts and tenancy: auth, /me, API tokens, sessions, workspaces, members, invitations, instance admin. */
 export function identityRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use(authRouter(ctx));
   router.use(meRouter(ctx));
   router.use(tokensRouter(ctx));
+  router.use(sessionsRouter(ctx));
   router.use(workspacesRouter(ctx));
   router.use(membersRouter(ctx));
   router.use(invitationsRouter(ctx));

@@ -3,6 +3,7 @@ import type { Request, Response, Router } from 'express';
 import { requestPasswordReset, resetPassword } from '../../commands/password-reset.js';
 import { registerUser } from '../../commands/register-user.js';
 import { issueSession, revokeSessionOf, rotateSession, type Session } from '../../commands/sessions.js';
+import { sessionClient } from '../../auth/session-client.js';
 import { verifyEmail } from '../../commands/verify-email.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from '../../auth/refresh-cookie.js';
@@ -59,10 +60,10 @@ export function authRouter(ctx: AppContext): Router {
         409: { description: 'Email already registered' },
       },
     },
-    async ({ body, res }) => {
+    async ({ body, req, res }) => {
       await consume(registerPerAccount, body.email);
       const user = await registerUser(ctx, body);
-      const accessToken = signedIn(res, await issueSession(ctx, user.id));
+      const accessToken = signedIn(res, await issueSession(ctx, user.id, sessionClient(req)));
       return { user: presentUser(user, ctx.config), accessToken };
     },
   );
@@ -92,7 +93,7 @@ export function authRouter(ctx: AppContext): Router {
         throw unauthorized('Email or password is incorrect.');
       }
       await loginFailures.reset(attempt);
-      const accessToken = signedIn(res, await issueSession(ctx, user.id));
+      const accessToken = signedIn(res, await issueSession(ctx, user.id, sessionClient(req)));
       return { user: presentUser(user, ctx.config), accessToken };
     },
   );
@@ -114,7 +115,7 @@ export function authRouter(ctx: AppContext): Router {
     async ({ req, res }) => {
       const token = readRefreshCookie(req);
       if (!token) throw unauthorized('No session. Sign in again.');
-      const result = await rotateSession(ctx, token);
+      const result = await rotateSession(ctx, token, sessionClient(req));
       if (result.outcome !== 'rotated') {
         if (result.outcome === 'reused') {
           req.log.warn({ userId: result.userId }, 'refresh token reused: session revoked');

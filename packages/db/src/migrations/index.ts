@@ -3,6 +3,7 @@ import { taskDueOrderIndex } from './0002-task-due-order-index.js';
 import { checklistsAndSubtasks } from './0003-checklists-and-subtasks.js';
 import { apiTokens } from './0004-api-tokens.js';
 import { recoveryJournal } from './0005-recovery-journal.js';
+import { sessions } from './0006-sessions.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -12,4 +13,5 @@ export const migrations: Migration[] = [
   checklistsAndSubtasks,
   apiTokens,
   recoveryJournal,
+  sessions,
 ];

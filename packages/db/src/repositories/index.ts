@@ -14,6 +14,7 @@ export * from './memberships.js';
 export * from './projects.js';
 export * from './sessions.js';
 export * from './recovery.js';
+export * from './sessions.js';
 export * from './subtasks.js';
 export * from './task-bulk.js';
 export * from './task-list.js';
