@@ -110,7 +110,6 @@ const allowed = [
       'api/src/policies/membership.ts',
       'api/src/routes/admin/router.ts',
       'api/src/routes/attachments/router.ts',
-      'api/src/routes/comments/router.ts',
       'api/src/routes/events/router.ts',
       'api/src/routes/me/router.ts',
     ],

@@ -1,4 +1,3 @@
-import { literal, type FindOptions } from 'sequelize';
 import { z } from 'zod';
 import { badRequest } from './errors.js';
 
@@ -56,29 +55,3 @@ export const timestampPart = z
 /** A decoded (created_at, id) cursor for the repositories' `createdAtAfter` pages; a malformed one is a 400. */
 export const createdAtCursor = (cursor: string | undefined): [string, string] | undefined =>
   cursor ? (decodeCursor(cursor, [timestampPart, uuidPart]) as [string, string]) : undefined;
-
-/**
- * Find options for a keyset page over (created_at, id) of a single table: the cursor condition, the order, and
- * the timestamp as text (`cursorTime`) to build the next cursor from without losing microseconds.
- */
-export function createdAtKeyset(cursor: string | undefined, direction: 'ASC' | 'DESC') {
-  const values = cursor ? decodeCursor(cursor, [timestampPart, uuidPart]) : undefined;
-  const comparison = direction === 'ASC' ? '>' : '<';
-  return {
-    where: values
-      ? literal(`(created_at, id) ${comparison} (CAST(:cursorTime AS timestamptz), CAST(:cursorId AS uuid))`)
-      : undefined,
-    replacements: values ? { cursorTime: values[0], cursorId: values[1] } : {},
-    attributes: { include: [[literal('created_at::text'), 'cursorTime']] },
-    order: [
-      ['createdAt', direction],
-      ['id', direction],
-    ],
-  } satisfies Partial<FindOptions> & { where: unknown };
-}
-
-/** The cursor key of a row fetched with `createdAtKeyset`. */
-export const createdAtKey = (row: { id: string; get(key: string): unknown }) => [
-  String(row.get('cursorTime')),
-  row.id,
-];

@@ -1,6 +1,14 @@
-import { Comment } from '@taskstack/db';
-import { recordActivity, type TaskRef } from '@taskstack/db/repositories';
+import {
+  deleteCommentRow,
+  insertComment,
+  recordActivity,
+  updateCommentBody,
+  type CommentRecord,
+  type TaskRef,
+} from '@taskstack/db/repositories';
+import type { Transaction } from 'sequelize';
 import type { AppContext } from '../context.js';
+import { notFound } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { presentComment } from '../presenters/comment.js';
 import { afterCommit } from './side-effects.js';
@@ -11,75 +19,87 @@ const excerpt = (body: string) => {
   return points.length > 140 ? `${points.slice(0, 139).join('')}…` : body;
 };
 
-/** Adds a comment, records it in the project's activity and announces it to the workspace. */
+/**
+ * Adds a comment inside the route's transaction and records it in the project's activity; once committed,
+ * announces it to the workspace.
+ */
 export async function addComment(
   ctx: AppContext,
   events: EventPublisher,
   task: TaskRef,
   authorId: string,
   body: string,
+  transaction: Transaction,
 ) {
-  const comment = await ctx.sequelize.transaction(async (transaction) => {
-    const comment = await Comment.create({ taskId: task.id, authorId, body }, { transaction });
-    await recordActivity(ctx.sql.in(transaction), {
-      workspaceId: task.workspaceId,
-      projectId: task.projectId,
-      actorId: authorId,
-      verb: 'comment.created',
-      subjectType: 'comment',
-      subjectId: comment.id,
-      data: { taskId: task.id, taskNumber: task.number, excerpt: excerpt(body) },
-    });
-    return comment;
+  const db = ctx.sql.in(transaction);
+  const comment = await insertComment(db, { taskId: task.id, authorId, body });
+  await recordActivity(db, {
+    workspaceId: task.workspaceId,
+    projectId: task.projectId,
+    actorId: authorId,
+    verb: 'comment.created',
+    subjectType: 'comment',
+    subjectId: comment.id,
+    data: { taskId: task.id, taskNumber: task.number, excerpt: excerpt(body) },
   });
   const output = presentComment(comment);
-  await afterCommit(ctx, events, [
-    {
-      workspaceId: task.workspaceId,
-      type: 'comment.created',
-      data: { projectId: task.projectId, taskId: task.id, comment: output },
-    },
-  ]);
+  transaction.afterCommit(() =>
+    afterCommit(ctx, events, [
+      {
+        workspaceId: task.workspaceId,
+        type: 'comment.created',
+        data: { projectId: task.projectId, taskId: task.id, comment: output },
+      },
+    ]),
+  );
   return output;
 }
 
-/** Edits or deletes a comment (`body` null), recording and announcing the change like a new one. */
+/**
+ * Edits or deletes a comment (`body` null) inside the route's transaction, recording and announcing the change
+ * like a new one.
+ */
 export async function changeComment(
   ctx: AppContext,
   events: EventPublisher,
   task: TaskRef,
-  comment: Comment,
+  comment: CommentRecord,
   actorId: string,
   body: string | null,
+  transaction: Transaction,
 ) {
+  const db = ctx.sql.in(transaction);
   const verb = body === null ? 'comment.deleted' : 'comment.updated';
-  await ctx.sequelize.transaction(async (transaction) => {
-    if (body === null) await comment.destroy({ transaction });
-    else await comment.update({ body }, { transaction });
-    await recordActivity(ctx.sql.in(transaction), {
-      workspaceId: task.workspaceId,
-      projectId: task.projectId,
-      actorId,
-      verb,
-      subjectType: 'comment',
-      subjectId: comment.id,
-      data: {
-        taskId: task.id,
-        taskNumber: task.number,
-        ...(body === null ? {} : { excerpt: excerpt(body) }),
-      },
-    });
-  });
-  const output = presentComment(comment);
-  await afterCommit(ctx, events, [
-    {
-      workspaceId: task.workspaceId,
-      type: verb,
-      data:
-        body === null
-          ? { projectId: task.projectId, taskId: task.id, id: comment.id }
-          : { projectId: task.projectId, taskId: task.id, comment: output },
+  const changed =
+    body === null
+      ? (await deleteCommentRow(db, comment.id)) && comment
+      : await updateCommentBody(db, comment.id, body);
+  if (!changed) throw notFound('Comment');
+  await recordActivity(db, {
+    workspaceId: task.workspaceId,
+    projectId: task.projectId,
+    actorId,
+    verb,
+    subjectType: 'comment',
+    subjectId: comment.id,
+    data: {
+      taskId: task.id,
+      taskNumber: task.number,
+      ...(body === null ? {} : { excerpt: excerpt(body) }),
     },
-  ]);
+  });
+  const output = presentComment(changed);
+  transaction.afterCommit(() =>
+    afterCommit(ctx, events, [
+      {
+        workspaceId: task.workspaceId,
+        type: verb,
+        data:
+          body === null
+            ? { projectId: task.projectId, taskId: task.id, id: comment.id }
+            : { projectId: task.projectId, taskId: task.id, comment: output },
+      },
+    ]),
+  );
   return output;
 }

@@ -1,5 +1,6 @@
-import { Attachment, Comment, type Role } from '@taskstack/db';
+import { Attachment, type Role } from '@taskstack/db';
 import {
+  commentAccess,
   labelAccess,
   projectAccess,
   taskAccess,
@@ -47,11 +48,11 @@ export async function labelAccessFor(db: Queryable, userId: string, labelId: str
   return { label: found!.label, role: found!.role! };
 }
 
-/** Loads a comment with its task; the author-or-admin rules are decided by the caller on the role. */
-export async function loadCommentFor(db: Queryable, userId: string, commentId: string, minimum: Role) {
-  const comment = await Comment.findByPk(commentId);
-  if (!comment) throw notFound('Comment');
-  return { comment, ...(await taskAccessFor(db, userId, comment.taskId, minimum, 'Comment')) };
+/** A comment with its task; the author-or-admin rules are decided by the caller on the role. */
+export async function commentAccessFor(db: Queryable, userId: string, commentId: string, minimum: Role) {
+  const found = await commentAccess(db, commentId, userId);
+  checkRole(found?.role, found?.task.workspaceId ?? '', minimum, 'Comment');
+  return { comment: found!.comment, task: found!.task, role: found!.role! };
 }
 
 /** Loads an attachment with its task; called again on every download so a removed member loses access at once. */

@@ -1,4 +1,4 @@
-import type { Comment } from '@taskstack/db';
+import type { CommentRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 
 export const commentOutput = z
@@ -13,7 +13,7 @@ export const commentOutput = z
   .openapi('Comment');
 
 /** The public shape of a comment. */
-export function presentComment(comment: Comment): z.infer<typeof commentOutput> {
+export function presentComment(comment: CommentRecord): z.infer<typeof commentOutput> {
   return {
     id: comment.id,
     taskId: comment.taskId,

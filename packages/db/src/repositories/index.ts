@@ -7,6 +7,7 @@ export * from './api-tokens.js';
 export * from './activity.js';
 export * from './backups.js';
 export * from './checklists.js';
+export * from './comments.js';
 export * from './invitations.js';
 export * from './keyset.js';
 export * from './labels.js';
