@@ -109,7 +109,6 @@ const allowed = [
       'api/src/policies/instance-admin.ts',
       'api/src/policies/membership.ts',
       'api/src/routes/admin/router.ts',
-      'api/src/routes/attachments/router.ts',
       'api/src/routes/events/router.ts',
       'api/src/routes/me/router.ts',
     ],

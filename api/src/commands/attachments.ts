@@ -1,16 +1,24 @@
-import { Attachment } from '@taskstack/db';
-import { recordActivity, type TaskRef } from '@taskstack/db/repositories';
+import {
+  deleteAttachmentRow,
+  insertAttachment,
+  recordActivity,
+  type AttachmentRecord,
+  type TaskRef,
+} from '@taskstack/db/repositories';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import type { Transaction } from 'sequelize';
 import type { AppContext } from '../context.js';
+import { notFound } from '../errors.js';
 import type { AttachmentStorage } from '../storage/index.js';
 
 /** An upload as it arrives: its bytes, its cleaned name and type, and the bytes counted so far. */
 export type IncomingFile = { body: Readable; filename: string; contentType: string; size: () => number };
 
 /**
- * Streams an upload into storage, then records it. If the row cannot be written the stored file is removed, so
- * storage never holds a file nobody can reach.
+ * Streams an upload into storage, then records it (row and activity in one statement: no transaction is held
+ * while the bytes arrive). If the row cannot be written the stored file is removed, so storage never holds a file
+ * nobody can reach.
  */
 export async function uploadAttachment(
   ctx: AppContext,
@@ -18,26 +26,17 @@ export async function uploadAttachment(
   task: TaskRef,
   actorId: string,
   upload: IncomingFile,
-): Promise<Attachment> {
+): Promise<AttachmentRecord> {
   const storageKey = `${task.workspaceId}/${task.id}/${randomUUID()}`;
   await storage.put(storageKey, upload.body, upload.contentType);
-  const file = { filename: upload.filename, contentType: upload.contentType, size: upload.size() };
   try {
-    return await ctx.sequelize.transaction(async (transaction) => {
-      const attachment = await Attachment.create(
-        { taskId: task.id, uploadedById: actorId, storageKey, ...file },
-        { transaction },
-      );
-      await recordActivity(ctx.sql.in(transaction), {
-        workspaceId: task.workspaceId,
-        projectId: task.projectId,
-        actorId,
-        verb: 'attachment.added',
-        subjectType: 'attachment',
-        subjectId: attachment.id,
-        data: { taskId: task.id, filename: file.filename, size: file.size },
-      });
-      return attachment;
+    return await insertAttachment(ctx.sql, {
+      task,
+      uploadedById: actorId,
+      filename: upload.filename,
+      contentType: upload.contentType,
+      size: upload.size(),
+      storageKey,
     });
   } catch (error) {
     await storage.remove(storageKey).catch(() => {});
@@ -45,27 +44,29 @@ export async function uploadAttachment(
   }
 }
 
-/** Deletes an attachment's row (recorded in the activity), then its file. */
+/** Deletes an attachment's row inside the route's transaction (recorded in the activity), then, once committed, its file. */
 export async function deleteAttachment(
   ctx: AppContext,
   storage: AttachmentStorage,
   task: TaskRef,
-  attachment: Attachment,
+  attachment: AttachmentRecord,
   actorId: string,
+  transaction: Transaction,
 ): Promise<void> {
-  await ctx.sequelize.transaction(async (transaction) => {
-    await attachment.destroy({ transaction });
-    await recordActivity(ctx.sql.in(transaction), {
-      workspaceId: task.workspaceId,
-      projectId: task.projectId,
-      actorId,
-      verb: 'attachment.deleted',
-      subjectType: 'attachment',
-      subjectId: attachment.id,
-      data: { taskId: task.id, filename: attachment.filename },
-    });
+  const db = ctx.sql.in(transaction);
+  if (!(await deleteAttachmentRow(db, attachment.id))) throw notFound('Attachment');
+  await recordActivity(db, {
+    workspaceId: task.workspaceId,
+    projectId: task.projectId,
+    actorId,
+    verb: 'attachment.deleted',
+    subjectType: 'attachment',
+    subjectId: attachment.id,
+    data: { taskId: task.id, filename: attachment.filename },
   });
-  await storage.remove(attachment.storageKey).catch((err: unknown) => {
-    ctx.logger.warn({ err, attachmentId: attachment.id }, 'attachment file not removed');
-  });
+  transaction.afterCommit(() =>
+    storage.remove(attachment.storageKey).catch((err: unknown) => {
+      ctx.logger.warn({ err, attachmentId: attachment.id }, 'attachment file not removed');
+    }),
+  );
 }

@@ -1,5 +1,6 @@
-import { Attachment, type Role } from '@taskstack/db';
+import type { Role } from '@taskstack/db';
 import {
+  attachmentAccess,
   commentAccess,
   labelAccess,
   projectAccess,
@@ -8,7 +9,6 @@ import {
   type Queryable,
   type TaskRef,
 } from '@taskstack/db/repositories';
-import { notFound } from '../errors.js';
 import { checkRole } from './membership.js';
 
 export type { ProjectRef, TaskRef };
@@ -55,9 +55,14 @@ export async function commentAccessFor(db: Queryable, userId: string, commentId:
   return { comment: found!.comment, task: found!.task, role: found!.role! };
 }
 
-/** Loads an attachment with its task; called again on every download so a removed member loses access at once. */
-export async function loadAttachmentFor(db: Queryable, userId: string, attachmentId: string, minimum: Role) {
-  const attachment = await Attachment.findByPk(attachmentId);
-  if (!attachment) throw notFound('Attachment');
-  return { attachment, ...(await taskAccessFor(db, userId, attachment.taskId, minimum, 'Attachment')) };
+/** An attachment with its task; called again on every download so a removed member loses access at once. */
+export async function attachmentAccessFor(
+  db: Queryable,
+  userId: string,
+  attachmentId: string,
+  minimum: Role,
+) {
+  const found = await attachmentAccess(db, attachmentId, userId);
+  checkRole(found?.role, found?.task.workspaceId ?? '', minimum, 'Attachment');
+  return { attachment: found!.attachment, task: found!.task, role: found!.role! };
 }

@@ -28,9 +28,9 @@ export async function workspaceAccessFor(
 }
 
 /**
- * `workspaceAccessFor` on the Membership model, for the code that still reads it until it moves to
- * the repositories. The one tenant check every route goes through: a non-member gets 404 (the workspace's existence is not
- * revealed), a member below `minimum` gets 403. Returns the membership for further decisions.
+ * `workspaceAccessFor` on the Membership model, for the code that still reads it until it moves to the
+ * repositories: a non-member gets 404 (the workspace's existence is not revealed), a member below `minimum` gets
+ * 403. Returns the membership for further decisions.
  */
 export async function authorize(
   userId: string,

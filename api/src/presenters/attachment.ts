@@ -1,4 +1,4 @@
-import type { Attachment } from '@taskstack/db';
+import type { AttachmentRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 
 export const attachmentOutput = z
@@ -14,7 +14,7 @@ export const attachmentOutput = z
   .openapi('Attachment');
 
 /** The public shape of an attachment (never its storage key). */
-export function presentAttachment(attachment: Attachment): z.infer<typeof attachmentOutput> {
+export function presentAttachment(attachment: AttachmentRecord): z.infer<typeof attachmentOutput> {
   return {
     id: attachment.id,
     taskId: attachment.taskId,
