@@ -131,7 +131,14 @@ describe('GitHub Actions workflows', () => {
       dockerfile: string;
       target?: string;
     }[];
-    expect(images.map((i) => i.image)).toEqual(['api', 'worker', 'nginx', 'renewer', 'monitoring']);
+    expect(images.map((i) => i.image)).toEqual([
+      'api',
+      'worker',
+      'nginx',
+      'renewer',
+      'monitoring',
+      'postgres',
+    ]);
     for (const { image, dockerfile, target } of images) {
       expect(existsSync(join(repoRoot, dockerfile)), dockerfile).toBe(true);
       // The same file and target the deployer builds (stack/src/deployer/images.ts).

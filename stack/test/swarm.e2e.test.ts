@@ -469,7 +469,7 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
       });
       expect(after.status).toBe(201);
       // A one-off job, as operators run it (`npm run stack -- restore FILE`).
-      const output = await restore(engine, STACK, latest!.file, log);
+      const output = await restore(engine, STACK, [latest!.file], log);
       expect(output).toMatch(/switching/);
       const titles = await until(
         'the API to serve the restored database',

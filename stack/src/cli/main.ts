@@ -19,6 +19,9 @@ commands:
   logs SVC   last log lines of a service (api, worker, nginx, postgres, redis, migrate, renewer)
   rollback   return api, worker, nginx and renewer to their previous version
   restore F  restore backup F (file in the backups volume, or S3 key) in a one-off job; the app switches to it
+  restore --to MOMENT|latest [--dry-run]
+             restore the database as it was at MOMENT (UTC, e.g. 2026-12-01T14:03:00Z) from pgBackRest; the dry
+             run says which backup and how much WAL it would use
   admin create --email ADDR
              make an instance admin (signing up makes none) in a one-off job; the password from a prompt, stdin
              or ADMIN_PASSWORD, never from the command line
@@ -98,6 +101,8 @@ async function main(argv: string[]): Promise<void> {
       'no-build': { type: 'boolean' },
       lines: { type: 'string', default: '50' },
       volumes: { type: 'boolean' },
+      to: { type: 'string' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -134,11 +139,16 @@ async function main(argv: string[]): Promise<void> {
       if (!service) throw new UsageError('logs needs a service name, e.g. `npm run stack -- logs api`');
       process.stdout.write(await logs(docker, stack, service, Number(values.lines)));
       return;
-    case 'restore':
-      if (!service)
-        throw new UsageError('restore needs a backup, e.g. `npm run stack -- restore taskstack-….dump`');
-      process.stdout.write(await restore(docker, stack, service, log));
+    case 'restore': {
+      const to = values.to as string | undefined;
+      if (!service && !to)
+        throw new UsageError(
+          'restore needs a backup or a moment, e.g. `npm run stack -- restore taskstack-….dump` or `--to latest`',
+        );
+      const args = to ? ['--to', to, ...(values['dry-run'] ? ['--dry-run'] : [])] : [service!];
+      process.stdout.write(await restore(docker, stack, args, log));
       return;
+    }
     case 'admin': {
       if (service !== 'create')
         throw new UsageError(

@@ -114,6 +114,36 @@ describe('renderStack', () => {
     expect(other.configs.nginx_site!.name).not.toBe(compose.configs.nginx_site!.name);
   });
 
+  it('archives WAL with pgBackRest into a volume of its own and gives the worker the stanza, keeping the confinement', () => {
+    const { services, volumes } = parse(
+      renderStack(parseStackSettings({ ...base, backup: { pitrRetentionDays: 30 } })),
+    );
+    const { postgres, worker } = services;
+    // Our image: the official one plus pgBackRest and the entrypoint step that turns archiving on.
+    expect(postgres.image).toBe('taskstack/postgres:abc123');
+    expect(postgres.environment).toMatchObject({
+      PGBACKREST_STANZA: 'taskstack',
+      PGBACKREST_PG1_USER: 'taskstack',
+      PGBACKREST_REPO1_PATH: '/var/lib/pgbackrest',
+      PGBACKREST_LOCK_PATH: '/tmp/pgbackrest',
+    });
+    expect(postgres.volumes).toContain('pgbackrest:/var/lib/pgbackrest');
+    expect(volumes).toHaveProperty('pgbackrest');
+    expect(postgres.read_only).toBe(true);
+    expect(postgres.volumes).toContainEqual({ type: 'tmpfs', target: '/tmp' });
+    expect(postgres.volumes).toContainEqual(
+      expect.objectContaining({ type: 'tmpfs', target: '/var/run/postgresql' }),
+    );
+    expect(worker.environment).toMatchObject({ PITR_STANZA: 'taskstack', PITR_RETENTION_DAYS: '30' });
+
+    const off = composeOf({ backup: { pointInTime: false } }).services;
+    expect(Object.keys(off.postgres!.environment).filter((k) => k.startsWith('PGBACKREST'))).toEqual([]);
+    expect(off.postgres!.volumes.map((v: { target: string }) => v.target)).not.toContain(
+      '/var/lib/pgbackrest',
+    );
+    expect(off.worker!.environment.PITR_STANZA).toBeUndefined();
+  });
+
   it('configures Redis for queues: AOF, noeviction, password from an ACL secret', () => {
     const command = composeOf({}).services.redis!.command.join(' ');
     expect(command).toContain('--appendonly yes');

@@ -18,6 +18,9 @@ import { renderNginxSite } from './nginx.js';
 import { requiredSecrets, secretName, secretPath, type SecretKey } from './secrets.js';
 import { imageRef as image, type StackSettings } from './settings.js';
 
+/** The pgBackRest stanza of the stack's cluster: Postgres archives into it, the worker backs it up and drills it. */
+export const PITR_STANZA = 'taskstack';
+
 /** File the compose file refers to for the nginx site config (written next to it by `renderStackFiles`). */
 export const NGINX_SITE_FILE = 'nginx-site.conf';
 export const ACME_CA_FILE = 'acme-ca.pem';
@@ -91,19 +94,35 @@ function services(settings: StackSettings): Record<string, Service> {
   const s3 = settings.storage.driver === 's3';
   const s3Secrets: SecretKey[] = s3 ? ['s3_access_key_id', 's3_secret_access_key'] : [];
 
+  const pitr = settings.backup.pointInTime;
   const postgres: Service = {
-    image: settings.images.postgres,
+    image: image(settings, 'postgres'),
     environment: {
       POSTGRES_USER: 'taskstack',
       POSTGRES_DB: 'taskstack',
       POSTGRES_PASSWORD_FILE: secretPath('postgres_password'),
       PGDATA: '/var/lib/postgresql/data/pgdata',
+      // pgBackRest runs inside this container (archive-push, and the worker's backups and restores through the
+      // database connection); its lock lives on the /tmp tmpfs, its repository on a volume of its own.
+      ...(pitr
+        ? {
+            PGBACKREST_STANZA: PITR_STANZA,
+            // pgBackRest connects as the cluster's superuser, which POSTGRES_USER names (there is no `postgres` role).
+            PGBACKREST_PG1_USER: 'taskstack',
+            PGBACKREST_REPO1_PATH: '/var/lib/pgbackrest',
+            PGBACKREST_LOCK_PATH: '/tmp/pgbackrest',
+            PGBACKREST_START_FAST: 'y',
+          }
+        : {}),
     },
     secrets: secretRefs('postgres_password'),
     ...confined({
       capAdd: ROOT_ENTRYPOINT_CAPS,
       writable: ['/tmp', '/var/run/postgresql'],
-      volumes: ['postgres-data:/var/lib/postgresql/data'],
+      volumes: [
+        'postgres-data:/var/lib/postgresql/data',
+        ...(pitr ? ['pgbackrest:/var/lib/pgbackrest'] : []),
+      ],
     }),
     networks: ['backend'],
     healthcheck: {
@@ -218,6 +237,7 @@ function services(settings: StackSettings): Record<string, Service> {
       BACKUP_KEEP_DAILY: String(settings.backup.keepDaily),
       BACKUP_KEEP_WEEKLY: String(settings.backup.keepWeekly),
       BACKUP_KEEP_MONTHLY: String(settings.backup.keepMonthly),
+      ...(pitr ? { PITR_STANZA, PITR_RETENTION_DAYS: String(settings.backup.pitrRetentionDays) } : {}),
       ...(settings.storage.driver === 's3' ? { S3_BACKUP_PREFIX: settings.storage.backupPrefix } : {}),
     },
     secrets: secretRefs('database_url', 'redis_url', 'smtp_url', ...s3Secrets),
@@ -312,6 +332,9 @@ export function renderStackFiles(settings: StackSettings): Record<string, string
   );
   const volumes = [
     'postgres-data',
+    // pgBackRest's repository (backups and archived WAL), declared even with point-in-time recovery off so turning
+    // it off and on again keeps the repository.
+    'pgbackrest',
     'redis-data',
     'attachments',
     'backups',

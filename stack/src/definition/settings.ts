@@ -60,6 +60,8 @@ export const stackSettingsSchema = z.object({
       worker: z.string().default('taskstack/worker'),
       nginx: z.string().default('taskstack/nginx'),
       renewer: z.string().default('taskstack/renewer'),
+      /** The official postgres:17-trixie plus pgBackRest (postgres/Dockerfile): WAL archiving, restores to a moment. */
+      postgres: z.string().default('taskstack/postgres'),
       /** Prometheus, Alertmanager and the exporters (Debian packages), used when `monitoring` is on. */
       monitoring: z.string().default('taskstack/monitoring'),
       /**
@@ -73,11 +75,11 @@ export const stackSettingsSchema = z.object({
           nginx: imageTag,
           renewer: imageTag,
           monitoring: imageTag,
+          postgres: imageTag,
         })
         .partial()
         .default({}),
       /** Third-party images, pinned by major like our Dockerfiles' bases. */
-      postgres: z.string().default('postgres:17-trixie'),
       redis: z.string().default('redis:8-trixie'),
       /** Grafana has no Debian package: its official image is used as is, so it needs a reachable registry. */
       grafana: z.string().default('grafana/grafana:11.5.2'),
@@ -97,6 +99,13 @@ export const stackSettingsSchema = z.object({
       keepDaily: z.number().int().min(1).default(7),
       keepWeekly: z.number().int().min(0).default(4),
       keepMonthly: z.number().int().min(0).default(6),
+      /**
+       * Point-in-time recovery: Postgres archives WAL with pgBackRest into the `pgbackrest` volume, the worker takes
+       * full and differential backups, journals and drills (worker/README.md). Any moment of the last
+       * `pitrRetentionDays` can be restored.
+       */
+      pointInTime: z.boolean().default(true),
+      pitrRetentionDays: z.number().int().min(1).max(3650).default(14),
     })
     .prefault({}),
   placement: z
@@ -200,7 +209,7 @@ export class StackSettingsError extends Error {
 }
 
 /** Our images, built from this repository (the deployer and Pulumi build them; the stack runs them). */
-export type OwnImage = 'api' | 'worker' | 'nginx' | 'renewer' | 'monitoring';
+export type OwnImage = 'api' | 'worker' | 'nginx' | 'renewer' | 'monitoring' | 'postgres';
 
 /** Full reference of one of our images for these settings. */
 export const imageRef = (settings: StackSettings, image: OwnImage): string =>

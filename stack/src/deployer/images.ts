@@ -17,6 +17,7 @@ export const ownImages: Record<OwnImage, ImageBuild> = {
   nginx: { dockerfile: 'nginx/Dockerfile' },
   renewer: { dockerfile: 'nginx/renewer/Dockerfile' },
   monitoring: { dockerfile: 'monitoring/Dockerfile' },
+  postgres: { dockerfile: 'postgres/Dockerfile' },
 };
 
 /** The images a deployment of these settings runs (the monitoring image only with monitoring on). */

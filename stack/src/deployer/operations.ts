@@ -161,21 +161,22 @@ async function runOneOffJob(docker: Docker, stack: string, job: OneOffJob, log: 
 }
 
 /**
- * Restores a backup (a file in the backups volume, or an S3 key) with the worker's restore CLI in a one-off job
- * of the worker's image, secrets, volumes and networks. Not inside the worker container: the worker exits when its
- * database is switched, which would kill a restore running there half-way through the switch.
+ * Runs the worker's restore CLI with `args` — a backup (a file in the backups volume, or an S3 key), or
+ * `--to <moment|latest> [--dry-run]` (point-in-time recovery: the job has the worker's PITR_STANZA) — in a one-off
+ * job of the worker's image, secrets, volumes and networks. Not inside the worker container: the worker exits when
+ * its database is switched, which would kill a restore running there half-way through the switch.
  */
 export function restore(
   docker: Docker,
   stack: string,
-  backup: string,
+  args: string[],
   log: (line: string) => void,
 ): Promise<string> {
-  log(`restoring ${backup}`);
+  log(`restoring ${args.join(' ')}`);
   return runOneOffJob(
     docker,
     stack,
-    { from: 'worker', job: 'restore', command: ['node', 'worker/dist/cli/restore.js', backup] },
+    { from: 'worker', job: 'restore', command: ['node', 'worker/dist/cli/restore.js', ...args] },
     log,
   );
 }

@@ -120,7 +120,14 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
     expect(triggers(base)[0]).toBe(sha256(base.stackFile));
     expect(triggers(same)).toEqual(triggers(base));
     expect(triggers(replicas)[0]).not.toBe(triggers(base)[0]);
-    const images = ['api', 'nginx', 'renewer', 'worker', ...(stack === 'prod' ? ['monitoring'] : [])];
+    const images = [
+      'api',
+      'nginx',
+      'postgres',
+      'renewer',
+      'worker',
+      ...(stack === 'prod' ? ['monitoring'] : []),
+    ];
     expect(Object.keys(triggers(base)[1]).sort()).toEqual(images.sort());
     expect(triggers(retagged)[1].api).not.toBe(triggers(base)[1].api);
   });

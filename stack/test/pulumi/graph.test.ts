@@ -108,13 +108,14 @@ describe('staging: one droplet', () => {
     ]);
   });
 
-  it('builds and pushes api, worker, nginx and renewer images tagged with the image tag', async () => {
+  it('builds and pushes api, worker, nginx, renewer and postgres images tagged with the image tag', async () => {
     const r = await run('staging');
     expect(r.ofType(T.image).map((i) => i.inputs.imageName)).toEqual([
       'registry.digitalocean.com/example-taskstack/taskstack/api:abc123def456',
       'registry.digitalocean.com/example-taskstack/taskstack/worker:abc123def456',
       'registry.digitalocean.com/example-taskstack/taskstack/nginx:abc123def456',
       'registry.digitalocean.com/example-taskstack/taskstack/renewer:abc123def456',
+      'registry.digitalocean.com/example-taskstack/taskstack/postgres:abc123def456',
     ]);
     expect(r.named('registry').inputs).toMatchObject({
       name: 'example-taskstack',

@@ -144,7 +144,7 @@ describe('local stack: the production topology as containers on this machine', (
     ).toEqual(['swarm-label-manager-1-taskstack.edge', 'swarm-label-worker-1-taskstack.stateful']);
     const images = r.ofType(T.image).map((i) => String(i.inputs.imageName));
     expect(images).toContain('tsl-local-node:latest');
-    expect(images.filter((name) => name.startsWith('127.0.0.1:5055/taskstack/'))).toHaveLength(4);
+    expect(images.filter((name) => name.startsWith('127.0.0.1:5055/taskstack/'))).toHaveLength(5);
     const stdin = JSON.parse(String(r.named('deploy').inputs.stdin)) as { host: string; settings: unknown };
     expect(stdin.host).toBe('10.213.7.11');
     expect(parseStackSettings(stdin.settings)).toMatchObject({
@@ -171,13 +171,13 @@ describe('local stack: the production topology as containers on this machine', (
     expect(byName('tsl-local-s3').inputs).toMatchObject({
       networksAdvanced: [{ ipv4Address: '10.213.7.3' }],
     });
-    // No Docker Hub here: the stack's Postgres and Redis images go into the registry, the nodes' mirror.
+    // No Docker Hub here: the stack's Redis image goes into the registry, the nodes' mirror (Postgres is ours).
     expect(
       r
         .ofType('docker:index/registryImage:RegistryImage')
         .map((i) => i.inputs.name)
         .sort(),
-    ).toEqual(['127.0.0.1:5055/library/postgres:17-trixie', '127.0.0.1:5055/library/redis:8-trixie']);
+    ).toEqual(['127.0.0.1:5055/library/redis:8-trixie']);
     for (const node of nodeContainers(r.ofType(T.container))) {
       expect(uploads(node)['/etc/taskstack-local/registry.env']).toBe(
         'LISTEN_PORT=5055\nUPSTREAM=10.213.7.2:5000\nMIRROR=http://127.0.0.1:5055\n',

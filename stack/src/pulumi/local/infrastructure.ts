@@ -46,15 +46,16 @@ export function localInfrastructure(config: StackConfig, keys: SshKeys): Infrast
     bucket: config.backupBucket,
   });
 
-  // The Docker Hub images the stack runs (Postgres, Redis: the definition's defaults), put into the registry under
-  // library/, where the nodes' dockerd looks first (its registry mirror): no Hub is reachable from here.
-  const { postgres, redis } = parseStackSettings({
+  // The Docker Hub image the stack runs as is (Redis: the definition's default), put into the registry under
+  // library/, where the nodes' dockerd looks first (its registry mirror): no Hub is reachable from here. Postgres is
+  // one of our images (the official one plus pgBackRest), built and pushed like the others.
+  const { redis } = parseStackSettings({
     domain: 'mirror.invalid',
     acmeEmail: config.acmeEmail,
     imageTag: 'defaults',
   }).images;
   const registryServer = `127.0.0.1:${config.localRegistryPort}`;
-  const mirrored = [postgres, redis].map((source) => {
+  const mirrored = [redis].map((source) => {
     const tagged = new docker.Tag(`mirror-${source.split(':')[0]}`, {
       sourceImage: source,
       targetImage: `${registryServer}/library/${source}`,
