@@ -23,6 +23,15 @@ export const SHORTCUTS: ShortcutGroup[] = [
     ],
   },
   {
+    where: 'List',
+    shortcuts: [
+      { keys: ['Space'], does: "On a row's checkbox: select it or not" },
+      { keys: ['Shift', 'click'], does: 'Select every row from the last one ticked' },
+      { keys: ['x'], does: 'On a row: select it or not' },
+      { keys: ['Esc'], does: 'Clear the selection' },
+    ],
+  },
+  {
     where: 'Adding a task',
     shortcuts: [
       { keys: ['Enter'], does: 'Add it and start the next one' },

@@ -29,6 +29,7 @@ export const ENDPOINTS = {
   createLabel: 'POST /workspaces/{id}/labels',
   listTasks: 'GET /projects/{id}/tasks',
   createTask: 'POST /projects/{id}/tasks',
+  bulkEditTasks: 'POST /projects/{id}/tasks/bulk',
   getTask: 'GET /tasks/{id}',
   updateTask: 'PATCH /tasks/{id}',
   deleteTask: 'DELETE /tasks/{id}',

@@ -1,6 +1,15 @@
 import type { HttpClient } from './http.js';
 import { ENDPOINTS as E } from './endpoints.js';
-import type { Attachment, Comment, Page, Task, TaskInput, TaskQuery, TaskStatus } from './types.js';
+import type {
+  Attachment,
+  BulkChanges,
+  Comment,
+  Page,
+  Task,
+  TaskInput,
+  TaskQuery,
+  TaskStatus,
+} from './types.js';
 
 /** Tasks, their comments and attachments. */
 export class TaskService {
@@ -20,6 +29,13 @@ export class TaskService {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     return tasks;
+  }
+
+  /** Changes many tasks of a project at once, all or nothing; the tasks as they are now. */
+  bulkEdit(projectId: string, ids: string[], changes: BulkChanges): Promise<Task[]> {
+    return this.http
+      .call<{ items: Task[] }>(E.bulkEditTasks, { params: { id: projectId }, body: { ids, changes } })
+      .then((result) => result.items);
   }
 
   get(id: string): Promise<Task> {

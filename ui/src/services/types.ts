@@ -38,6 +38,9 @@ export type ChecklistItem = Schemas['ChecklistItem'];
 /** The fields a checklist item's edit sends (PATCH /checklist-items/{id}). */
 export type ChecklistItemInput = JsonBody<paths['/checklist-items/{id}']['patch']>;
 
+/** The changes of a bulk edit (POST /projects/{id}/tasks/bulk). */
+export type BulkChanges = JsonBody<paths['/projects/{id}/tasks/bulk']['post']>['changes'];
+
 export type Comment = Schemas['Comment'];
 export type Attachment = Schemas['Attachment'];
 export type Activity = Schemas['ActivityEvent'];

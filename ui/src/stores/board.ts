@@ -92,11 +92,12 @@ export const useBoardStore = defineStore('board', () => {
   }
 
   /**
-   * Adds or replaces a task from an event or a fetch, unless what we hold is newer or our own writes to it are
+   * Adds or replaces a task from an event or a fetch (one of another project leaves the board), unless what we hold is newer or our own writes to it are
    * still in flight (their last response brings the final state).
    */
   function upsert(task: Task) {
-    if (project.value && task.projectId !== project.value.id) return;
+    // A task moved to another project (bulk edit) leaves this board.
+    if (project.value && task.projectId !== project.value.id) return remove(task.id);
     if (inflight.has(task.id)) return;
     const held = tasks.value[task.id];
     if (held && held.updatedAt > task.updatedAt) return;
