@@ -15,7 +15,8 @@ import { readPassword } from './read-password.js';
 const usage = `usage: npm run stack -- <command> [options]
 commands:
   deploy     build images (tagged with the git sha), create/rotate secrets, deploy, wait until all healthy
-  status     per service replicas, version, health, last deploy; last backup and verification; certificate expiry
+  status     per service replicas, version, health, last deploy; last backup and verification; recovery point,
+             restorable window and last restore drill; certificate expiry
   logs SVC   last log lines of a service (api, worker, nginx, postgres, redis, migrate, renewer)
   rollback   return api, worker, nginx and renewer to their previous version
   restore F  restore backup F (file in the backups volume, or S3 key) in a one-off job; the app switches to it
