@@ -1,4 +1,4 @@
-import type { Backup } from '@taskstack/db';
+import type { BackupRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 import '../openapi/registry.js';
 
@@ -21,7 +21,7 @@ export const backupOutput = z
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
 /** A backup record as the worker wrote it, for the admin page (the manifest stays internal). */
-export function presentBackup(backup: Backup): z.infer<typeof backupOutput> {
+export function presentBackup(backup: BackupRecord): z.infer<typeof backupOutput> {
   return {
     id: backup.id,
     file: backup.file,

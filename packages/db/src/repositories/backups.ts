@@ -135,3 +135,42 @@ export async function settleRestoredRecords(client: Queryable, manifest: BackupP
       WHERE status = 'running'`,
   );
 }
+
+/** A backup record as the admin page lists it (the manifest stays internal). */
+export type BackupRecord = {
+  id: string;
+  file: string;
+  size: number | null;
+  sha256: string | null;
+  status: BackupRow['status'];
+  location: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  verifiedAt: Date | null;
+  verificationStatus: string | null;
+  error: string | null;
+};
+
+/** The latest `limit` backups, newest first. */
+export async function latestBackups(db: Queryable, limit: number): Promise<BackupRecord[]> {
+  const rows = await rowsOf(
+    db,
+    `SELECT id, file, size, sha256, status, location, started_at, finished_at, verified_at, verification_status,
+            error FROM backups ORDER BY started_at DESC, id DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((row) => ({
+    id: row.id as string,
+    file: row.file as string,
+    // bigint arrives as text; backups stay far below 2^53 bytes.
+    size: row.size === null ? null : Number(row.size),
+    sha256: row.sha256 as string | null,
+    status: row.status as BackupRow['status'],
+    location: row.location as string,
+    startedAt: row.started_at as Date,
+    finishedAt: row.finished_at as Date | null,
+    verifiedAt: row.verified_at as Date | null,
+    verificationStatus: row.verification_status as string | null,
+    error: row.error as string | null,
+  }));
+}
