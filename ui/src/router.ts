@@ -83,6 +83,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Task' },
   },
   {
+    path: '/account/sessions',
+    name: 'sessions',
+    component: () => import('./views/SessionsView.vue'),
+    meta: { title: 'Sessions and tokens' },
+  },
+  {
     path: '/admin',
     name: 'admin',
     component: () => import('./views/AdminView.vue'),

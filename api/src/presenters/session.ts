@@ -14,7 +14,7 @@ export const sessionOutput = z
     /** Whether this is the session making the request. */
     current: z.boolean(),
   })
-  .openapi('Session');
+  .openapi('SignInSession');
 
 export function presentSession(session: SessionRecord, currentId: string): z.infer<typeof sessionOutput> {
   return {

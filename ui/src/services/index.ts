@@ -1,3 +1,4 @@
+import { AccountService } from './account.js';
 import { AdminService } from './admin.js';
 import { AuthService } from './auth.js';
 import { ChecklistService } from './checklists.js';
@@ -11,6 +12,7 @@ import { WorkspaceService } from './workspaces.js';
 export const http = new HttpClient();
 export const api = {
   auth: new AuthService(http),
+  account: new AccountService(http),
   workspaces: new WorkspaceService(http),
   projects: new ProjectService(http),
   tasks: new TaskService(http),

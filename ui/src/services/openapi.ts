@@ -2525,7 +2525,7 @@ export interface paths {
           };
           content: {
             'application/json': {
-              items: components['schemas']['Session'][];
+              items: components['schemas']['SignInSession'][];
             };
           };
         };
@@ -7255,6 +7255,15 @@ export interface components {
     Session: {
       accessToken: string;
       user: components['schemas']['User'];
+    };
+    SignInSession: {
+      createdAt: string;
+      current: boolean;
+      /** Format: uuid */
+      id: string;
+      ipAddress: string;
+      lastSeenAt: string;
+      userAgent: string;
     };
     Task: {
       /** Format: uuid */

@@ -19,6 +19,13 @@ export type Role = Schemas['Role'];
 export type User = Schemas['User'];
 export type Session = Schemas['Session'];
 
+/** One of the account's signed-in sessions, as the sessions screen lists it. */
+export type SignInSession = Schemas['SignInSession'];
+export type ApiToken = Schemas['ApiToken'];
+export type CreatedApiToken = Schemas['CreatedApiToken'];
+/** What creating a personal API token sends (POST /me/tokens). */
+export type ApiTokenInput = JsonBody<paths['/me/tokens']['post']>;
+
 export type Workspace = Schemas['Workspace'];
 export type Member = Schemas['Member'];
 export type Invitation = Schemas['Invitation'];
