@@ -22,7 +22,8 @@ import { backupTask } from './tasks/backup.js';
 import type { TaskContext } from './tasks/context.js';
 import { scanDueTasksTask } from './tasks/scan-due-tasks.js';
 import { sendEmailTask } from './tasks/send-email.js';
-import { pitrBackupTask } from './tasks/pitr-backup.js';
+import { pgbackrestFrom, pitrBackupTask } from './tasks/pitr-backup.js';
+import { ensureStanza } from './pitr/pgbackrest.js';
 import { pitrDrillTask } from './tasks/pitr-drill.js';
 import { pitrJournalTask } from './tasks/pitr-journal.js';
 import { verifyBackupTask } from './tasks/verify-backup.js';
@@ -114,6 +115,16 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
   // One backup or verification at a time across every worker process: they share the server and the disk.
   await queues[QUEUES.backups]!.setGlobalConcurrency(1);
   await upsertSchedulers(config, queues);
+  const pb = pgbackrestFrom(config);
+  if (pb) {
+    // The server starts archiving as soon as it runs, but archive-push fails until the stanza exists: WAL would pile
+    // up on the server (and BackupRepositoryErrors fire) until the first scheduled backup. Idempotent, so every
+    // start may do it; a failure is counted and retried by the next backup job.
+    await ensureStanza(pb).catch((err: Error) => {
+      metrics.pitrFailures.inc({ operation: 'stanza' });
+      logger.error({ err: err.message }, 'pgbackrest stanza-create failed');
+    });
+  }
 
   const common = { connection: redis, prefix, metrics, logger, lockDurationMs: tuning.lockDurationMs };
   const workers: Worker[] = [

@@ -32,8 +32,6 @@ beforeAll(async () => {
   });
   // The drill may pick a moment as soon as its WAL is archived (archiveNow), not 5 minutes later.
   worker = await startWorker(config, { drillSettleMs: 0 });
-  const full = await runJob(config, QUEUES.backups, 'pitr-backup', { type: 'full' });
-  expect(full.failedReason).toBeUndefined();
 }, 180_000);
 afterAll(async () => {
   await worker?.close();
@@ -71,6 +69,17 @@ const scratchLeft = () => readdirSync(server.scratch).filter((f) => f.startsWith
 
 let journalled: { recordedAt: string };
 describe('nightly restore drill (real PostgreSQL and pgBackRest)', () => {
+  it('creates the stanza at start, so WAL is archived from the start, not only after the first backup', async () => {
+    await server.archiveNow();
+    const [archiver] = await sql<{ failed: string }>(
+      server.url,
+      `SELECT failed_count AS failed FROM pg_stat_archiver`,
+    );
+    expect(Number(archiver!.failed)).toBe(0);
+    const full = await runJob(config, QUEUES.backups, 'pitr-backup', { type: 'full' });
+    expect(full.failedReason).toBeUndefined();
+  }, 120_000);
+
   it('journals every table with the moment, and a drill restoring that moment finds it all as journalled', async () => {
     // A moment the backup can restore to: from the whole second after it stopped.
     const start = (await info(server.pb)).backups[0]!.stoppedAt;
