@@ -65,7 +65,7 @@ export function createMetrics(queues: Queue[], archive?: () => Promise<ArchiveSt
   });
   const pitrFailures = new Counter({
     name: 'worker_pitr_failures_total',
-    help: 'pgBackRest operations that failed, by operation (backup, status): repository errors',
+    help: 'pgBackRest operations that failed, by operation (backup, stanza, status): repository errors',
     labelNames: ['operation'],
     registers: [registry],
   });
