@@ -1,6 +1,6 @@
 /** The API process: validate config, check the database and Redis answer, serve, and shut down cleanly on SIGTERM. */
 import { exitOnConfigError } from '@taskstack/config';
-import { probeDatabase } from '@taskstack/db';
+import { waitForDatabase } from '@taskstack/db';
 import { probeRedis } from '@taskstack/queues';
 import { createLogger, exitIfUnreachable, Shutdown } from '@taskstack/runtime';
 import { loadApiConfig, type ApiConfig } from './config.js';
@@ -14,7 +14,7 @@ try {
 }
 
 await exitIfUnreachable('api', {
-  DATABASE_URL: probeDatabase(config.DATABASE_URL),
+  DATABASE_URL: waitForDatabase(config.DATABASE_URL, config.DATABASE_WAIT_SECONDS),
   REDIS_URL: probeRedis(config.REDIS_URL),
 });
 const api = await startApi(config);

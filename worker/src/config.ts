@@ -37,6 +37,19 @@ export const workerConfigSchema = z.object({
   BACKUP_KEEP_DAILY: keep(7),
   BACKUP_KEEP_WEEKLY: keep(4),
   BACKUP_KEEP_MONTHLY: keep(6),
+  /**
+   * Database roles a restore grants the app's privileges on the database it brings in (a dump is restored
+   * without its grants); the stack names its api and worker roles here. Empty: nothing to grant.
+   */
+  DATABASE_APP_ROLES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((role) => role.trim())
+        .filter(Boolean),
+    ),
   /** Key prefix of backup copies in S3_BUCKET; copies are made only when S3_BUCKET is set. */
   S3_BACKUP_PREFIX: z.string().default('backups/'),
   REMINDER_CRON: cron('0 * * * *'),

@@ -1,6 +1,6 @@
 /** The worker process: validate config, check dependencies, work the queues, shut down cleanly on SIGTERM. */
 import { exitOnConfigError } from '@taskstack/config';
-import { probeDatabase } from '@taskstack/db';
+import { waitForDatabase } from '@taskstack/db';
 import { probeRedis } from '@taskstack/queues';
 import { createLogger, exitIfUnreachable, Shutdown } from '@taskstack/runtime';
 import { loadWorkerConfig, type WorkerConfig } from './config.js';
@@ -20,7 +20,7 @@ function fail(line: string): never {
 }
 
 await exitIfUnreachable('worker', {
-  DATABASE_URL: probeDatabase(config.DATABASE_URL),
+  DATABASE_URL: waitForDatabase(config.DATABASE_URL, config.DATABASE_WAIT_SECONDS),
   REDIS_URL: probeRedis(config.REDIS_URL),
 });
 const worker = await startWorker(config).catch((error: unknown) => {

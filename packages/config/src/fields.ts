@@ -36,6 +36,11 @@ export const coreFields = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: logLevel,
   DATABASE_URL: urlWith('postgres', 'postgresql'),
+  /**
+   * How long start-up keeps trying DATABASE_URL before giving up (0: fail at once, for a typo in development). The
+   * stack sets it: its api and worker log in as roles that the migrate job, started alongside, creates.
+   */
+  DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(0),
   REDIS_URL: urlWith('redis', 'rediss'),
   /** Prefix of every Redis key the app writes; lets tests and several instances share one Redis. */
   REDIS_PREFIX: z

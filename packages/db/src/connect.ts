@@ -35,3 +35,17 @@ export async function probeDatabase(url: string): Promise<string | undefined> {
     await client.end().catch(() => {});
   }
 }
+
+/**
+ * Like `probeDatabase`, but keeps trying for up to `seconds` (0: once). In the stack the api and worker log in as
+ * roles the migrate job creates, and that job runs alongside them: on an upgrade a new task may start before its
+ * role exists, and must wait for it rather than fail (a failed task would roll the update back).
+ */
+export async function waitForDatabase(url: string, seconds: number): Promise<string | undefined> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const problem = await probeDatabase(url);
+    if (!problem || Date.now() >= deadline) return problem;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}

@@ -1,4 +1,5 @@
-export { probeDatabase, connectDatabase, type ConnectOptions } from './connect.js';
+export { probeDatabase, connectDatabase, waitForDatabase, type ConnectOptions } from './connect.js';
 export { migrateUp, pendingMigrations } from './migrate.js';
 export * from './models/index.js';
 export { Sql, type Queryable } from './sql.js';
+export { APP_ROLES, appRoleGrants, ensureAppRoles, grantAppRoles, type RunSql } from './app-roles.js';

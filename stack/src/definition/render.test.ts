@@ -91,6 +91,39 @@ describe('renderStack', () => {
     );
   });
 
+  it("gives each service only its own credentials: the owner's database URL to migrate alone", () => {
+    const { services } = composeOf({});
+    const secretsOf = (name: string) =>
+      (services[name]!.secrets as { source: string }[]).map((secret) => secret.source).sort();
+    expect(secretsOf('api')).toEqual(['api_database_url', 'api_redis_url', 'jwt_secret']);
+    expect(secretsOf('worker')).toEqual(['smtp_url', 'worker_database_url', 'worker_redis_url']);
+    expect(secretsOf('migrate')).toEqual([
+      'api_database_password',
+      'database_url',
+      'worker_database_password',
+    ]);
+    expect(services.migrate!.environment).toMatchObject({
+      DATABASE_URL_FILE: '/run/secrets/database_url',
+      API_DATABASE_PASSWORD_FILE: '/run/secrets/api_database_password',
+      WORKER_DATABASE_PASSWORD_FILE: '/run/secrets/worker_database_password',
+    });
+    for (const [name, own] of [
+      ['api', 'api'],
+      ['worker', 'worker'],
+    ] as const) {
+      expect(services[name]!.environment).toMatchObject({
+        DATABASE_URL_FILE: `/run/secrets/${own}_database_url`,
+        REDIS_URL_FILE: `/run/secrets/${own}_redis_url`,
+        // Their roles come from the migrate job started alongside: start-up waits for them.
+        DATABASE_WAIT_SECONDS: '90',
+      });
+    }
+    const holders = Object.keys(services).filter((name) =>
+      ((services[name]!.secrets ?? []) as { source: string }[]).some((s) => s.source === 'database_url'),
+    );
+    expect(holders).toEqual(['migrate']);
+  });
+
   it('keeps the backend network internal and pins stateful services to the labelled node', () => {
     const compose = composeOf({ placement: { statefulLabel: 'db' } });
     expect(compose.networks.backend).toEqual({ driver: 'overlay', internal: true });

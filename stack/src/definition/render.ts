@@ -13,6 +13,7 @@ import {
   shortHash,
   type Service,
 } from './compose.js';
+import { REDIS_PREFIX } from './database-roles.js';
 import { renderMonitoring } from './monitoring.js';
 import { renderNginxSite } from './nginx.js';
 import { requiredSecrets, secretName, secretPath, type SecretKey } from './secrets.js';
@@ -65,14 +66,19 @@ const nodeProbe = (url: string) => ({
   start_period: '30s',
 });
 
-/** Environment the api and worker share: where their dependencies are and how they log. */
-function appEnvironment(settings: StackSettings): Record<string, string> {
+/**
+ * Environment the api and worker share: where their dependencies are and how they log. Each logs in to Postgres
+ * and Redis as its own user; its Postgres role comes from the migrate job started alongside, so start-up waits for
+ * it (a new task of an upgrade may otherwise start first, fail, and roll the update back).
+ */
+function appEnvironment(settings: StackSettings, service: 'api' | 'worker'): Record<string, string> {
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     LOG_LEVEL: settings.logLevel,
-    DATABASE_URL_FILE: secretPath('database_url'),
-    REDIS_URL_FILE: secretPath('redis_url'),
-    REDIS_PREFIX: 'taskstack',
+    DATABASE_URL_FILE: secretPath(`${service}_database_url`),
+    DATABASE_WAIT_SECONDS: '90',
+    REDIS_URL_FILE: secretPath(`${service}_redis_url`),
+    REDIS_PREFIX,
     PUBLIC_URL: `https://${settings.domain}${settings.ports.https === 443 ? '' : `:${settings.ports.https}`}`,
     ADMIN_EMAILS: settings.adminEmails.join(','),
   };
@@ -186,8 +192,11 @@ function services(settings: StackSettings): Record<string, Service> {
       NODE_ENV: 'production',
       LOG_LEVEL: settings.logLevel,
       DATABASE_URL_FILE: secretPath('database_url'),
+      // It creates the api's and the worker's roles and sets their passwords on every run.
+      API_DATABASE_PASSWORD_FILE: secretPath('api_database_password'),
+      WORKER_DATABASE_PASSWORD_FILE: secretPath('worker_database_password'),
     },
-    secrets: secretRefs('database_url'),
+    secrets: secretRefs('database_url', 'api_database_password', 'worker_database_password'),
     ...confined(),
     networks: ['backend'],
     logging,
@@ -202,7 +211,7 @@ function services(settings: StackSettings): Record<string, Service> {
   const api: Service = {
     image: image(settings, 'api'),
     environment: {
-      ...appEnvironment(settings),
+      ...appEnvironment(settings, 'api'),
       PORT: '3000',
       JWT_SECRET_FILE: secretPath('jwt_secret'),
       MAX_UPLOAD_BYTES: String(settings.maxUploadBytes),
@@ -210,7 +219,7 @@ function services(settings: StackSettings): Record<string, Service> {
       STORAGE_DRIVER: settings.storage.driver,
       ...(s3 ? {} : { STORAGE_DIR: '/data/attachments' }),
     },
-    secrets: secretRefs('database_url', 'redis_url', 'jwt_secret', ...s3Secrets),
+    secrets: secretRefs('api_database_url', 'api_redis_url', 'jwt_secret', ...s3Secrets),
     ...confined({ volumes: s3 ? [] : ['attachments:/data/attachments'] }),
     networks: ['backend', 'egress'],
     healthcheck: nodeProbe('http://127.0.0.1:3000/ready'),
@@ -227,7 +236,7 @@ function services(settings: StackSettings): Record<string, Service> {
   const worker: Service = {
     image: image(settings, 'worker'),
     environment: {
-      ...appEnvironment(settings),
+      ...appEnvironment(settings, 'worker'),
       WORKER_HTTP_PORT: '3001',
       SMTP_URL_FILE: secretPath('smtp_url'),
       MAIL_FROM: settings.mailFrom,
@@ -240,7 +249,7 @@ function services(settings: StackSettings): Record<string, Service> {
       ...(pitr ? { PITR_STANZA, PITR_RETENTION_DAYS: String(settings.backup.pitrRetentionDays) } : {}),
       ...(settings.storage.driver === 's3' ? { S3_BACKUP_PREFIX: settings.storage.backupPrefix } : {}),
     },
-    secrets: secretRefs('database_url', 'redis_url', 'smtp_url', ...s3Secrets),
+    secrets: secretRefs('worker_database_url', 'worker_redis_url', 'smtp_url', ...s3Secrets),
     ...confined({ volumes: ['backups:/backups'] }),
     networks: ['backend', 'egress'],
     healthcheck: nodeProbe('http://127.0.0.1:3001/health'),

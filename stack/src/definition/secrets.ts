@@ -4,10 +4,18 @@ import type { StackSettings } from './settings.js';
 /** Every secret a deployment may hold; values come from the deployer (generated locally) or from Pulumi. */
 export const secretKeys = [
   'postgres_password',
+  // The owner's URL (migrate, restore); the api and the worker log in as roles of their own (database-roles.ts).
   'database_url',
+  'api_database_url',
+  'worker_database_url',
+  // Only the migrate job holds these: it sets the app roles' passwords.
+  'api_database_password',
+  'worker_database_password',
   'redis_password',
   'redis_acl',
-  'redis_url',
+  // Redis users of their own, without the dangerous commands (redis-acl.ts).
+  'api_redis_url',
+  'worker_redis_url',
   'jwt_secret',
   'smtp_url',
   's3_access_key_id',

@@ -3,6 +3,7 @@
  * status-report.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { databaseRoles } from '../definition/database-roles.js';
 import { lastLogLines, waitForConvergence } from './converge.js';
 import type { Docker } from './docker.js';
 import { formatProgress } from './deploy.js';
@@ -118,7 +119,10 @@ async function runOneOffJob(docker: Docker, stack: string, job: OneOffJob, log: 
   await docker.run(['service', 'rm', name]).catch(() => undefined);
   const args = ['service', 'create', '--detach', '--name', name, '--mode', 'replicated-job'];
   args.push('--restart-condition', 'none', '--label', `com.taskstack.${job.job}=${stack}`);
-  for (const env of [...(spec.Env ?? []), ...(job.env ?? [])]) args.push('--env', env);
+  // The job's own variables replace the service's of the same name.
+  const own = new Set((job.env ?? []).map((entry) => entry.split('=')[0]));
+  const env = [...(spec.Env ?? []).filter((entry) => !own.has(entry.split('=')[0])), ...(job.env ?? [])];
+  for (const entry of env) args.push('--env', entry);
   for (const secret of spec.Secrets ?? [])
     args.push('--secret', `source=${secret.SecretName},target=${secret.File.Name}`);
   for (const secret of job.secrets ?? [])
@@ -163,20 +167,34 @@ async function runOneOffJob(docker: Docker, stack: string, job: OneOffJob, log: 
 /**
  * Runs the worker's restore CLI with `args` — a backup (a file in the backups volume, or an S3 key), or
  * `--to <moment|latest> [--dry-run]` (point-in-time recovery: the job has the worker's PITR_STANZA) — in a one-off
- * job of the worker's image, secrets, volumes and networks. Not inside the worker container: the worker exits when
- * its database is switched, which would kill a restore running there half-way through the switch.
+ * job of the worker's image, secrets, volumes and networks, but as the database owner, whose URL it takes from the
+ * migrate job: the worker's own role may only change rows, and a restore creates and renames databases. The
+ * restored database gets the api's and the worker's grants back (DATABASE_APP_ROLES). Not inside the worker
+ * container: the worker exits when its database is switched, which would kill a restore running there half-way.
  */
-export function restore(
+export async function restore(
   docker: Docker,
   stack: string,
   args: string[],
   log: (line: string) => void,
 ): Promise<string> {
+  const [migrate] = await docker.inspect<ServiceSpec>(['service', 'inspect', `${stack}_migrate`]);
+  const owner = migrate?.Spec.TaskTemplate.ContainerSpec.Secrets?.find((s) => s.File.Name === 'database_url');
+  if (!owner) throw new Error(`stack ${stack} has no migrate job holding the owner's database_url`);
   log(`restoring ${args.join(' ')}`);
   return runOneOffJob(
     docker,
     stack,
-    { from: 'worker', job: 'restore', command: ['node', 'worker/dist/cli/restore.js', ...args] },
+    {
+      from: 'worker',
+      job: 'restore',
+      command: ['node', 'worker/dist/cli/restore.js', ...args],
+      secrets: [{ source: owner.SecretName, target: 'owner_database_url' }],
+      env: [
+        'DATABASE_URL_FILE=/run/secrets/owner_database_url',
+        `DATABASE_APP_ROLES=${databaseRoles.api},${databaseRoles.worker}`,
+      ],
+    },
     log,
   );
 }

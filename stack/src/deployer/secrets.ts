@@ -4,10 +4,12 @@
  * value becomes a secret named by a hash of its content: a changed value is a new secret, services roll onto it, and
  * the old one is removed once unused.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { databaseRoles, OWNER_ROLE, REDIS_PREFIX } from '../definition/database-roles.js';
 import { renderAlertmanagerConfig } from '../definition/monitoring.js';
+import { renderRedisAcl } from '../definition/redis-acl.js';
 import { requiredSecrets, secretName, type SecretKey } from '../definition/secrets.js';
 import type { StackSettings } from '../definition/settings.js';
 import type { Docker } from './docker.js';
@@ -62,14 +64,30 @@ export function secretValues(
   inputs: SecretInputs,
 ): Partial<Record<SecretKey, string>> {
   const pg = encodeURIComponent(inputs.postgresPassword);
-  const redis = encodeURIComponent(inputs.redisPassword);
+  // The services' own passwords derive from the operator's (one-way): no new values to keep, and rotating the
+  // operator's password rotates them with it.
+  const database = {
+    api: derived(inputs.postgresPassword, 'postgres:api'),
+    worker: derived(inputs.postgresPassword, 'postgres:worker'),
+  };
+  const redis = {
+    api: derived(inputs.redisPassword, 'redis:api'),
+    worker: derived(inputs.redisPassword, 'redis:worker'),
+  };
+  const postgresUrl = (user: string, password: string) =>
+    `postgres://${user}:${encodeURIComponent(password)}@postgres:5432/taskstack`;
   const all: Record<SecretKey, () => string> = {
     postgres_password: () => inputs.postgresPassword,
-    database_url: () => `postgres://taskstack:${pg}@postgres:5432/taskstack`,
+    database_url: () => `postgres://${OWNER_ROLE}:${pg}@postgres:5432/taskstack`,
+    api_database_url: () => postgresUrl(databaseRoles.api, database.api),
+    worker_database_url: () => postgresUrl(databaseRoles.worker, database.worker),
+    api_database_password: () => database.api,
+    worker_database_password: () => database.worker,
     redis_password: () => inputs.redisPassword,
-    // Only the default user, with a password; no unauthenticated access at all.
-    redis_acl: () => `user default on sanitize-payload #${sha256(inputs.redisPassword)} ~* &* +@all\n`,
-    redis_url: () => `redis://default:${redis}@redis:6379`,
+    // `default` for Redis's healthcheck and the exporter; api and worker users without the dangerous commands.
+    redis_acl: () => renderRedisAcl(REDIS_PREFIX, { default: inputs.redisPassword, ...redis }),
+    api_redis_url: () => `redis://api:${encodeURIComponent(redis.api)}@redis:6379`,
+    worker_redis_url: () => `redis://worker:${encodeURIComponent(redis.worker)}@redis:6379`,
     jwt_secret: () => inputs.jwtSecret,
     smtp_url: () => inputs.smtpUrl,
     s3_access_key_id: () => inputs.s3AccessKeyId ?? '',
@@ -81,6 +99,8 @@ export function secretValues(
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const derived = (secret: string, purpose: string) =>
+  createHmac('sha256', secret).update(purpose).digest('base64url');
 
 /** Content-derived version of a secret: changes exactly when the value does. */
 export const secretVersion = (value: string): string => sha256(value).slice(0, 12);

@@ -4,6 +4,7 @@ import { swapDatabases } from './databases.js';
 import type { Manifest } from './manifest.js';
 import { utcStamp } from './names.js';
 import { databaseName, pgTool, serverVersion, withClient, withDatabase } from './pg-tools.js';
+import { grantAppRoles } from '@taskstack/db';
 import { settleRestoredRecords } from '@taskstack/db/repositories';
 import {
   assertCounts,
@@ -50,8 +51,11 @@ export type RestoreResult = { database: string; previous?: string; manifest: Man
 export async function restoreBackup(
   databaseUrl: string,
   path: string,
-  options: { inPlace?: boolean; progress?: Progress } = {},
+  options: { inPlace?: boolean; progress?: Progress; appRoles?: string[] } = {},
 ): Promise<RestoreResult> {
+  // A dump is restored without its grants (--no-acl): the app's roles get theirs again before the app sees it.
+  const grant = (url: string) =>
+    withClient(url, (c) => grantAppRoles((statement) => c.query(statement), options.appRoles ?? []));
   const progress = options.progress ?? (() => {});
   const live = databaseName(databaseUrl);
   const stamp = utcStamp(new Date()).toLowerCase();
@@ -63,11 +67,13 @@ export async function restoreBackup(
     await runPgRestore(pgRestore.path, databaseUrl, path, { inPlace: true, progress });
     await assertCounts(databaseUrl, manifest);
     await withClient(databaseUrl, (c) => settleRestoredRecords(c, manifest));
+    await grant(databaseUrl);
     return { database: live, manifest };
   }
   const restored = `${live}_restore_${stamp}`;
   const manifest = await restoreIntoNewDatabase(databaseUrl, path, restored, progress);
   await withClient(withDatabase(databaseUrl, restored), (c) => settleRestoredRecords(c, manifest));
+  await grant(withDatabase(databaseUrl, restored));
   const previous = `${live}_before_${stamp}`;
   progress(`switching: ${live} → ${previous}, ${restored} → ${live}`);
   await swapDatabases(databaseUrl, live, restored, previous);

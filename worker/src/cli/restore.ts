@@ -48,6 +48,7 @@ if (args.positionals.length !== 1 || args.values['dry-run']) fail(USAGE);
 const config = restoreConfig(
   workerConfigSchema.pick({
     DATABASE_URL: true,
+    DATABASE_APP_ROLES: true,
     BACKUP_DIR: true,
     S3_ENDPOINT: true,
     S3_REGION: true,
@@ -72,6 +73,7 @@ try {
   const started = Date.now();
   const result = await restoreBackup(config.DATABASE_URL, path, {
     inPlace: args.values['in-place'],
+    appRoles: config.DATABASE_APP_ROLES,
     progress: say,
   });
   say(

@@ -1,10 +1,20 @@
-/** `npm run migrate`: applies pending migrations to DATABASE_URL and exits; the deploy's one-shot step runs this. */
+/**
+ * `npm run migrate`: applies pending migrations to DATABASE_URL (the owner) and exits; the deploy's one-shot step
+ * runs this. With API_DATABASE_PASSWORD / WORKER_DATABASE_PASSWORD (`_FILE` in the stack) it also creates or updates
+ * the api's and the worker's own roles, limited to the app's rows (app-roles.ts).
+ */
 import { coreFields, exitOnConfigError, loadConfig } from '@taskstack/config';
 import { createLogger } from '@taskstack/runtime';
 import { z } from 'zod';
-import { connectDatabase, migrateUp, probeDatabase } from '../index.js';
+import { APP_ROLES, connectDatabase, ensureAppRoles, migrateUp, probeDatabase } from '../index.js';
 
-const schema = z.object({ DATABASE_URL: coreFields.DATABASE_URL, LOG_LEVEL: coreFields.LOG_LEVEL });
+const password = z.string().min(16, 'must be at least 16 characters').optional();
+const schema = z.object({
+  DATABASE_URL: coreFields.DATABASE_URL,
+  LOG_LEVEL: coreFields.LOG_LEVEL,
+  API_DATABASE_PASSWORD: password,
+  WORKER_DATABASE_PASSWORD: password,
+});
 
 let config: z.infer<typeof schema>;
 try {
@@ -22,6 +32,12 @@ const sequelize = connectDatabase(config.DATABASE_URL, { poolMax: 1, application
 try {
   const applied = await migrateUp(sequelize, (message) => logger.info(message));
   logger.info({ applied }, applied.length ? 'migrations applied' : 'schema is current');
+  const roles = [
+    { ...APP_ROLES.api, password: config.API_DATABASE_PASSWORD },
+    { ...APP_ROLES.worker, password: config.WORKER_DATABASE_PASSWORD },
+  ].filter((role): role is typeof role & { password: string } => role.password !== undefined);
+  await ensureAppRoles((statement) => sequelize.query(statement), roles);
+  if (roles.length) logger.info({ roles: roles.map((role) => role.name) }, 'app roles current');
 } catch (error) {
   logger.error({ err: error }, 'migration failed');
   process.exitCode = 1;

@@ -1,0 +1,51 @@
+/**
+ * The credentials of each service (deployer/secrets.ts): the api and the worker get Postgres and Redis users of
+ * their own, derived one way from the operator's passwords, never the operator's own.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { parseStackSettings } from '../src/definition/settings.js';
+import { generateSecretInputs, secretValues } from '../src/deployer/secrets.js';
+
+const settings = parseStackSettings({
+  domain: 'app.taskstack.test',
+  acmeEmail: 'ops@example.com',
+  imageTag: 'x',
+});
+const inputs = generateSecretInputs();
+const values = secretValues(settings, inputs);
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe('service credentials', () => {
+  it('log the api and the worker in to Postgres as their own roles; the owner URL is for migrate and restore', () => {
+    const owner = new URL(values.database_url!);
+    expect(owner.username).toBe('taskstack');
+    expect(decodeURIComponent(owner.password)).toBe(inputs.postgresPassword);
+    for (const service of ['api', 'worker'] as const) {
+      const url = new URL(values[`${service}_database_url`]!);
+      expect(url.username).toBe(`taskstack_${service}`);
+      const password = decodeURIComponent(url.password);
+      expect(password).toBe(values[`${service}_database_password`]);
+      expect(password).not.toBe(inputs.postgresPassword);
+      expect(password.length).toBeGreaterThanOrEqual(32);
+    }
+    expect(values.api_database_password).not.toBe(values.worker_database_password);
+    // Deterministic: redeploys keep them, and a new operator password rotates them.
+    expect(secretValues(settings, inputs)).toEqual(values);
+    const rotated = secretValues(settings, { ...inputs, postgresPassword: 'another-operator-password' });
+    expect(rotated.api_database_password).not.toBe(values.api_database_password);
+  });
+
+  it('log them in to Redis as their own ACL users, whose hashed passwords the ACL file holds', () => {
+    const acl = values.redis_acl!;
+    for (const service of ['api', 'worker'] as const) {
+      const url = new URL(values[`${service}_redis_url`]!);
+      expect(url.username).toBe(service);
+      const password = decodeURIComponent(url.password);
+      expect(password).not.toBe(inputs.redisPassword);
+      expect(acl).toContain(`user ${service} on sanitize-payload #${sha256(password)} `);
+      expect(acl).not.toContain(password);
+    }
+    expect(acl).toContain(`user default on sanitize-payload #${sha256(inputs.redisPassword)} ~* &* +@all`);
+  });
+});
