@@ -54,7 +54,7 @@ export async function grantAppRoles(run: RunSql, roles: string[]): Promise<void>
  */
 export async function ensureAppRoles(
   run: RunSql,
-  roles: { name: string; password: string; createDatabases: boolean }[],
+  roles: { name: string; password: string; createDatabases: boolean; serverPrograms?: boolean }[],
 ): Promise<void> {
   for (const role of roles) {
     const name = ident(role.name);
@@ -67,6 +67,12 @@ export async function ensureAppRoles(
     );
     await run(
       `DO $$ BEGIN EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO ${name}', current_database()); END $$`,
+    );
+    // Point-in-time recovery runs pgBackRest next to the data directory through COPY … FROM PROGRAM
+    // (worker/src/pitr/server-program.ts). That runs programs as the server's OS user, so a role holding it is no
+    // longer confined to rows: granted only while the stack has PITR on, and taken back when it is off.
+    await run(
+      `${role.serverPrograms ? 'GRANT' : 'REVOKE'} pg_execute_server_program ${role.serverPrograms ? 'TO' : 'FROM'} ${name}`,
     );
   }
   await grantAppRoles(

@@ -88,6 +88,18 @@ describe('app database roles', () => {
     expect(await as(worker, `DROP DATABASE t_scratch_${suffix}`)).toBe('ok');
   });
 
+  it('run server programs (pgBackRest for point-in-time recovery) only when given them', async () => {
+    const copy = 'CREATE TEMP TABLE out (line text); COPY out FROM PROGRAM $$echo hi$$';
+    expect(await as(worker, copy)).toBe(PERMISSION_DENIED);
+    await asOwner((client) =>
+      ensureAppRoles((sql) => client.query(sql), [{ ...worker, serverPrograms: true }]),
+    );
+    expect(await as(worker, copy)).toBe('ok');
+    expect(await as(api, copy)).toBe(PERMISSION_DENIED);
+    await asOwner((client) => ensureAppRoles((sql) => client.query(sql), [worker]));
+    expect(await as(worker, copy)).toBe(PERMISSION_DENIED);
+  });
+
   it("reach tables a later migration creates, and survive the next migrate run's password change", async () => {
     await owner('CREATE TABLE later_feature (id serial PRIMARY KEY, note text)');
     expect(await as(api, "INSERT INTO later_feature (note) VALUES ('x')")).toBe('ok');

@@ -106,7 +106,13 @@ describe('renderStack', () => {
       DATABASE_URL_FILE: '/run/secrets/database_url',
       API_DATABASE_PASSWORD_FILE: '/run/secrets/api_database_password',
       WORKER_DATABASE_PASSWORD_FILE: '/run/secrets/worker_database_password',
+      // Point-in-time recovery (on by default): the worker runs pgBackRest through COPY … FROM PROGRAM.
+      WORKER_DATABASE_SERVER_PROGRAMS: 'true',
     });
+    expect(
+      composeOf({ backup: { pointInTime: false } }).services.migrate!.environment
+        .WORKER_DATABASE_SERVER_PROGRAMS,
+    ).toBe('false');
     for (const [name, own] of [
       ['api', 'api'],
       ['worker', 'worker'],

@@ -195,6 +195,8 @@ function services(settings: StackSettings): Record<string, Service> {
       // It creates the api's and the worker's roles and sets their passwords on every run.
       API_DATABASE_PASSWORD_FILE: secretPath('api_database_password'),
       WORKER_DATABASE_PASSWORD_FILE: secretPath('worker_database_password'),
+      // Point-in-time recovery: the worker runs pgBackRest on the server through its connection.
+      WORKER_DATABASE_SERVER_PROGRAMS: String(pitr),
     },
     secrets: secretRefs('database_url', 'api_database_password', 'worker_database_password'),
     ...confined(),

@@ -14,6 +14,11 @@ const schema = z.object({
   LOG_LEVEL: coreFields.LOG_LEVEL,
   API_DATABASE_PASSWORD: password,
   WORKER_DATABASE_PASSWORD: password,
+  /** The worker runs pgBackRest through COPY … FROM PROGRAM (point-in-time recovery on). */
+  WORKER_DATABASE_SERVER_PROGRAMS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 let config: z.infer<typeof schema>;
@@ -34,7 +39,11 @@ try {
   logger.info({ applied }, applied.length ? 'migrations applied' : 'schema is current');
   const roles = [
     { ...APP_ROLES.api, password: config.API_DATABASE_PASSWORD },
-    { ...APP_ROLES.worker, password: config.WORKER_DATABASE_PASSWORD },
+    {
+      ...APP_ROLES.worker,
+      password: config.WORKER_DATABASE_PASSWORD,
+      serverPrograms: config.WORKER_DATABASE_SERVER_PROGRAMS,
+    },
   ].filter((role): role is typeof role & { password: string } => role.password !== undefined);
   await ensureAppRoles((statement) => sequelize.query(statement), roles);
   if (roles.length) logger.info({ roles: roles.map((role) => role.name) }, 'app roles current');
