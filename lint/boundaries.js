@@ -107,7 +107,6 @@ const allowed = [
     files: [
       'api/src/policies/board.ts',
       'api/src/policies/membership.ts',
-      'api/src/routes/events/router.ts',
       'api/src/routes/me/router.ts',
     ],
   },

@@ -93,6 +93,19 @@ function authenticateApiToken(
     .catch(next);
 }
 
+/**
+ * Takes a session's access token from `?access_token=` when no Authorization header came, for `authenticate` after
+ * it (EventSource cannot send headers). A personal API token is only taken from the header: a year-long secret has
+ * no business in a URL.
+ */
+export const tokenFromQuery: RequestHandler = (req, _res, next) => {
+  const token = req.query.access_token;
+  if (!req.get('authorization') && typeof token === 'string' && !isApiToken(token)) {
+    req.headers.authorization = `Bearer ${token}`;
+  }
+  next();
+};
+
 /** The signed-in user of a route behind `authenticate`. */
 export function currentUser(req: Parameters<RequestHandler>[0]): AuthUser {
   if (!req.user) throw unauthorized();

@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type { AppContext, AuthUser } from '../context.js';
-import { authenticate } from '../middlewares/authenticate.js';
+import { authenticate, tokenFromQuery } from '../middlewares/authenticate.js';
 import { transactional } from '../middlewares/transaction.js';
 import { parseInput, type Parsed, type Schemas } from '../middlewares/validate.js';
 import { documentRoute } from '../openapi/registry.js';
@@ -25,6 +25,8 @@ export type RouteSpec<S extends Schemas> = {
   tags: string[];
   /** `user` (default): a valid access token; `public`: none. */
   auth?: 'user' | 'public';
+  /** Also accept a session's access token as `?access_token=` (the event stream: EventSource sends no headers). */
+  tokenInQuery?: boolean;
   /** Runs after authentication and before validation (e.g. the instance-admin guard). */
   guard?: RequestHandler;
   request?: S & { bodyContent?: Record<string, { schema: unknown }> };
@@ -89,7 +91,7 @@ export function defineRoutes(ctx: AppContext) {
     const run = spec.transaction ? transactional(ctx.sequelize, handler) : handler;
     const chain: RequestHandler[] = [
       ...(spec.rateLimit ? [spec.rateLimit] : []),
-      ...(spec.auth === 'public' ? [] : [auth]),
+      ...(spec.auth === 'public' ? [] : spec.tokenInQuery ? [tokenFromQuery, auth] : [auth]),
       ...(spec.guard ? [spec.guard] : []),
       async (req, res, next) => {
         try {

@@ -1,14 +1,11 @@
-import { Membership } from '@taskstack/db';
-import { Router, type RequestHandler } from 'express';
+import { isMember } from '@taskstack/db/repositories';
+import type { Router } from 'express';
+import { sessionEnded } from '../../auth/session-revocations.js';
 import type { AppContext } from '../../context.js';
 import { compareEventIds, isEventId, type EventHub } from '../../events/hub.js';
 import type { BoardEvent } from '../../events/publisher.js';
-import { isApiToken } from '../../auth/api-token.js';
-import { sessionEnded } from '../../auth/session-revocations.js';
-import { authenticate, currentUser } from '../../middlewares/authenticate.js';
-import { validate } from '../../middlewares/validate.js';
-import { documentRoute } from '../../openapi/registry.js';
-import { authorize } from '../../policies/membership.js';
+import { workspaceAccessFor } from '../../policies/membership.js';
+import { defineRoutes } from '../define.js';
 import { streamQuery } from './schema.js';
 
 /**
@@ -16,21 +13,6 @@ import { streamQuery } from './schema.js';
  * and that their session has not ended (logout, password reset).
  */
 export const HEARTBEAT_MS = 15_000;
-
-/**
- * `authenticate`, but also taking a session's access token from `?access_token=` (EventSource cannot send headers).
- * A personal API token is only taken from the header: a year-long secret has no business in a URL.
- */
-function authenticateStream(ctx: AppContext): RequestHandler {
-  const inner = authenticate(ctx);
-  return (req, res, next) => {
-    const token = req.query.access_token;
-    if (!req.get('authorization') && typeof token === 'string' && !isApiToken(token)) {
-      req.headers.authorization = `Bearer ${token}`;
-    }
-    inner(req, res, next);
-  };
-}
 
 const frame = (event: BoardEvent) => `id: ${event.id}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
 
@@ -44,28 +26,30 @@ export function eventsRouter(
   hub: EventHub,
   { heartbeatMs = HEARTBEAT_MS }: { heartbeatMs?: number } = {},
 ): Router {
-  const router = Router();
+  const { router, route } = defineRoutes(ctx);
 
-  documentRoute({
-    method: 'get',
-    path: '/events',
-    summary: 'Server-Sent Events of a workspace (viewer+)',
-    description:
-      'Events: task.created, task.updated, task.moved, task.deleted, comment.created, comment.updated, ' +
-      'comment.deleted; `data` is JSON with `projectId`. Ids are monotonic per workspace: reconnect with ' +
-      '`Last-Event-ID` to replay the last 10 minutes; an older id first gets a `resync` event (reload the board). ' +
-      'Authenticate with the Authorization header or `?access_token=`.',
-    tags: ['events'],
-    request: { query: streamQuery },
-    responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: {} } } } },
-  });
-  router.get(
-    '/events',
-    authenticateStream(ctx),
-    validate({ query: streamQuery })(async (req, res, { query }) => {
-      const { id: userId, sessionId, expiresAtMs } = currentUser(req);
+  route(
+    {
+      method: 'get',
+      path: '/events',
+      summary: 'Server-Sent Events of a workspace (viewer+)',
+      description:
+        'Events: task.created, task.updated, task.moved, task.deleted, comment.created, comment.updated, ' +
+        'comment.deleted; `data` is JSON with `projectId`. Ids are monotonic per workspace: reconnect with ' +
+        '`Last-Event-ID` to replay the last 10 minutes; an older id first gets a `resync` event (reload the board). ' +
+        'Authenticate with the Authorization header or `?access_token=`.',
+      tags: ['events'],
+      // EventSource cannot send headers.
+      tokenInQuery: true,
+      request: { query: streamQuery },
+      responses: {
+        200: { description: 'An event stream', content: { 'text/event-stream': { schema: {} } } },
+      },
+    },
+    async ({ user, query, req, res }) => {
+      const { id: userId, sessionId, expiresAtMs } = user;
       const { workspaceId } = query;
-      await authorize(userId, workspaceId, 'viewer', 'Workspace');
+      await workspaceAccessFor(ctx.sql, userId, workspaceId, 'viewer');
       const header = req.get('last-event-id') ?? '';
       const lastEventId = isEventId(header) ? header : undefined;
 
@@ -122,11 +106,8 @@ export function eventsRouter(
       const expiry = setTimeout(end, Math.max(0, expiresAtMs - Date.now()));
       const heartbeat = setInterval(() => {
         res.write(': ping\n\n');
-        Promise.all([
-          Membership.count({ where: { userId, workspaceId } }),
-          sessionEnded(ctx, sessionId),
-        ]).then(
-          ([count, ended]) => (count === 0 || ended) && end(),
+        Promise.all([isMember(ctx.sql, workspaceId, userId), sessionEnded(ctx, sessionId)]).then(
+          ([member, ended]) => (!member || ended) && end(),
           () => {},
         );
       }, heartbeatMs);
@@ -134,7 +115,7 @@ export function eventsRouter(
         clearInterval(heartbeat);
         clearTimeout(expiry);
       });
-    }),
+    },
   );
 
   return router;
