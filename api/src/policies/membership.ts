@@ -1,6 +1,5 @@
-import { Membership, type Role } from '@taskstack/db';
+import type { Role } from '@taskstack/db';
 import { memberRole, type Queryable } from '@taskstack/db/repositories';
-import type { Transaction } from 'sequelize';
 import { apiTokenGrant } from '../auth/api-token.js';
 import { forbidden, notFound } from '../errors.js';
 
@@ -28,26 +27,9 @@ export async function workspaceAccessFor(
 }
 
 /**
- * `workspaceAccessFor` on the Membership model, for the code that still reads it until it moves to the
- * repositories: a non-member gets 404 (the workspace's existence is not revealed), a member below `minimum` gets
- * 403. Returns the membership for further decisions.
- */
-export async function authorize(
-  userId: string,
-  workspaceId: string,
-  minimum: Role,
-  what = 'Resource',
-  transaction?: Transaction,
-): Promise<Membership> {
-  const membership = await Membership.findOne({ where: { userId, workspaceId }, transaction });
-  checkRole(membership?.role, workspaceId, minimum, what);
-  return membership!;
-}
-
-/**
- * The decision of `authorize` on a role already read (null or undefined: not a member) in `workspaceId`. A request
- * made with an API token is also held to the token's grant: another workspace is as unknown as one the caller is not
- * in, and a read-only token acts as a viewer.
+ * The decision of every access loader on a role already read (null or undefined: not a member) in `workspaceId`.
+ * A request made with an API token is also held to the token's grant: another workspace is as unknown as one the
+ * caller is not in, and a read-only token acts as a viewer.
  */
 export function checkRole(
   role: Role | null | undefined,

@@ -2,7 +2,7 @@ import { countLiveApiTokens, insertApiToken } from '@taskstack/db/repositories';
 import { API_TOKENS_PER_USER, newApiToken } from '../../auth/api-token.js';
 import type { AppContext } from '../../context.js';
 import { conflict } from '../../errors.js';
-import { authorize } from '../../policies/membership.js';
+import { workspaceAccessFor } from '../../policies/membership.js';
 import { presentApiToken } from '../../presenters/api-token.js';
 import type { CreateApiTokenInput } from './schema.js';
 
@@ -14,7 +14,7 @@ const DAY_MS = 24 * 3600 * 1000;
  * there at the time of each request, so a demotion or removal narrows or ends it at once.
  */
 export async function createApiToken(ctx: AppContext, userId: string, input: CreateApiTokenInput) {
-  await authorize(userId, input.workspaceId, 'viewer', 'Workspace');
+  await workspaceAccessFor(ctx.sql, userId, input.workspaceId, 'viewer');
   if ((await countLiveApiTokens(ctx.sql, userId)) >= API_TOKENS_PER_USER) {
     throw conflict(`You have ${API_TOKENS_PER_USER} live tokens: revoke one first.`);
   }
