@@ -1,7 +1,7 @@
 // The layering of the code base as `no-restricted-imports` zones (docs/development.md, "Layers"):
 // packages ← api, worker; ui and stack apart; in the API routes → commands → repositories; components never
 // import views; no workspace reaches into another's files. ESLint applies one zone per file: the last block whose
-// `files` match wins, so every zone lists all the restrictions it keeps, and the allow-list blocks come last.
+// `files` match wins, so every zone lists all the restrictions it keeps.
 import { readdirSync } from 'node:fs';
 
 const workspaces = '(api|worker|ui|stack|monitoring|e2e|scripts|packages/[^/]+)';
@@ -96,24 +96,6 @@ const zones = [
   },
 ];
 
-// TEMPORARY: files that still break a rule of their zone while the architecture issue (#13) moves their data
-// access into repositories and their inputs beside the commands. Each entry keeps every other rule of its zone;
-// delete an entry when its file is fixed, and the list when it is empty.
-const allowed = [
-  {
-    zone: routes,
-    waived: modelsAndSql,
-    // Routes, policies and presenters that still use models or SQL directly.
-    files: [],
-  },
-  {
-    zone: commands,
-    waived: routesAndExpress,
-    // Commands that still import a route's schema or Express types.
-    files: [],
-  },
-];
-
 const block = (files, patterns, ignores = []) => ({
   files,
   ignores,
@@ -121,14 +103,4 @@ const block = (files, patterns, ignores = []) => ({
 });
 
 /** ESLint flat-config blocks for the zones above. */
-export const boundaries = [
-  ...zones.map(({ files, patterns, ignores }) => block(files, patterns, ignores)),
-  ...allowed
-    .filter(({ files }) => files.length > 0)
-    .map(({ zone, waived, files }) =>
-      block(
-        files,
-        zone.patterns.filter((p) => !waived.includes(p)),
-      ),
-    ),
-];
+export const boundaries = zones.map(({ files, patterns, ignores }) => block(files, patterns, ignores));
