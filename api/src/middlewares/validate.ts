@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request } from 'express';
 import type { z } from 'zod';
 import { HttpError } from '../errors.js';
 import { validationProblem } from './problem.js';
@@ -53,16 +53,4 @@ export function parseInput<S extends Schemas>(schemas: S, req: Request): Parsed<
     input[part] = result.data;
   }
   return input as Parsed<S>;
-}
-
-/** `parseInput` as a wrapper of an Express handler, for the routes not yet defined with `defineRoutes`. */
-export function validate<S extends Schemas>(schemas: S) {
-  return (handler: (req: Request, res: Response, input: Parsed<S>) => Promise<unknown> | unknown) =>
-    async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-      try {
-        await handler(req, res, parseInput(schemas, req));
-      } catch (error) {
-        next(error);
-      }
-    };
 }
