@@ -50,3 +50,32 @@ export async function taskAccess(
   };
   return row && { ref: ref!, role: row.role };
 }
+
+/**
+ * A row that belongs to a task (a comment, an attachment) with its task and the caller's role in the task's
+ * workspace, in one statement; undefined when there is no such row. `table` is aliased by its `columns`' prefix.
+ */
+export async function taskChildAccess(
+  db: Queryable,
+  child: { table: 'comments' | 'attachments'; alias: string; columns: string },
+  id: string,
+  userId: string,
+): Promise<{ row: Record<string, unknown>; task: TaskRef; role: Role | null } | undefined> {
+  const { table, alias, columns } = child;
+  const [row] = await rowsOf(
+    db,
+    `SELECT ${columns}, t.project_id, t.workspace_id, t.number, m.role FROM ${table} ${alias}
+      JOIN tasks t ON t.id = ${alias}.task_id
+      LEFT JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = $2
+      WHERE ${alias}.id = $1`,
+    [id, userId],
+  );
+  if (!row) return undefined;
+  const task = {
+    id: row.task_id as string,
+    projectId: row.project_id as string,
+    workspaceId: row.workspace_id as string,
+    number: row.number as number,
+  };
+  return { row, task, role: row.role as Role | null };
+}

@@ -1,6 +1,6 @@
 import type { Role } from '../models/base.js';
 import { rowsOf, type Queryable } from '../sql.js';
-import type { TaskRef } from './access.js';
+import { taskChildAccess, type TaskRef } from './access.js';
 
 /** An attachment as the API reads it; `storageKey` names its file in storage and never leaves the API. */
 export type AttachmentRecord = {
@@ -48,22 +48,13 @@ export async function attachmentAccess(
   attachmentId: string,
   userId: string,
 ): Promise<{ attachment: AttachmentRecord; task: TaskRef; role: Role | null } | undefined> {
-  const [row] = await rowsOf(
+  const found = await taskChildAccess(
     db,
-    `SELECT ${COLUMNS}, t.project_id, t.workspace_id, t.number, m.role FROM attachments a
-      JOIN tasks t ON t.id = a.task_id
-      LEFT JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = $2
-      WHERE a.id = $1`,
-    [attachmentId, userId],
+    { table: 'attachments', alias: 'a', columns: COLUMNS },
+    attachmentId,
+    userId,
   );
-  if (!row) return undefined;
-  const task = {
-    id: row.task_id as string,
-    projectId: row.project_id as string,
-    workspaceId: row.workspace_id as string,
-    number: row.number as number,
-  };
-  return { attachment: attachmentFromRow(row), task, role: row.role as Role | null };
+  return found && { attachment: attachmentFromRow(found.row), task: found.task, role: found.role };
 }
 
 export type NewAttachment = {

@@ -1,6 +1,6 @@
 import type { Role } from '../models/base.js';
 import { raw, rowsOf, run, sql, type Queryable } from '../sql.js';
-import type { TaskRef } from './access.js';
+import { taskChildAccess, type TaskRef } from './access.js';
 import { createdAtAfter } from './keyset.js';
 
 /** A comment as the API reads it. */
@@ -55,22 +55,13 @@ export async function commentAccess(
   commentId: string,
   userId: string,
 ): Promise<{ comment: CommentRecord; task: TaskRef; role: Role | null } | undefined> {
-  const [row] = await rowsOf(
+  const found = await taskChildAccess(
     db,
-    `SELECT ${COLUMNS}, t.project_id, t.workspace_id, t.number, m.role FROM comments c
-      JOIN tasks t ON t.id = c.task_id
-      LEFT JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = $2
-      WHERE c.id = $1`,
-    [commentId, userId],
+    { table: 'comments', alias: 'c', columns: COLUMNS },
+    commentId,
+    userId,
   );
-  if (!row) return undefined;
-  const task = {
-    id: row.task_id as string,
-    projectId: row.project_id as string,
-    workspaceId: row.workspace_id as string,
-    number: row.number as number,
-  };
-  return { comment: commentFromRow(row), task, role: row.role as Role | null };
+  return found && { comment: commentFromRow(found.row), task: found.task, role: found.role };
 }
 
 /** Adds a comment to a task. */
