@@ -25,6 +25,11 @@ export const apiConfigSchema = z
     USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
     /** Hops of reverse proxies whose X-Forwarded-For is trusted (1 behind nginx), so rate limits see client IPs. */
     TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
+    /**
+     * Seconds the API keeps serving after SIGTERM, answering /ready with 503, before it stops accepting. A proxy that
+     * cached this task's address (nginx re-resolves `api` every 5 s) still reaches it meanwhile instead of failing.
+     */
+    SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(30).default(0),
   })
   .superRefine((config, ctx) => {
     if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {

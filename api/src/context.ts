@@ -18,7 +18,9 @@ export type AppContext = {
   emails: EmailQueue;
   /** Every queue by name, for admin counts and enqueueing backups. */
   queues: Record<string, Queue>;
-  /** Aborted when the process starts shutting down: long-lived responses (the event stream) end on it. */
+  /** Aborted on SIGTERM, before the drain period: `/ready` answers 503 from then on while requests are still served. */
+  drainSignal: AbortSignal;
+  /** Aborted when the server stops accepting (after the drain): long-lived responses (the event stream) end on it. */
   shutdownSignal: AbortSignal;
 };
 

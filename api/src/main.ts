@@ -18,4 +18,7 @@ await exitIfUnreachable('api', {
   REDIS_URL: probeRedis(config.REDIS_URL),
 });
 const api = await startApi(config);
-new Shutdown(createLogger('api', config.LOG_LEVEL)).add('api', api.close).listen();
+// The drain comes on top of the usual 10 s for in-flight requests and pools.
+new Shutdown(createLogger('api', config.LOG_LEVEL), (config.SHUTDOWN_DRAIN_SECONDS + 10) * 1000)
+  .add('api', api.close)
+  .listen();

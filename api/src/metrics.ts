@@ -1,3 +1,4 @@
+import { poolStats } from '@taskstack/db';
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Sequelize } from 'sequelize';
@@ -20,18 +21,16 @@ export function createMetrics(sequelize: Sequelize) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  type Pool = { size: number; available: number; using: number; waiting: number };
-  const pool = () => (sequelize.connectionManager as unknown as { pool: Pool }).pool;
   new Gauge({
     name: 'db_pool_connections',
     help: 'Database pool connections by state',
     labelNames: ['state'],
     registers: [registry],
     collect() {
-      const p = pool();
-      this.set({ state: 'in_use' }, p.using);
-      this.set({ state: 'idle' }, p.available);
-      this.set({ state: 'waiting' }, p.waiting);
+      const pool = poolStats(sequelize);
+      this.set({ state: 'in_use' }, pool.inUse);
+      this.set({ state: 'idle' }, pool.idle);
+      this.set({ state: 'waiting' }, pool.waiting);
     },
   });
 

@@ -4,6 +4,7 @@ import { createLogger } from '@taskstack/runtime';
 import type { DestinationStream } from 'pino';
 import { Queue } from 'bullmq';
 import type { AddressInfo } from 'node:net';
+import { setTimeout } from 'node:timers/promises';
 import { createApp } from './app.js';
 import type { ApiConfig } from './config.js';
 import type { AppContext } from './context.js';
@@ -11,8 +12,9 @@ import type { AppContext } from './context.js';
 export type RunningApi = { url: string; context: AppContext; close: () => Promise<void> };
 
 /**
- * Connects to Postgres and Redis and serves the API. `close()` stops accepting, ends event streams, waits for
- * in-flight requests, then closes queues, Redis and the pool — in that order.
+ * Connects to Postgres and Redis and serves the API. `close()` first drains (keeps serving SHUTDOWN_DRAIN_SECONDS while
+ * `/ready` fails), then stops accepting, ends event streams, waits for in-flight requests, then closes queues, Redis
+ * and the pool — in that order.
  */
 export async function startApi(
   config: ApiConfig,
@@ -21,6 +23,7 @@ export async function startApi(
   const logger = createLogger('api', config.LOG_LEVEL, options.logDestination);
   const sequelize = connectDatabase(config.DATABASE_URL, { applicationName: 'taskstack-api' });
   const redis = createRedis(config.REDIS_URL);
+  const drain = new AbortController();
   const shutdown = new AbortController();
   const emails = new EmailQueue(redis, config.REDIS_PREFIX);
   const queues: Record<string, Queue> = { [QUEUES.emails]: emails.queue };
@@ -35,6 +38,7 @@ export async function startApi(
     redis,
     emails,
     queues,
+    drainSignal: drain.signal,
     shutdownSignal: shutdown.signal,
   };
   const app = createApp(context, options);
@@ -50,6 +54,8 @@ export async function startApi(
     url: `http://127.0.0.1:${port}`,
     context,
     close: async () => {
+      drain.abort();
+      await setTimeout(config.SHUTDOWN_DRAIN_SECONDS * 1000);
       shutdown.abort();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -11,7 +11,7 @@ export async function signInAsInstanceAdmin(api: TestApi) {
   counter += 1;
   const email = `admin-${process.pid}-${counter}-${Date.now()}@example.com`;
   const password = 'correct horse battery';
-  await createInstanceAdmin({ email, name: `Admin ${counter}`, password });
+  await createInstanceAdmin(api.context.sql, { email, name: `Admin ${counter}`, password });
   const res = await api.call('POST', '/api/v1/auth/login', { body: { email, password } });
   if (res.status !== 200) throw new Error(`login answered ${res.status}: ${JSON.stringify(res.body)}`);
   return {

@@ -29,6 +29,20 @@ describe('operations endpoints', () => {
     }
   });
 
+  it('keeps serving through the drain after SIGTERM while /ready says draining, then stops accepting', async () => {
+    const draining = await startTestApi({ SHUTDOWN_DRAIN_SECONDS: '1' });
+    const closed = draining.close();
+    try {
+      const ready = await draining.call('GET', '/ready');
+      expect(ready).toMatchObject({ status: 503, body: { status: 'draining' } });
+      expect((await draining.call('GET', '/health')).status).toBe(200);
+      expect((await draining.call('GET', '/api/v1/me')).status).toBe(401);
+    } finally {
+      await closed;
+    }
+    await expect(draining.call('GET', '/health')).rejects.toThrow();
+  });
+
   it('/metrics exposes request counts by route template', async () => {
     await api.call('GET', '/health');
     const res = await api.call('GET', '/metrics');

@@ -6,7 +6,7 @@
  * failures exit 1 with one line.
  */
 import { coreFields, exitOnConfigError, loadConfig } from '@taskstack/config';
-import { connectDatabase, probeDatabase } from '@taskstack/db';
+import { connectDatabase, probeDatabase, Sql } from '@taskstack/db';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { AccountExistsError, createInstanceAdmin } from '../commands/create-instance-admin.js';
@@ -74,7 +74,11 @@ const problem = await probeDatabase(config.DATABASE_URL);
 if (problem) fail(`DATABASE_URL: cannot connect (${problem})`, 1);
 const sequelize = connectDatabase(config.DATABASE_URL, { poolMax: 1, applicationName: 'taskstack-admin' });
 try {
-  const user = await createInstanceAdmin({ email: email.data, name: name.data, password: password.data });
+  const user = await createInstanceAdmin(new Sql(sequelize), {
+    email: email.data,
+    name: name.data,
+    password: password.data,
+  });
   process.stdout.write(
     `admin: created instance admin ${user.email} (id ${user.id}); sign in with that password\n`,
   );

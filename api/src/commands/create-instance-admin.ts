@@ -1,5 +1,5 @@
-import { User } from '@taskstack/db';
-import { UniqueConstraintError } from 'sequelize';
+import type { Queryable } from '@taskstack/db';
+import { insertUser } from '@taskstack/db/repositories';
 import { hashPassword } from '../auth/passwords.js';
 
 /** The address already has an account: an operator made a typo, or means someone who signed up already. */
@@ -16,18 +16,17 @@ export class AccountExistsError extends Error {
  * vouches for the address, so it counts as confirmed (invitations to it bind, ADMIN_EMAILS applies). Inputs are
  * validated by the caller (the CLI) with the sign-up rules.
  */
-export async function createInstanceAdmin(input: { email: string; name: string; password: string }) {
-  const passwordHash = await hashPassword(input.password);
-  try {
-    return await User.create({
-      email: input.email.toLowerCase(),
-      name: input.name,
-      passwordHash,
-      isInstanceAdmin: true,
-      emailVerifiedAt: new Date(),
-    });
-  } catch (error) {
-    if (error instanceof UniqueConstraintError) throw new AccountExistsError(input.email);
-    throw error;
-  }
+export async function createInstanceAdmin(
+  db: Queryable,
+  input: { email: string; name: string; password: string },
+) {
+  const user = await insertUser(db, {
+    email: input.email.toLowerCase(),
+    name: input.name,
+    passwordHash: await hashPassword(input.password),
+    isInstanceAdmin: true,
+    emailVerifiedAt: new Date(),
+  });
+  if (!user) throw new AccountExistsError(input.email);
+  return user;
 }

@@ -32,6 +32,7 @@ export async function offlineOpenApiDocument(): Promise<unknown> {
     // Queues connect when created; only request handlers use them, and none runs here.
     emails: undefined as never,
     queues: {},
+    drainSignal: shutdown.signal,
     shutdownSignal: shutdown.signal,
   };
   createApp(context);

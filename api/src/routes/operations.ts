@@ -3,13 +3,20 @@ import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../context.js';
 
-/** `/health` (the process lives), `/ready` (Postgres, Redis and schema are usable) and `/metrics`. */
+/**
+ * `/health` (the process lives), `/ready` (Postgres, Redis and schema are usable, and the process is not draining for
+ * shutdown) and `/metrics`.
+ */
 export function operationsRouter(ctx: AppContext, metrics: Registry): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/ready', async (_req, res) => {
+    if (ctx.drainSignal.aborted) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
     const checks = await Promise.all([
       // Reading the migrations table is the reachability check too: it fails when Postgres does.
       pendingMigrations(ctx.sequelize).then(

@@ -218,6 +218,9 @@ function services(settings: StackSettings): Record<string, Service> {
       JWT_SECRET_FILE: secretPath('jwt_secret'),
       MAX_UPLOAD_BYTES: String(settings.maxUploadBytes),
       TRUST_PROXY: '1',
+      // Longer than nginx's DNS cache of `api` (resolver valid=5s): a stopping task still answers until nginx
+      // stops sending to it, so a rolling update drops no request.
+      SHUTDOWN_DRAIN_SECONDS: '6',
       STORAGE_DRIVER: settings.storage.driver,
       ...(s3 ? {} : { STORAGE_DIR: '/data/attachments' }),
     },

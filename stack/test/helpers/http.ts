@@ -114,7 +114,9 @@ export function startLoad(edge: Edge, path: string, token: string, perSecond = 5
   const inFlight = new Set<Promise<void>>();
   const one = async () => {
     try {
-      const reply = await request(edge, path, { headers: { authorization: `Bearer ${token}` } });
+      // A new connection each time: a failure is then the server's, never a keep-alive socket the client reused just
+      // as nginx closed it (a race browsers retry silently, and Node's agent does not).
+      const reply = await request(edge, path, { headers: { authorization: `Bearer ${token}` }, fresh: true });
       if (reply.status >= 200 && reply.status < 300) stats.ok += 1;
       else {
         stats.failed += 1;
