@@ -70,7 +70,7 @@ export async function startStack(env: { ADMIN_EMAILS?: string; admin?: Admin } =
       { staticDir: resolve(import.meta.dirname, '../ui/dist'), port },
     );
   let api = await serve();
-  if (env.admin) await createInstanceAdmin(env.admin);
+  if (env.admin) await createInstanceAdmin(api.context.sql, env.admin);
   const worker = await startWorker(
     loadWorkerConfig({
       ...shared,

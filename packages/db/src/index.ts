@@ -2,4 +2,5 @@ export { probeDatabase, connectDatabase, waitForDatabase, type ConnectOptions } 
 export { migrateUp, pendingMigrations } from './migrate.js';
 export * from './models/index.js';
 export { Sql, type Queryable } from './sql.js';
+export { poolStats, type PoolStats } from './pool-stats.js';
 export { APP_ROLES, appRoleGrants, ensureAppRoles, grantAppRoles, type RunSql } from './app-roles.js';
