@@ -5,7 +5,7 @@
  */
 import { AccountExistsError, createInstanceAdmin, loadApiConfig, startApi } from '@taskstack/api';
 import { exitOnConfigError } from '@taskstack/config';
-import { connectDatabase, migrateUp, probeDatabase } from '@taskstack/db';
+import { connectDatabase, migrateUp, probeDatabase, Sql } from '@taskstack/db';
 import { SmtpSink, startPostgres, startRedis, type Service } from '@taskstack/devservices';
 import { createLogger, Shutdown } from '@taskstack/runtime';
 import { loadWorkerConfig, startWorker } from '@taskstack/worker';
@@ -98,7 +98,7 @@ const applied = await migrateUp(sequelize);
 logger.info({ applied }, 'database migrated');
 // Signing up makes no admin, so a fresh database gets its demo account as the local instance admin, the way an
 // operator makes one (`npm run admin -- create`); an existing database keeps the admins it has.
-const fresh = await createInstanceAdmin({
+const fresh = await createInstanceAdmin(new Sql(sequelize), {
   email: DEMO_EMAIL,
   name: 'Demo User',
   password: DEMO_PASSWORD,
