@@ -1,4 +1,6 @@
 import { Backup } from '@taskstack/db';
+import { createTestDatabase, prepareTemplateDatabase } from '@taskstack/db/testing';
+import { startPostgres } from '@taskstack/devservices';
 import { QUEUES } from '@taskstack/queues';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAsInstanceAdmin } from './admins.js';
@@ -27,7 +29,9 @@ describe('instance admin routes', () => {
       expect(res.status).toBe(403);
       expect(res.headers.get('content-type')).toMatch(/problem\+json/);
     }
-    expect((await api.call('POST', '/api/v1/admin/backups', { token: userToken })).status).toBe(403);
+    for (const path of ['/admin/backups', '/admin/recovery/drills']) {
+      expect((await api.call('POST', `/api/v1${path}`, { token: userToken })).status).toBe(403);
+    }
   });
 
   it('admit ADMIN_EMAILS accounts as well as operator-made admins, once they have confirmed the address', async () => {
@@ -110,6 +114,14 @@ describe('instance admin routes', () => {
     });
   });
 
+  it('refuse a restore drill on a server that archives no WAL, enqueueing nothing', async () => {
+    const waiting = await api.context.queues[QUEUES.backups]!.getWaitingCount();
+    const res = await api.call('POST', '/api/v1/admin/recovery/drills', { token: adminToken });
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toMatch(/Point-in-time recovery is off/);
+    expect(await api.context.queues[QUEUES.backups]!.getWaitingCount()).toBe(waiting);
+  });
+
   it('enqueue a manual backup and count it among the queue’s jobs', async () => {
     const res = await api.call('POST', '/api/v1/admin/backups', { token: adminToken });
     expect(res.status).toBe(202);
@@ -155,5 +167,30 @@ describe('instance admin routes', () => {
     expect((await get('/admin/users?cursor=%%%', adminToken)).status).toBe(400);
     expect((await get('/admin/users?cursor=WyJ4Il0', adminToken)).status).toBe(400);
     expect((await get('/admin/users?sort=email', adminToken)).status).toBe(400);
+  });
+});
+
+describe('a restore drill on demand', () => {
+  let archiving: Awaited<ReturnType<typeof startPostgres>>;
+  let onArchiving: TestApi;
+  beforeAll(async () => {
+    // A server of its own with archive_mode on (archiving nowhere): what the recovery status reads as configured.
+    archiving = await startPostgres({ settings: { archive_mode: 'on', archive_command: 'true' } });
+    await prepareTemplateDatabase(archiving.url);
+    const db = await createTestDatabase(archiving.url);
+    onArchiving = await startTestApi({ DATABASE_URL: db.url });
+  });
+  afterAll(async () => {
+    await onArchiving?.close();
+    await archiving?.stop();
+  });
+
+  it('is enqueued for the worker when the server archives WAL', async () => {
+    const { token } = await signInAsInstanceAdmin(onArchiving);
+    const res = await onArchiving.call('POST', '/api/v1/admin/recovery/drills', { token });
+    expect(res.status).toBe(202);
+    expect(res.body.jobId).toMatch(/^manual-drill-[0-9a-f-]{36}$/);
+    const job = await onArchiving.context.queues[QUEUES.backups]!.getJob(res.body.jobId);
+    expect(job).toMatchObject({ name: 'pitr-drill', data: {} });
   });
 });

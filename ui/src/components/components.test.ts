@@ -246,6 +246,14 @@ describe('RecoveryPanel', () => {
     ]);
   });
 
+  it('offers a drill now only when the server archives WAL, and asks for it once clicked', async () => {
+    const wrapper = mount(RecoveryPanel, { props: { recovery, now } });
+    await wrapper.get('[data-testid="drill-now"]').trigger('click');
+    expect(wrapper.emitted('drill')).toHaveLength(1);
+    const off = mount(RecoveryPanel, { props: { recovery: { ...recovery, archiving: false }, now } });
+    expect(off.find('[data-testid="drill-now"]').exists()).toBe(false);
+  });
+
   it('says when the server does not archive WAL, and when nothing is restorable yet', () => {
     expect(
       mount(RecoveryPanel, { props: { recovery: { ...recovery, archiving: false }, now } }).text(),

@@ -16,6 +16,9 @@ export class AdminService {
   backupNow(): Promise<{ jobId: string }> {
     return this.http.call(E.adminBackupNow);
   }
+  drillNow(): Promise<{ jobId: string }> {
+    return this.http.call(E.adminDrillNow);
+  }
   recovery(): Promise<Recovery> {
     return this.http.call(E.adminRecovery);
   }

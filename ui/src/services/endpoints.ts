@@ -59,6 +59,7 @@ export const ENDPOINTS = {
   adminBackupNow: 'POST /admin/backups',
   adminQueues: 'GET /admin/queues',
   adminRecovery: 'GET /admin/recovery',
+  adminDrillNow: 'POST /admin/recovery/drills',
   adminUsers: 'GET /admin/users',
 } as const;
 

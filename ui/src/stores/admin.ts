@@ -34,5 +34,9 @@ export const useAdminStore = defineStore('admin', () => {
     return job;
   }
 
-  return { backups, queues, recovery, users, health, loaded, error, refresh, backupNow };
+  async function drillNow() {
+    return api.admin.drillNow();
+  }
+
+  return { backups, queues, recovery, users, health, loaded, error, refresh, backupNow, drillNow };
 });

@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { conflict } from '../../errors.js';
 import { decodeCursor, pageOf, timestampPart, toPage, uuidPart } from '../../pagination.js';
 import { requireInstanceAdmin } from '../../policies/instance-admin.js';
 import { backupOutput, presentBackup } from '../../presenters/backup.js';
@@ -58,6 +59,30 @@ export function adminRouter(ctx: AppContext): Router {
       responses: { 200: { description: 'Recovery status', schema: recoveryOutput }, ...forbidden },
     },
     async () => presentRecovery(await recoveryStatus(ctx.sql)),
+  );
+
+  route(
+    {
+      ...admin,
+      method: 'post',
+      path: '/admin/recovery/drills',
+      summary:
+        'Run a restore drill now, as the nightly one does (the worker takes it from the backups queue)',
+      responses: {
+        202: { description: 'Enqueued', schema: backupJobOutput },
+        ...forbidden,
+        409: { description: 'Point-in-time recovery is off: the database server archives no WAL' },
+      },
+    },
+    async () => {
+      // Checked here, not left to the worker: a drill that can only fail would read as a broken recovery.
+      if (!(await recoveryStatus(ctx.sql)).archiving) {
+        throw conflict('Point-in-time recovery is off: the database server archives no WAL to restore from.');
+      }
+      const jobId = `manual-drill-${randomUUID()}`;
+      await ctx.queues[QUEUES.backups]!.add('pitr-drill', backupJobs['pitr-drill'].parse({}), { jobId });
+      return { jobId };
+    },
   );
 
   route(
