@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRedisRules, renderRedisAcl } from '../src/definition/redis-acl.js';
+import { appRedisRules, monitorRedisRules, renderRedisAcl } from '../src/definition/redis-acl.js';
 
 const prefix = `t${randomBytes(5).toString('hex')}`;
 const user = `api_${prefix}`;
@@ -129,10 +129,44 @@ describe('Redis users of the app services', () => {
       default: 'd'.repeat(20),
       api: 'a'.repeat(20),
       worker: 'w'.repeat(20),
+      monitor: 'm'.repeat(20),
     });
     const lines = acl.trim().split('\n');
-    expect(lines.map((line) => line.split(' ')[1])).toEqual(['default', 'api', 'worker']);
+    expect(lines.map((line) => line.split(' ')[1])).toEqual(['default', 'api', 'worker', 'monitor']);
+    expect(acl).not.toContain('m'.repeat(20));
     expect(acl).not.toContain('a'.repeat(20));
     expect(lines[1]).toContain('~taskstack:* resetchannels &taskstack:* -@all +@all -@dangerous +info');
+  });
+
+  it("let the metrics exporter's user read the server's state and no key, channel or setting change", async () => {
+    const monitor = `monitor_${prefix}`;
+    await admin.call('ACL', 'SETUSER', monitor, 'reset', 'on', `>${password}`, ...monitorRedisRules);
+    const exporter = new Redis(urlOf(monitor, password));
+    try {
+      // What redis_exporter scrapes.
+      expect(await exporter.info('all')).toMatch(/redis_version/);
+      expect(await exporter.call('CONFIG', 'GET', 'maxmemory')).toEqual(['maxmemory', expect.any(String)]);
+      expect(await exporter.call('SLOWLOG', 'LEN')).toEqual(expect.any(Number));
+      await exporter.call('SLOWLOG', 'GET', '10');
+      await exporter.call('LATENCY', 'LATEST');
+      const refused = [
+        ['GET', `${prefix}:key`],
+        ['SCAN', '0'],
+        ['SET', 'x', '1'],
+        ['CONFIG', 'SET', 'dir', '/tmp'],
+        ['FLUSHALL'],
+        ['CLIENT', 'LIST'],
+        ['ACL', 'LIST'],
+        ['SUBSCRIBE', `${prefix}:events`],
+        ['EVAL', 'return 1', '0'],
+      ];
+      for (const command of refused)
+        expect(String(await admin.call('ACL', 'DRYRUN', monitor, ...command)), command.join(' ')).toMatch(
+          /no permissions/,
+        );
+    } finally {
+      exporter.disconnect();
+      await admin.call('ACL', 'DELUSER', monitor);
+    }
   });
 });

@@ -48,4 +48,17 @@ describe('service credentials', () => {
     }
     expect(acl).toContain(`user default on sanitize-payload #${sha256(inputs.redisPassword)} ~* &* +@all`);
   });
+
+  it('give the metrics exporters logins of their own when monitoring is on', () => {
+    const monitored = secretValues(
+      parseStackSettings({ ...settings, monitoring: true, adminEmails: ['ops@example.com'] }),
+      inputs,
+    );
+    const postgres = monitored.monitor_database_password!;
+    const redis = monitored.monitor_redis_password!;
+    expect([inputs.postgresPassword, values.api_database_password]).not.toContain(postgres);
+    expect([inputs.redisPassword]).not.toContain(redis);
+    expect(monitored.redis_acl).toContain(`user monitor on #${sha256(redis)} resetkeys resetchannels -@all`);
+    expect(values.monitor_database_password).toBeUndefined();
+  });
 });

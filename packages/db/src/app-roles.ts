@@ -80,3 +80,22 @@ export async function ensureAppRoles(
     roles.map((role) => role.name),
   );
 }
+
+/** The metrics exporter's role (postgres_exporter in the stack's monitoring). */
+export const MONITOR_ROLE = 'taskstack_monitor';
+
+/**
+ * Creates or updates the exporter's role: it reads the server's statistics views (pg_monitor) and no row of the
+ * app — no table privilege is granted, and `public` lets nobody create. Run as the owner.
+ */
+export async function ensureMonitorRole(run: RunSql, password: string): Promise<void> {
+  const name = ident(MONITOR_ROLE);
+  await run(`DO $$ BEGIN CREATE ROLE ${name}; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+  await run(
+    `ALTER ROLE ${name} WITH LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB NOREPLICATION NOBYPASSRLS PASSWORD ${literal(password)}`,
+  );
+  await run(`GRANT pg_monitor TO ${name}`);
+  await run(
+    `DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${name}', current_database()); END $$`,
+  );
+}

@@ -3,4 +3,12 @@ export { migrateUp, pendingMigrations } from './migrate.js';
 export * from './models/index.js';
 export { Sql, type Queryable } from './sql.js';
 export { poolStats, type PoolStats } from './pool-stats.js';
-export { APP_ROLES, appRoleGrants, ensureAppRoles, grantAppRoles, type RunSql } from './app-roles.js';
+export {
+  APP_ROLES,
+  appRoleGrants,
+  ensureAppRoles,
+  ensureMonitorRole,
+  grantAppRoles,
+  MONITOR_ROLE,
+  type RunSql,
+} from './app-roles.js';

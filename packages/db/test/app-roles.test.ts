@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureAppRoles } from '../src/index.js';
+import { ensureAppRoles, ensureMonitorRole, MONITOR_ROLE } from '../src/index.js';
 import { createTestDatabase, onServer } from '../src/testing/index.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -108,5 +108,22 @@ describe('app database roles', () => {
     await asOwner((client) => ensureAppRoles((sql) => client.query(sql), [rotated]));
     expect(await as(rotated, 'SELECT count(*) FROM later_feature')).toBe('ok');
     Object.assign(api, rotated);
+  });
+
+  it("give the metrics exporter the server's statistics and no row of the app", async () => {
+    const monitor = { name: MONITOR_ROLE, password: 'monitor-password-0123456789' };
+    await asOwner((client) => ensureMonitorRole((sql) => client.query(sql), monitor.password));
+    try {
+      // What postgres_exporter reads: other sessions' activity (pg_monitor), database and replication statistics.
+      expect(await as(monitor, 'SELECT query FROM pg_stat_activity')).toBe('ok');
+      expect(await as(monitor, 'SELECT * FROM pg_stat_database')).toBe('ok');
+      expect(await as(monitor, 'SELECT pg_ls_waldir()')).toBe('ok');
+      expect(await as(monitor, 'SELECT count(*) FROM users')).toBe(PERMISSION_DENIED);
+      expect(await as(monitor, 'SELECT name FROM schema_migrations')).toBe(PERMISSION_DENIED);
+      expect(await as(monitor, 'CREATE TABLE stash (x text)')).toBe(PERMISSION_DENIED);
+      expect(await as(monitor, `ALTER ROLE ${MONITOR_ROLE} SUPERUSER`)).toBe(PERMISSION_DENIED);
+    } finally {
+      await owner(`DROP OWNED BY ${MONITOR_ROLE}; DROP ROLE ${MONITOR_ROLE}`);
+    }
   });
 });

@@ -6,6 +6,8 @@
  */
 export const OWNER_ROLE = 'taskstack';
 export const databaseRoles = { api: 'taskstack_api', worker: 'taskstack_worker' } as const;
+/** The metrics exporter's role: the server's statistics (pg_monitor), no row of the app (MONITOR_ROLE there). */
+export const MONITOR_DATABASE_ROLE = 'taskstack_monitor';
 
 /** Prefix of every Redis key and channel the app uses (REDIS_PREFIX), which the Redis users are confined to. */
 export const REDIS_PREFIX = 'taskstack';

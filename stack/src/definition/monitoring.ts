@@ -7,6 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { deployed, logging, placedOn, secretRefs, shortHash, type Service } from './compose.js';
+import { MONITOR_DATABASE_ROLE } from './database-roles.js';
+import { REDIS_MONITOR_USER } from './redis-acl.js';
+import { secretPath } from './secrets.js';
 import { imageRef, type StackSettings } from './settings.js';
 
 /**
@@ -100,23 +103,25 @@ export function renderMonitoring(settings: StackSettings): MonitoringPart {
     'postgres-exporter': {
       ...base('64M'),
       command: ['prometheus-postgres-exporter'],
+      // Its own role (pg_monitor, no table of the app), which the migrate job creates; never the owner's.
       environment: {
         DATA_SOURCE_URI: 'postgres:5432/taskstack?sslmode=disable',
-        DATA_SOURCE_USER: 'taskstack',
-        DATA_SOURCE_PASS_FILE: '/run/secrets/postgres_password',
+        DATA_SOURCE_USER: MONITOR_DATABASE_ROLE,
+        DATA_SOURCE_PASS_FILE: secretPath('monitor_database_password'),
       },
-      secrets: secretRefs('postgres_password'),
+      secrets: secretRefs('monitor_database_password'),
     },
-    // redis_exporter reads the password only from its environment; a shell puts the secret there at start.
+    // Its own Redis user (server state only, no key: redis-acl.ts). redis_exporter reads the password only from its
+    // environment; a shell puts the secret there at start.
     'redis-exporter': {
       ...base('64M'),
       command: [
         'sh',
         '-c',
-        'REDIS_PASSWORD="$$(cat /run/secrets/redis_password)" exec prometheus-redis-exporter',
+        'REDIS_PASSWORD="$$(cat /run/secrets/monitor_redis_password)" exec prometheus-redis-exporter',
       ],
-      environment: { REDIS_ADDR: 'redis://redis:6379' },
-      secrets: secretRefs('redis_password'),
+      environment: { REDIS_ADDR: 'redis://redis:6379', REDIS_USER: REDIS_MONITOR_USER },
+      secrets: secretRefs('monitor_redis_password'),
     },
     // nginx's stub_status on its internal port 8081 (never published); nginx has a VIP, so its task is named directly.
     'nginx-exporter': {

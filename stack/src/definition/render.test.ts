@@ -221,6 +221,16 @@ describe('renderStack', () => {
       }
     }
     expect(compose.services.prometheus!.image).toBe('taskstack/monitoring:abc123');
+    // The exporters log in as their own limited users, never with the operator's passwords.
+    const secretsOf = (name: string) =>
+      (compose.services[name]!.secrets ?? []).map((secret: { source: string }) => secret.source);
+    expect(secretsOf('postgres-exporter')).toEqual(['monitor_database_password']);
+    expect(compose.services['postgres-exporter']!.environment.DATA_SOURCE_USER).toBe('taskstack_monitor');
+    expect(secretsOf('redis-exporter')).toEqual(['monitor_redis_password']);
+    expect(compose.services['redis-exporter']!.environment.REDIS_USER).toBe('monitor');
+    expect(compose.services.migrate!.environment.MONITOR_DATABASE_PASSWORD_FILE).toBe(
+      '/run/secrets/monitor_database_password',
+    );
 
     const withoutGrafana = composeOf({ ...input, grafana: false });
     expect(withoutGrafana.services.grafana).toBeUndefined();
@@ -229,6 +239,8 @@ describe('renderStack', () => {
     const off = composeOf({});
     expect(Object.keys(off.services).filter((name) => monitoringServices.includes(name))).toEqual([]);
     expect(off.secrets.alertmanager_yml).toBeUndefined();
+    expect(off.secrets.monitor_database_password).toBeUndefined();
+    expect(off.services.migrate!.environment.MONITOR_DATABASE_PASSWORD_FILE).toBeUndefined();
   });
 
   it('refuses monitoring without an address for its alerts, naming the setting', () => {

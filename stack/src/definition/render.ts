@@ -197,8 +197,17 @@ function services(settings: StackSettings): Record<string, Service> {
       WORKER_DATABASE_PASSWORD_FILE: secretPath('worker_database_password'),
       // Point-in-time recovery: the worker runs pgBackRest on the server through its connection.
       WORKER_DATABASE_SERVER_PROGRAMS: String(pitr),
+      // The Postgres exporter's role, limited to the server's statistics.
+      ...(settings.monitoring
+        ? { MONITOR_DATABASE_PASSWORD_FILE: secretPath('monitor_database_password') }
+        : {}),
     },
-    secrets: secretRefs('database_url', 'api_database_password', 'worker_database_password'),
+    secrets: secretRefs(
+      'database_url',
+      'api_database_password',
+      'worker_database_password',
+      ...(settings.monitoring ? (['monitor_database_password'] as const) : []),
+    ),
     ...confined(),
     networks: ['backend'],
     logging,

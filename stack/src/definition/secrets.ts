@@ -22,6 +22,9 @@ export const secretKeys = [
   's3_secret_access_key',
   'alertmanager_yml',
   'grafana_admin_password',
+  // The metrics exporters' own logins (monitoring on): the migrate job sets the Postgres one.
+  'monitor_database_password',
+  'monitor_redis_password',
 ] as const;
 export type SecretKey = (typeof secretKeys)[number];
 
@@ -33,6 +36,8 @@ export function requiredSecrets(settings: StackSettings): SecretKey[] {
     // Alertmanager's config is a secret because it carries the SMTP credentials.
     alertmanager_yml: settings.monitoring,
     grafana_admin_password: settings.monitoring && settings.grafana,
+    monitor_database_password: settings.monitoring,
+    monitor_redis_password: settings.monitoring,
   };
   return secretKeys.filter((key) => needed[key] ?? true);
 }

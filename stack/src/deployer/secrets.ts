@@ -69,10 +69,12 @@ export function secretValues(
   const database = {
     api: derived(inputs.postgresPassword, 'postgres:api'),
     worker: derived(inputs.postgresPassword, 'postgres:worker'),
+    monitor: derived(inputs.postgresPassword, 'postgres:monitor'),
   };
   const redis = {
     api: derived(inputs.redisPassword, 'redis:api'),
     worker: derived(inputs.redisPassword, 'redis:worker'),
+    monitor: derived(inputs.redisPassword, 'redis:monitor'),
   };
   const postgresUrl = (user: string, password: string) =>
     `postgres://${user}:${encodeURIComponent(password)}@postgres:5432/taskstack`;
@@ -84,7 +86,7 @@ export function secretValues(
     api_database_password: () => database.api,
     worker_database_password: () => database.worker,
     redis_password: () => inputs.redisPassword,
-    // `default` for Redis's healthcheck and the exporter; api and worker users without the dangerous commands.
+    // `default` for Redis's healthcheck; api and worker users without the dangerous commands; the exporter's.
     redis_acl: () => renderRedisAcl(REDIS_PREFIX, { default: inputs.redisPassword, ...redis }),
     api_redis_url: () => `redis://api:${encodeURIComponent(redis.api)}@redis:6379`,
     worker_redis_url: () => `redis://worker:${encodeURIComponent(redis.worker)}@redis:6379`,
@@ -94,6 +96,8 @@ export function secretValues(
     s3_secret_access_key: () => inputs.s3SecretAccessKey ?? '',
     alertmanager_yml: () => renderAlertmanagerConfig(settings, inputs.smtpUrl),
     grafana_admin_password: () => inputs.grafanaAdminPassword ?? '',
+    monitor_database_password: () => database.monitor,
+    monitor_redis_password: () => redis.monitor,
   };
   return Object.fromEntries(requiredSecrets(settings).map((key) => [key, all[key]()]));
 }

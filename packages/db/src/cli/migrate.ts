@@ -1,12 +1,21 @@
 /**
  * `npm run migrate`: applies pending migrations to DATABASE_URL (the owner) and exits; the deploy's one-shot step
  * runs this. With API_DATABASE_PASSWORD / WORKER_DATABASE_PASSWORD (`_FILE` in the stack) it also creates or updates
- * the api's and the worker's own roles, limited to the app's rows (app-roles.ts).
+ * the api's and the worker's own roles, limited to the app's rows, and with MONITOR_DATABASE_PASSWORD the metrics
+ * exporter's, limited to the server's statistics (app-roles.ts).
  */
 import { coreFields, exitOnConfigError, loadConfig } from '@taskstack/config';
 import { createLogger } from '@taskstack/runtime';
 import { z } from 'zod';
-import { APP_ROLES, connectDatabase, ensureAppRoles, migrateUp, probeDatabase } from '../index.js';
+import {
+  APP_ROLES,
+  connectDatabase,
+  ensureAppRoles,
+  ensureMonitorRole,
+  migrateUp,
+  MONITOR_ROLE,
+  probeDatabase,
+} from '../index.js';
 
 const password = z.string().min(16, 'must be at least 16 characters').optional();
 const schema = z.object({
@@ -14,6 +23,7 @@ const schema = z.object({
   LOG_LEVEL: coreFields.LOG_LEVEL,
   API_DATABASE_PASSWORD: password,
   WORKER_DATABASE_PASSWORD: password,
+  MONITOR_DATABASE_PASSWORD: password,
   /** The worker runs pgBackRest through COPY … FROM PROGRAM (point-in-time recovery on). */
   WORKER_DATABASE_SERVER_PROGRAMS: z
     .enum(['true', 'false'])
@@ -47,6 +57,10 @@ try {
   ].filter((role): role is typeof role & { password: string } => role.password !== undefined);
   await ensureAppRoles((statement) => sequelize.query(statement), roles);
   if (roles.length) logger.info({ roles: roles.map((role) => role.name) }, 'app roles current');
+  if (config.MONITOR_DATABASE_PASSWORD) {
+    await ensureMonitorRole((statement) => sequelize.query(statement), config.MONITOR_DATABASE_PASSWORD);
+    logger.info({ role: MONITOR_ROLE }, 'monitor role current');
+  }
 } catch (error) {
   logger.error({ err: error }, 'migration failed');
   process.exitCode = 1;
