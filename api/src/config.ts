@@ -8,6 +8,11 @@ export const apiConfigSchema = z
     PORT: port(3000),
     /** HMAC key for access tokens; rotating it invalidates them, and clients renew with their refresh token. */
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)'),
+    /**
+     * Key the TOTP secrets are encrypted with in the database. Unset: derived from JWT_SECRET, which then cannot be
+     * rotated without resetting everyone's two-factor sign-in; set it once and keep it.
+     */
+    TOTP_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     ADMIN_EMAILS: emailList,
     MAX_UPLOAD_BYTES: z.coerce
       .number()

@@ -23,3 +23,27 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
   new HttpError(429, 'Too Many Requests', `Too many attempts. Try again in ${retryAfterSeconds} s.`, {
     retryAfter: retryAfterSeconds,
   });
+
+/**
+ * Problem types of the two-factor flows, named so clients can branch on them: sign-in needs its second step, or a
+ * workspace requires two-factor of a member who has not set it up.
+ */
+export const PROBLEM_TYPES = {
+  totpRequired: 'urn:taskstack:problem:totp-required',
+  totpEnrolmentRequired: 'urn:taskstack:problem:totp-enrolment-required',
+} as const;
+
+/** 401 of a correct password on an account with two-factor: `challenge` is the token for `POST /auth/totp`. */
+export const totpRequired = (challenge: string, expiresInSeconds: number) =>
+  new HttpError(401, 'Two-factor code required', 'Enter the code from your authenticator app.', {
+    type: PROBLEM_TYPES.totpRequired,
+    challenge,
+    expiresInSeconds,
+  });
+export const totpEnrolmentRequired = () =>
+  new HttpError(
+    403,
+    'Two-factor sign-in required',
+    'This workspace requires two-factor sign-in. Set it up under Account security to continue.',
+    { type: PROBLEM_TYPES.totpEnrolmentRequired },
+  );

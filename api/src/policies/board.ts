@@ -24,7 +24,7 @@ export async function projectAccessFor(
   minimum: Role,
 ): Promise<{ project: ProjectRef; role: Role }> {
   const found = await projectAccess(db, projectId, userId);
-  checkRole(found?.role, found?.ref.workspaceId ?? '', minimum, 'Project');
+  checkRole(found, found?.ref.workspaceId ?? '', minimum, 'Project');
   return { project: found!.ref, role: found!.role! };
 }
 
@@ -37,21 +37,21 @@ export async function taskAccessFor(
   what = 'Task',
 ): Promise<{ task: TaskRef; role: Role }> {
   const found = await taskAccess(db, taskId, userId);
-  checkRole(found?.role, found?.ref.workspaceId ?? '', minimum, what);
+  checkRole(found, found?.ref.workspaceId ?? '', minimum, what);
   return { task: found!.ref, role: found!.role! };
 }
 
 /** A label the caller may act on with `minimum` role in its workspace. */
 export async function labelAccessFor(db: Queryable, userId: string, labelId: string, minimum: Role) {
   const found = await labelAccess(db, labelId, userId);
-  checkRole(found?.role, found?.label.workspaceId ?? '', minimum, 'Label');
+  checkRole(found, found?.label.workspaceId ?? '', minimum, 'Label');
   return { label: found!.label, role: found!.role! };
 }
 
 /** A comment with its task; the author-or-admin rules are decided by the caller on the role. */
 export async function commentAccessFor(db: Queryable, userId: string, commentId: string, minimum: Role) {
   const found = await commentAccess(db, commentId, userId);
-  checkRole(found?.role, found?.task.workspaceId ?? '', minimum, 'Comment');
+  checkRole(found, found?.task.workspaceId ?? '', minimum, 'Comment');
   return { comment: found!.comment, task: found!.task, role: found!.role! };
 }
 
@@ -63,6 +63,6 @@ export async function attachmentAccessFor(
   minimum: Role,
 ) {
   const found = await attachmentAccess(db, attachmentId, userId);
-  checkRole(found?.role, found?.task.workspaceId ?? '', minimum, 'Attachment');
+  checkRole(found, found?.task.workspaceId ?? '', minimum, 'Attachment');
   return { attachment: found!.attachment, task: found!.task, role: found!.role! };
 }

@@ -1,7 +1,7 @@
 import type { Role } from '@taskstack/db';
-import { memberRole, type Queryable } from '@taskstack/db/repositories';
+import { memberAccess, type MemberAccess, type Queryable } from '@taskstack/db/repositories';
 import { apiTokenGrant } from '../auth/api-token.js';
-import { forbidden, notFound } from '../errors.js';
+import { forbidden, notFound, totpEnrolmentRequired } from '../errors.js';
 
 const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
 
@@ -21,24 +21,27 @@ export async function workspaceAccessFor(
   minimum: Role,
   what = 'Workspace',
 ): Promise<{ role: Role }> {
-  const role = await memberRole(db, workspaceId, userId);
-  checkRole(role, workspaceId, minimum, what);
-  return { role: role! };
+  const access = await memberAccess(db, workspaceId, userId);
+  checkRole(access, workspaceId, minimum, what);
+  return { role: access!.role! };
 }
 
 /**
- * The decision of every access loader on a role already read (null or undefined: not a member) in `workspaceId`.
- * A request made with an API token is also held to the token's grant: another workspace is as unknown as one the
- * caller is not in, and a read-only token acts as a viewer.
+ * The decision of every access loader on the caller's standing already read in `workspaceId` (undefined or a null
+ * role: not a member). A request made with an API token is also held to the token's grant: another workspace is as
+ * unknown as one the caller is not in, and a read-only token acts as a viewer. A member of a workspace that requires
+ * two-factor sign-in gets 403 until they set it up, whatever their role.
  */
 export function checkRole(
-  role: Role | null | undefined,
+  access: MemberAccess | undefined,
   workspaceId: string,
   minimum: Role,
   what = 'Resource',
 ): void {
+  const role = access?.role;
   const grant = apiTokenGrant.getStore();
   if (!role || (grant && grant.workspaceId !== workspaceId)) throw notFound(what);
+  if (access.totpMissing) throw totpEnrolmentRequired();
   if (grant?.scope === 'read' && minimum !== 'viewer') throw forbidden('This API token can only read.');
   if (!roleAtLeast(role, minimum)) throw forbidden();
 }

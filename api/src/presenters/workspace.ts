@@ -6,7 +6,15 @@ import '../openapi/registry.js';
 export const roleSchema = z.enum(ROLES).openapi('Role');
 
 export const workspaceOutput = z
-  .object({ id: z.uuid(), name: z.string(), role: roleSchema, createdAt: z.string(), updatedAt: z.string() })
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    role: roleSchema,
+    /** Members without two-factor sign-in get a `totp-enrolment-required` 403 on its routes. */
+    requireTotp: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
   .openapi('Workspace');
 
 /** A workspace as one member sees it: with their own role, which the UI uses to show or hide actions. */
@@ -15,6 +23,7 @@ export function presentWorkspace(workspace: WorkspaceRecord, role: Role): z.infe
     id: workspace.id,
     name: workspace.name,
     role,
+    requireTotp: workspace.requireTotp,
     createdAt: workspace.createdAt.toISOString(),
     updatedAt: workspace.updatedAt.toISOString(),
   };

@@ -7,6 +7,7 @@ import { meRouter } from './me/router.js';
 import { membersRouter } from './members/router.js';
 import { sessionsRouter } from './sessions/router.js';
 import { tokensRouter } from './tokens/router.js';
+import { totpRouter } from './totp/router.js';
 import { workspacesRouter } from './workspaces/router.js';
 
 /** Accounts and tenancy: auth, /me, API tokens, sessions, workspaces, members, invitations, instance admin. */
@@ -16,6 +17,7 @@ export function identityRoutes(ctx: AppContext): Router {
   router.use(meRouter(ctx));
   router.use(tokensRouter(ctx));
   router.use(sessionsRouter(ctx));
+  router.use(totpRouter(ctx));
   router.use(workspacesRouter(ctx));
   router.use(membersRouter(ctx));
   router.use(invitationsRouter(ctx));

@@ -689,6 +689,124 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/admin/users/{id}/totp-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Turn off a user's two-factor sign-in (lost device); they sign in with their password again
+     * @description Deletes their authenticator secret and recovery codes. Workspaces that require two-factor refuse them until they set it up again.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Reset */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not an instance administrator */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/attachments/{id}': {
     parameters: {
       query?: never;
@@ -1018,12 +1136,14 @@ export interface paths {
             };
           };
         };
-        /** @description Wrong email or password */
+        /** @description Wrong email or password; or, for an account with two-factor sign-in, a `totp-required` problem whose `challenge` goes to `POST /auth/totp` with a code */
         401: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['TotpRequiredProblem'];
+          };
         };
         /** @description Rate limited */
         429: {
@@ -1405,6 +1525,92 @@ export interface paths {
         };
         /** @description Email already registered */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Second step of signing in with two-factor: the challenge of the first step and a code
+     * @description A code from the authenticator app works once; a recovery code is spent. Limited per address and per account.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['TotpChallengeBody'];
+        };
+      };
+      responses: {
+        /** @description Signed in. Sets the httpOnly refresh cookie (`Path=/api/v1/auth`). */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Session'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Wrong or already used code, or an expired challenge */
+        401: {
           headers: {
             [name: string]: unknown;
           };
@@ -3174,6 +3380,452 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether two-factor sign-in is on, and the recovery codes left */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Status */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TotpStatus'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Start setting up two-factor sign-in: a new secret as an otpauth:// URI and QR code
+     * @description The secret is shown here only; a new start replaces an unconfirmed one. Confirm with a code.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Scan it, then confirm */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TotpEnrolment'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Two-factor sign-in is already on */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn two-factor sign-in on with a first code; answers the recovery codes, shown once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['TotpCodeBody'];
+        };
+      };
+      responses: {
+        /** @description On; keep the recovery codes now */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TotpRecoveryCodes'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description No setup in progress */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/totp/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn two-factor sign-in off, with the password and a code or recovery code */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['DisableTotpBody'];
+        };
+      };
+      responses: {
+        /** @description Off; the secret and recovery codes are deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not on, or the caller owns a workspace that requires it */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -7138,6 +7790,137 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/workspaces/{id}/security': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Require two-factor sign-in of every member, or stop requiring it (owner)
+     * @description Turning it on needs two-factor sign-in on the owner's own account, so they are not locked out.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['WorkspaceSecurityBody'];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Workspace'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not an owner */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description The owner has no two-factor sign-in yet */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7249,6 +8032,10 @@ export interface components {
     CreatedApiToken: {
       apiToken: components['schemas']['ApiToken'];
       token: string;
+    };
+    DisableTotpBody: {
+      code: string;
+      password: string;
     };
     /** @enum {string} */
     DrillStatus: 'passed' | 'failed';
@@ -7421,6 +8208,35 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    TotpChallengeBody: {
+      challenge: string;
+      code: string;
+    };
+    TotpCodeBody: {
+      code: string;
+    };
+    TotpEnrolment: {
+      otpauthUri: string;
+      qrCode: string;
+      secret: string;
+    };
+    TotpRecoveryCodes: {
+      recoveryCodes: string[];
+    };
+    TotpRequiredProblem: {
+      challenge: string;
+      detail: string;
+      expiresInSeconds: number;
+      /** @enum {number} */
+      status: 401;
+      title: string;
+      /** @enum {string} */
+      type: 'urn:taskstack:problem:totp-required';
+    };
+    TotpStatus: {
+      enabled: boolean;
+      recoveryCodesLeft: number;
+    };
     User: {
       createdAt: string;
       /** Format: email */
@@ -7439,11 +8255,15 @@ export interface components {
       /** Format: uuid */
       id: string;
       name: string;
+      requireTotp: boolean;
       role: components['schemas']['Role'];
       updatedAt: string;
     };
     WorkspaceBody: {
       name: string;
+    };
+    WorkspaceSecurityBody: {
+      requireTotp: boolean;
     };
   };
   responses: never;
@@ -7524,4 +8344,10 @@ export const taskPriorityValues: ReadonlyArray<
 > = ['none', 'low', 'medium', 'high', 'urgent'];
 export const taskStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Task']['status']> =
   ['backlog', 'todo', 'in_progress', 'done'];
+export const totpRequiredProblemStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['TotpRequiredProblem']['status']
+> = [401];
+export const totpRequiredProblemTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['TotpRequiredProblem']['type']
+> = ['urn:taskstack:problem:totp-required'];
 export type operations = Record<string, never>;

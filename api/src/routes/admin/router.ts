@@ -1,17 +1,17 @@
-import { latestBackups, recoveryStatus, usersPage } from '@taskstack/db/repositories';
+import { deleteTotp, latestBackups, recoveryStatus, usersPage } from '@taskstack/db/repositories';
 import { backupJobs, QUEUES } from '@taskstack/queues';
 import type { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { conflict } from '../../errors.js';
+import { conflict, notFound } from '../../errors.js';
 import { decodeCursor, pageOf, timestampPart, toPage, uuidPart } from '../../pagination.js';
 import { requireInstanceAdmin } from '../../policies/instance-admin.js';
 import { backupOutput, presentBackup } from '../../presenters/backup.js';
 import { presentRecovery, recoveryOutput } from '../../presenters/recovery.js';
 import { presentUser, userSchema } from '../../presenters/user.js';
 import { defineRoutes } from '../define.js';
-import { backupJobOutput, queuesOutput, usersQuery } from './schema.js';
+import { backupJobOutput, queuesOutput, userParams, usersQuery } from './schema.js';
 
 /** The admin page shows recent history; older records stay in the table. */
 const BACKUPS_SHOWN = 100;
@@ -131,6 +131,28 @@ export function adminRouter(ctx: AppContext): Router {
         (row) => [row.cursorAt, row.id],
         (row) => presentUser(row, ctx.config),
       );
+    },
+  );
+
+  route(
+    {
+      ...admin,
+      method: 'post',
+      path: '/admin/users/:id/totp-reset',
+      summary: "Turn off a user's two-factor sign-in (lost device); they sign in with their password again",
+      description:
+        'Deletes their authenticator secret and recovery codes. Workspaces that require two-factor refuse them ' +
+        'until they set it up again.',
+      request: { params: userParams },
+      responses: {
+        204: { description: 'Reset' },
+        404: { description: 'No such user, or two-factor sign-in is not on' },
+        ...forbidden,
+      },
+    },
+    async ({ params, user, req }) => {
+      if (!(await deleteTotp(ctx.sql, params.id))) throw notFound('Two-factor setup');
+      req.log.info({ adminId: user.id, userId: params.id }, 'two-factor sign-in reset by an instance admin');
     },
   );
 

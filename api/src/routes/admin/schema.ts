@@ -3,6 +3,7 @@ import '../../openapi/registry.js';
 import { pageQuery } from '../../pagination.js';
 
 export const usersQuery = z.object(pageQuery).strict();
+export const userParams = z.object({ id: z.uuid() }).strict();
 export const queueCounts = z
   .object({
     waiting: z.number().int(),

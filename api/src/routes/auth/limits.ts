@@ -14,6 +14,13 @@ export const AUTH_LIMITS = {
   forgotPerIp: { name: 'forgot-ip', points: 10, durationSeconds: 10 * 60 },
   resetPerIp: { name: 'reset-ip', points: 20, durationSeconds: 10 * 60 },
   verifyEmailPerIp: { name: 'verify-email-ip', points: 20, durationSeconds: 10 * 60 },
+  totpPerIp: { name: 'totp-ip', points: 30, durationSeconds: 60 },
+  /**
+   * Wrong two-factor codes in a row per account, over sign-in challenges, enrolment and disabling (a right one clears
+   * them): a million codes with three valid at a time cannot be walked at 10 per quarter hour. Only someone who already has the password can spend
+   * these, so the lock-out this allows is theirs to cause.
+   */
+  totpPerUser: { name: 'totp-user', points: 10, durationSeconds: 15 * 60 },
 } satisfies Record<string, LimitSpec>;
 
 /** Growing delays per (account, address): failed sign-ins, and reset-link requests (each one sends an email). */

@@ -1,14 +1,15 @@
-import { findUserByEmail } from '@taskstack/db/repositories';
+import { findUser, findUserByEmail } from '@taskstack/db/repositories';
 import type { Request, Response, Router } from 'express';
 import { requestPasswordReset, resetPassword } from '../../commands/password-reset.js';
 import { registerUser } from '../../commands/register-user.js';
+import { challengeUser, completeChallenge, sessionOrChallenge } from '../../commands/sign-in.js';
 import { issueSession, revokeSessionOf, rotateSession, type Session } from '../../commands/sessions.js';
 import { sessionClient } from '../../auth/session-client.js';
 import { verifyEmail } from '../../commands/verify-email.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from '../../auth/refresh-cookie.js';
 import type { AppContext } from '../../context.js';
-import { unauthorized } from '../../errors.js';
+import { totpRequired, unauthorized } from '../../errors.js';
 import { GrowingDelay } from '../../middlewares/growing-delay.js';
 import { clientIp, consume, createLimiter, limitPerIp } from '../../middlewares/rate-limit.js';
 import { presentUser } from '../../presenters/user.js';
@@ -22,6 +23,8 @@ import {
   registerBody,
   resetBody,
   sessionResponse,
+  totpChallengeBody,
+  totpRequiredProblem,
   verifyEmailBody,
 } from './schema.js';
 
@@ -39,6 +42,7 @@ export function authRouter(ctx: AppContext): Router {
   const forgotRequests = delay('forgotRequests');
   const accountFrom = (req: Request, email: string) => `${email.toLowerCase()}|${clientIp(req)}`;
   const registerPerAccount = limiter('registerPerAccount');
+  const totpPerUser = limiter('totpPerUser');
   const tags = ['auth'];
 
   const signedIn = (res: Response, session: Session) => {
@@ -79,7 +83,12 @@ export function authRouter(ctx: AppContext): Router {
       request: { body: loginBody },
       responses: {
         200: { description: `Signed in. ${cookieNote}`, schema: sessionResponse },
-        401: { description: 'Wrong email or password' },
+        401: {
+          description:
+            'Wrong email or password; or, for an account with two-factor sign-in, a `totp-required` problem whose ' +
+            '`challenge` goes to `POST /auth/totp` with a code',
+          schema: totpRequiredProblem,
+        },
       },
     },
     async ({ body, req, res }) => {
@@ -93,8 +102,40 @@ export function authRouter(ctx: AppContext): Router {
         throw unauthorized('Email or password is incorrect.');
       }
       await loginFailures.reset(attempt);
-      const accessToken = signedIn(res, await issueSession(ctx, user.id, sessionClient(req)));
-      return { user: presentUser(user, ctx.config), accessToken };
+      const signIn = await sessionOrChallenge(ctx, user.id, sessionClient(req));
+      if (signIn.outcome === 'challenge') throw totpRequired(signIn.challenge, signIn.expiresInSeconds);
+      return { user: presentUser(user, ctx.config), accessToken: signedIn(res, signIn.session) };
+    },
+  );
+
+  route(
+    {
+      method: 'post',
+      path: '/auth/totp',
+      summary: 'Second step of signing in with two-factor: the challenge of the first step and a code',
+      description:
+        'A code from the authenticator app works once; a recovery code is spent. Limited per address and per account.',
+      tags,
+      auth: 'public',
+      rateLimit: perIp('totpPerIp'),
+      request: { body: totpChallengeBody },
+      responses: {
+        200: { description: `Signed in. ${cookieNote}`, schema: sessionResponse },
+        401: { description: 'Wrong or already used code, or an expired challenge' },
+        429: { description: 'Too many codes tried for this account; see Retry-After' },
+      },
+    },
+    async ({ body, req, res }) => {
+      const userId = await challengeUser(ctx, body.challenge);
+      if (!userId) throw unauthorized('This sign-in has expired. Enter your password again.');
+      await consume(totpPerUser, userId);
+      const user = await findUser(ctx.sql, userId);
+      const session =
+        user && (await completeChallenge(ctx, body.challenge, userId, body.code, sessionClient(req)));
+      if (!session) throw unauthorized('That code is not right, or was already used.');
+      // Only failures in a row count: someone who signs in often never runs into the limit.
+      await totpPerUser.delete(userId);
+      return { user: presentUser(user, ctx.config), accessToken: signedIn(res, session) };
     },
   );
 

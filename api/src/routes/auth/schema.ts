@@ -29,3 +29,20 @@ export const verifyEmailBody = z
 export const sessionResponse = z.object({ user: userSchema, accessToken: z.string() }).openapi('Session');
 export const refreshResponse = z.object({ accessToken: z.string() }).openapi('RefreshedSession');
 export const acceptedResponse = z.object({ status: z.literal('accepted') });
+
+/** A six-digit code from the authenticator app or a recovery code (`xxxxx-xxxxx`). */
+export const totpCodeField = z.string().trim().min(6).max(32);
+export const totpChallengeBody = z
+  .object({ challenge: z.string().min(1).max(256), code: totpCodeField })
+  .strict()
+  .openapi('TotpChallengeBody');
+export const totpRequiredProblem = z
+  .object({
+    type: z.literal('urn:taskstack:problem:totp-required'),
+    title: z.string(),
+    status: z.literal(401),
+    detail: z.string(),
+    challenge: z.string(),
+    expiresInSeconds: z.number().int(),
+  })
+  .openapi('TotpRequiredProblem');

@@ -2,18 +2,20 @@ import {
   deleteWorkspace,
   findWorkspace,
   insertWorkspace,
+  findTotp,
   renameWorkspace,
+  setWorkspaceRequireTotp,
   workspacesOf,
 } from '@taskstack/db/repositories';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { notFound } from '../../errors.js';
+import { conflict, notFound } from '../../errors.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { presentWorkspace, workspaceOutput } from '../../presenters/workspace.js';
 import { createStorage } from '../../storage/index.js';
 import { defineRoutes } from '../define.js';
-import { workspaceBody, workspaceParams } from './schema.js';
+import { workspaceBody, workspaceParams, workspaceSecurityBody } from './schema.js';
 
 /** Workspaces: every member reads theirs; the owner renames and deletes. */
 export function workspacesRouter(ctx: AppContext): Router {
@@ -80,6 +82,32 @@ export function workspacesRouter(ctx: AppContext): Router {
     async ({ user, params, body }) => {
       await workspaceAccessFor(ctx.sql, user.id, params.id, 'owner');
       const workspace = await renameWorkspace(ctx.sql, params.id, body.name);
+      if (!workspace) throw notFound('Workspace');
+      return presentWorkspace(workspace, 'owner');
+    },
+  );
+
+  route(
+    {
+      method: 'patch',
+      path: '/workspaces/:id/security',
+      summary: 'Require two-factor sign-in of every member, or stop requiring it (owner)',
+      description:
+        "Turning it on needs two-factor sign-in on the owner's own account, so they are not locked out.",
+      tags,
+      request: { params: workspaceParams, body: workspaceSecurityBody },
+      responses: {
+        200: { description: 'Saved', schema: workspaceOutput },
+        403: { description: 'Not an owner' },
+        409: { description: 'The owner has no two-factor sign-in yet' },
+      },
+    },
+    async ({ user, params, body }) => {
+      await workspaceAccessFor(ctx.sql, user.id, params.id, 'owner');
+      if (body.requireTotp && !(await findTotp(ctx.sql, user.id))?.confirmedAt) {
+        throw conflict('Turn on two-factor sign-in for your own account first (Account security).');
+      }
+      const workspace = await setWorkspaceRequireTotp(ctx.sql, params.id, body.requireTotp);
       if (!workspace) throw notFound('Workspace');
       return presentWorkspace(workspace, 'owner');
     },

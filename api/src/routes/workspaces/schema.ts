@@ -6,3 +6,7 @@ export const workspaceBody = z
   .object({ name: z.string().trim().min(1).max(100) })
   .strict()
   .openapi('WorkspaceBody');
+export const workspaceSecurityBody = z
+  .object({ requireTotp: z.boolean() })
+  .strict()
+  .openapi('WorkspaceSecurityBody');

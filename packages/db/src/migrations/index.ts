@@ -4,6 +4,7 @@ import { checklistsAndSubtasks } from './0003-checklists-and-subtasks.js';
 import { apiTokens } from './0004-api-tokens.js';
 import { recoveryJournal } from './0005-recovery-journal.js';
 import { sessions } from './0006-sessions.js';
+import { totp } from './0007-totp.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -14,4 +15,5 @@ export const migrations: Migration[] = [
   apiTokens,
   recoveryJournal,
   sessions,
+  totp,
 ];

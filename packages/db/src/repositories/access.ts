@@ -1,17 +1,23 @@
 import type { Role } from '../models/base.js';
 import { rowsOf, type Queryable } from '../sql.js';
+import { TOTP_MISSING_SQL } from './totp.js';
 
 /**
  * The access queries: a row's place (project, workspace) with the caller's role there — NULL when not a member —
  * in one statement, so the policies decide 404/403 on one round trip. `$1` is the row's id, `$2` the caller's.
  * The hot paths (list, create and move tasks) share them with the benchmark's bare server.
  */
-export const PROJECT_ACCESS_SQL = `SELECT p.id, p.workspace_id, p.name, m.role FROM projects p
+export const PROJECT_ACCESS_SQL = `SELECT p.id, p.workspace_id, p.name, m.role, ${TOTP_MISSING_SQL} FROM projects p
   LEFT JOIN memberships m ON m.workspace_id = p.workspace_id AND m.user_id = $2 WHERE p.id = $1`;
-export const TASK_ACCESS_SQL = `SELECT t.id, t.project_id, t.workspace_id, t.number, m.role FROM tasks t
+export const TASK_ACCESS_SQL = `SELECT t.id, t.project_id, t.workspace_id, t.number, m.role, ${TOTP_MISSING_SQL} FROM tasks t
   LEFT JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = $2 WHERE t.id = $1`;
 
-export type Access<T> = { ref: T; role: Role | null };
+/**
+ * The caller's standing in a row's workspace: their role (null: not a member) and whether the workspace requires
+ * two-factor sign-in they have not set up.
+ */
+export type MemberAccess = { role: Role | null; totpMissing: boolean };
+export type Access<T> = MemberAccess & { ref: T };
 export type ProjectRef = { id: string; workspaceId: string; name: string };
 export type TaskRef = { id: string; projectId: string; workspaceId: string; number: number };
 
@@ -21,12 +27,20 @@ export async function projectAccess(
   projectId: string,
   userId: string,
 ): Promise<Access<ProjectRef> | undefined> {
-  const [row] = await rowsOf<{ id: string; workspace_id: string; name: string; role: Role | null }>(
-    db,
-    PROJECT_ACCESS_SQL,
-    [projectId, userId],
+  const [row] = await rowsOf<{
+    id: string;
+    workspace_id: string;
+    name: string;
+    role: Role | null;
+    totp_missing: boolean;
+  }>(db, PROJECT_ACCESS_SQL, [projectId, userId]);
+  return (
+    row && {
+      ref: { id: row.id, workspaceId: row.workspace_id, name: row.name },
+      role: row.role,
+      totpMissing: row.totp_missing,
+    }
   );
-  return row && { ref: { id: row.id, workspaceId: row.workspace_id, name: row.name }, role: row.role };
 }
 
 /** A task with the caller's role in its workspace; undefined when there is no such task. */
@@ -41,6 +55,7 @@ export async function taskAccess(
     workspace_id: string;
     number: number;
     role: Role | null;
+    totp_missing: boolean;
   }>(db, TASK_ACCESS_SQL, [taskId, userId]);
   const ref = row && {
     id: row.id,
@@ -48,7 +63,7 @@ export async function taskAccess(
     workspaceId: row.workspace_id,
     number: row.number,
   };
-  return row && { ref: ref!, role: row.role };
+  return row && { ref: ref!, role: row.role, totpMissing: row.totp_missing };
 }
 
 /**
@@ -60,11 +75,11 @@ export async function taskChildAccess(
   child: { table: 'comments' | 'attachments'; alias: string; columns: string },
   id: string,
   userId: string,
-): Promise<{ row: Record<string, unknown>; task: TaskRef; role: Role | null } | undefined> {
+): Promise<(MemberAccess & { row: Record<string, unknown>; task: TaskRef }) | undefined> {
   const { table, alias, columns } = child;
   const [row] = await rowsOf(
     db,
-    `SELECT ${columns}, t.project_id, t.workspace_id, t.number, m.role FROM ${table} ${alias}
+    `SELECT ${columns}, t.project_id, t.workspace_id, t.number, m.role, ${TOTP_MISSING_SQL} FROM ${table} ${alias}
       JOIN tasks t ON t.id = ${alias}.task_id
       LEFT JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = $2
       WHERE ${alias}.id = $1`,
@@ -77,5 +92,5 @@ export async function taskChildAccess(
     workspaceId: row.workspace_id as string,
     number: row.number as number,
   };
-  return { row, task, role: row.role as Role | null };
+  return { row, task, role: row.role as Role | null, totpMissing: row.totp_missing as boolean };
 }

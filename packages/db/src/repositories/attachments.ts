@@ -1,6 +1,5 @@
-import type { Role } from '../models/base.js';
 import { rowsOf, type Queryable } from '../sql.js';
-import { taskChildAccess, type TaskRef } from './access.js';
+import { taskChildAccess, type MemberAccess, type TaskRef } from './access.js';
 
 /** An attachment as the API reads it; `storageKey` names its file in storage and never leaves the API. */
 export type AttachmentRecord = {
@@ -47,14 +46,16 @@ export async function attachmentAccess(
   db: Queryable,
   attachmentId: string,
   userId: string,
-): Promise<{ attachment: AttachmentRecord; task: TaskRef; role: Role | null } | undefined> {
+): Promise<(MemberAccess & { attachment: AttachmentRecord; task: TaskRef }) | undefined> {
   const found = await taskChildAccess(
     db,
     { table: 'attachments', alias: 'a', columns: COLUMNS },
     attachmentId,
     userId,
   );
-  return found && { attachment: attachmentFromRow(found.row), task: found.task, role: found.role };
+  if (!found) return undefined;
+  const { row, ...access } = found;
+  return { attachment: attachmentFromRow(row), ...access };
 }
 
 export type NewAttachment = {

@@ -2,6 +2,7 @@ import type { Role } from '../models/base.js';
 import { raw, run, sql, type Queryable } from '../sql.js';
 import type { Access, TaskRef } from './access.js';
 import type { Progress } from './task-rows.js';
+import { TOTP_MISSING_SQL } from './totp.js';
 
 /** The checklist of a task: ordered items, each with a fractional `position` like a card in a column. */
 
@@ -44,7 +45,7 @@ export async function checklistItemAccess(
 ): Promise<(Access<TaskRef> & { item: ChecklistItemRecord }) | undefined> {
   const [row] = await run(
     db,
-    sql`SELECT ${raw(COLUMNS('c'))}, t.project_id, t.workspace_id, t.number, m.role FROM checklist_items c
+    sql`SELECT ${raw(COLUMNS('c'))}, t.project_id, t.workspace_id, t.number, m.role, ${raw(TOTP_MISSING_SQL)} FROM checklist_items c
       JOIN tasks t ON t.id = c.task_id
       LEFT JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = ${userId}
       WHERE c.id = ${itemId}`,
@@ -56,7 +57,12 @@ export async function checklistItemAccess(
     workspaceId: row.workspace_id as string,
     number: row.number as number,
   };
-  return { ref, role: row.role as Role | null, item: itemFromRow(row) };
+  return {
+    ref,
+    role: row.role as Role | null,
+    totpMissing: row.totp_missing as boolean,
+    item: itemFromRow(row),
+  };
 }
 
 /**

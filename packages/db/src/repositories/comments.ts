@@ -1,6 +1,5 @@
-import type { Role } from '../models/base.js';
 import { raw, rowsOf, run, sql, type Queryable } from '../sql.js';
-import { taskChildAccess, type TaskRef } from './access.js';
+import { taskChildAccess, type MemberAccess, type TaskRef } from './access.js';
 import { createdAtAfter } from './keyset.js';
 
 /** A comment as the API reads it. */
@@ -54,14 +53,16 @@ export async function commentAccess(
   db: Queryable,
   commentId: string,
   userId: string,
-): Promise<{ comment: CommentRecord; task: TaskRef; role: Role | null } | undefined> {
+): Promise<(MemberAccess & { comment: CommentRecord; task: TaskRef }) | undefined> {
   const found = await taskChildAccess(
     db,
     { table: 'comments', alias: 'c', columns: COLUMNS },
     commentId,
     userId,
   );
-  return found && { comment: commentFromRow(found.row), task: found.task, role: found.role };
+  if (!found) return undefined;
+  const { row, ...access } = found;
+  return { comment: commentFromRow(row), ...access };
 }
 
 /** Adds a comment to a task. */

@@ -22,6 +22,7 @@ export * from './task-bulk.js';
 export * from './task-list.js';
 export * from './task-rows.js';
 export * from './task-writes.js';
+export * from './totp.js';
 export * from './users.js';
 export * from './workspaces.js';
 export {

@@ -1,5 +1,7 @@
 import type { Role } from '../models/base.js';
 import { rowsOf, type Queryable } from '../sql.js';
+import type { MemberAccess } from './access.js';
+import { TOTP_MISSING_SQL } from './totp.js';
 
 export type LabelRecord = { id: string; workspaceId: string; name: string; color: string };
 
@@ -37,14 +39,20 @@ export async function labelAccess(
   db: Queryable,
   labelId: string,
   userId: string,
-): Promise<{ label: LabelRecord; role: Role | null } | undefined> {
+): Promise<(MemberAccess & { label: LabelRecord }) | undefined> {
   const [row] = await rowsOf(
     db,
-    `SELECT ${COLUMNS}, m.role FROM labels l
+    `SELECT ${COLUMNS}, m.role, ${TOTP_MISSING_SQL} FROM labels l
       LEFT JOIN memberships m ON m.workspace_id = l.workspace_id AND m.user_id = $2 WHERE l.id = $1`,
     [labelId, userId],
   );
-  return row && { label: labelFromRow(row), role: row.role as Role | null };
+  return (
+    row && {
+      label: labelFromRow(row),
+      role: row.role as Role | null,
+      totpMissing: row.totp_missing as boolean,
+    }
+  );
 }
 
 /** Creates a label; a name taken in the workspace (case-insensitively) fails with a unique violation. */

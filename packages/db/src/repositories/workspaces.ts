@@ -5,17 +5,25 @@ import { rowsOf, type Queryable, type Row } from '../sql.js';
  * The workspaces repository: workspaces and the memberships that make up their members (who belongs, with which
  * role). Access checks of other aggregates join memberships themselves (`access.ts`, `memberships.ts`).
  */
-export type WorkspaceRecord = { id: string; name: string; createdAt: Date; updatedAt: Date };
+export type WorkspaceRecord = {
+  id: string;
+  name: string;
+  /** Set by the owner: members without two-factor sign-in get 403 on the workspace's routes. */
+  requireTotp: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+};
 export type MembershipRecord = { workspaceId: string; userId: string; role: Role; createdAt: Date };
 /** A member as the workspace's other members see them. */
 export type MemberRecord = MembershipRecord & { name: string; email: string };
 
-const WORKSPACE = 'w.id, w.name, w.created_at, w.updated_at';
+const WORKSPACE = 'w.id, w.name, w.require_totp, w.created_at, w.updated_at';
 const MEMBERSHIP = 'm.workspace_id, m.user_id, m.role, m.created_at';
 
 const workspaceFromRow = (row: Row): WorkspaceRecord => ({
   id: row.id as string,
   name: row.name as string,
+  requireTotp: row.require_totp as boolean,
   createdAt: row.created_at as Date,
   updatedAt: row.updated_at as Date,
 });
@@ -60,6 +68,20 @@ export async function insertWorkspace(
     [name, ownerId],
   );
   return workspaceFromRow(row!);
+}
+
+/** Sets whether the workspace requires two-factor sign-in of its members; undefined when it is gone. */
+export async function setWorkspaceRequireTotp(
+  db: Queryable,
+  id: string,
+  required: boolean,
+): Promise<WorkspaceRecord | undefined> {
+  const [row] = await rowsOf(
+    db,
+    `UPDATE workspaces w SET require_totp = $2, updated_at = now() WHERE w.id = $1 RETURNING ${WORKSPACE}`,
+    [id, required],
+  );
+  return row && workspaceFromRow(row);
 }
 
 /** Renames a workspace (the same name changes nothing); undefined when it is gone. */
