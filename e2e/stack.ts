@@ -45,7 +45,9 @@ export type Admin = { email: string; name: string; password: string };
  * worker sending mail to an SMTP sink and taking backups, and a Chromium to drive it. `admin` is created the way
  * an operator creates the first admin (signing up makes none).
  */
-export async function startStack(env: { ADMIN_EMAILS?: string; admin?: Admin } = {}): Promise<Stack> {
+export async function startStack(
+  env: { ADMIN_EMAILS?: string; admin?: Admin; USER_RATE_LIMIT_PER_MINUTE?: string } = {},
+): Promise<Stack> {
   const db = await createTestDatabase();
   const sink = await SmtpSink.start();
   const dir = await mkdtemp(join(tmpdir(), 'taskstack-e2e-'));
@@ -66,6 +68,9 @@ export async function startStack(env: { ADMIN_EMAILS?: string; admin?: Admin } =
         ...shared,
         JWT_SECRET: randomBytes(32).toString('hex'),
         STORAGE_DIR: join(dir, 'files'),
+        ...(env.USER_RATE_LIMIT_PER_MINUTE
+          ? { USER_RATE_LIMIT_PER_MINUTE: env.USER_RATE_LIMIT_PER_MINUTE }
+          : {}),
       }),
       { staticDir: resolve(import.meta.dirname, '../ui/dist'), port },
     );
