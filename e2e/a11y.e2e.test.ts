@@ -1,4 +1,5 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeViolations,
@@ -239,6 +240,34 @@ describe('accessibility, signed in', () => {
     await open(page, '/admin', page.getByTestId('users').getByText(ada.email));
     expect(await violations(page, 'admin')).toEqual([]);
     expect(await focusInvisible(page)).toEqual([]);
+  });
+
+  it('account security: two-factor set-up with its QR code, the recovery codes, and turning it off', async () => {
+    await open(page, '/account/security', page.getByRole('button', { name: 'Set up two-factor sign-in' }));
+    const failing = await violations(page, 'account security');
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+    await page.getByLabel('Code from the app').waitFor();
+    failing.push(...(await violations(page, 'account security (set-up)')));
+    const secret = Secret.fromBase32((await page.getByTestId('totp-secret').textContent())!.trim());
+    const code = (steps: number) => new TOTP({ secret }).generate({ timestamp: Date.now() + steps * 30_000 });
+    await page.getByLabel('Code from the app').fill(code(-1));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    failing.push(...(await violations(page, 'account security (recovery codes)')));
+    expect(await focusInvisible(page)).toEqual([]);
+    // The second step of signing in, signed out.
+    await open(guestPage, '/signin', heading(guestPage, 'Sign in'));
+    await guestPage.getByLabel('Email').fill(ada.email);
+    await guestPage.getByLabel('Password').fill(PASSWORD);
+    await guestPage.getByRole('button', { name: 'Sign in' }).click();
+    await heading(guestPage, 'Two-factor sign-in').waitFor();
+    failing.push(...(await violations(guestPage, 'sign in (two-factor code)')));
+    // Off again, so Ada signs in with her password alone wherever the suite needs it.
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Code or recovery code').fill(code(0));
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).waitFor();
+    expect(failing).toEqual([]);
   });
 
   it('an invitation, opened signed out', async () => {

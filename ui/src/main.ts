@@ -3,6 +3,7 @@ import { createApp, watch } from 'vue';
 import App from './App.vue';
 import { createAppRouter } from './router.js';
 import { loadRuntimeConfig } from './services/config.js';
+import { PROBLEM_TYPES } from './services/errors.js';
 import { http } from './services/index.js';
 import { useAuthStore } from './stores/auth.js';
 import { useToastStore } from './stores/toasts.js';
@@ -30,5 +31,13 @@ watch(
     if (!current.meta.public) void router.push({ name: 'signin', query: { redirect: current.fullPath } });
   },
 );
+
+// A workspace that requires two-factor sign-in refuses a member without it: lead them to set it up.
+http.onProblem((problem) => {
+  if (problem.type !== PROBLEM_TYPES.totpEnrolmentRequired) return;
+  if (router.currentRoute.value.name !== 'security') {
+    void router.push({ name: 'security', query: { required: '1' } });
+  }
+});
 
 app.mount('#app');

@@ -89,6 +89,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Sessions and tokens' },
   },
   {
+    path: '/account/security',
+    name: 'security',
+    component: () => import('./views/SecurityView.vue'),
+    meta: { title: 'Account security' },
+  },
+  {
     path: '/admin',
     name: 'admin',
     component: () => import('./views/AdminView.vue'),

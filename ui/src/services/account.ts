@@ -1,8 +1,15 @@
 import type { HttpClient } from './http.js';
 import { ENDPOINTS as E } from './endpoints.js';
-import type { ApiToken, ApiTokenInput, CreatedApiToken, SignInSession } from './types.js';
+import type {
+  ApiToken,
+  ApiTokenInput,
+  CreatedApiToken,
+  SignInSession,
+  TotpEnrolment,
+  TotpStatus,
+} from './types.js';
 
-/** The signed-in account's sessions and personal API tokens. */
+/** The signed-in account's sessions, personal API tokens and two-factor sign-in. */
 export class AccountService {
   constructor(private readonly http: HttpClient) {}
 
@@ -20,5 +27,20 @@ export class AccountService {
   }
   revokeToken(id: string): Promise<void> {
     return this.http.call(E.revokeApiToken, { params: { id } });
+  }
+  totp(): Promise<TotpStatus> {
+    return this.http.call(E.totpStatus);
+  }
+  startTotp(): Promise<TotpEnrolment> {
+    return this.http.call(E.startTotp);
+  }
+  /** Turns two-factor on; answers the recovery codes, which the API shows only this once. */
+  confirmTotp(code: string): Promise<string[]> {
+    return this.http
+      .call<{ recoveryCodes: string[] }>(E.confirmTotp, { body: { code } })
+      .then((r) => r.recoveryCodes);
+  }
+  disableTotp(password: string, code: string): Promise<void> {
+    return this.http.call(E.disableTotp, { body: { password, code } });
   }
 }

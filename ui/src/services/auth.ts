@@ -1,3 +1,4 @@
+import { ApiError, PROBLEM_TYPES } from './errors.js';
 import type { HttpClient } from './http.js';
 import { ENDPOINTS as E } from './endpoints.js';
 import type { Session, User } from './types.js';
@@ -12,8 +13,25 @@ export class AuthService {
     return session.user;
   }
 
-  async login(input: { email: string; password: string }): Promise<User> {
-    const session = await this.http.call<Session>(E.login, { body: input });
+  /**
+   * Signs in with the password; an account with two-factor answers a challenge instead, for `loginWithTotp`.
+   */
+  async login(input: { email: string; password: string }): Promise<User | { challenge: string }> {
+    try {
+      const session = await this.http.call<Session>(E.login, { body: input });
+      this.http.setAccessToken(session.accessToken);
+      return session.user;
+    } catch (error) {
+      if (error instanceof ApiError && error.type === PROBLEM_TYPES.totpRequired) {
+        return { challenge: String(error.extensions.challenge) };
+      }
+      throw error;
+    }
+  }
+
+  /** The second step of a two-factor sign-in: the challenge and a code from the app or a recovery code. */
+  async loginWithTotp(challenge: string, code: string): Promise<User> {
+    const session = await this.http.call<Session>(E.signInWithTotp, { body: { challenge, code } });
     this.http.setAccessToken(session.accessToken);
     return session.user;
   }

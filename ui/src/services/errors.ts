@@ -1,3 +1,9 @@
+/** The problem types the API names for the two-factor flows (api/src/errors.ts). */
+export const PROBLEM_TYPES = {
+  totpRequired: 'urn:taskstack:problem:totp-required',
+  totpEnrolmentRequired: 'urn:taskstack:problem:totp-enrolment-required',
+} as const;
+
 /** One field the API rejected (problem+json `errors`). */
 export type FieldError = { path: string; message: string };
 
@@ -7,14 +13,27 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string;
   readonly errors: FieldError[];
+  /** The problem's `type` (`about:blank` unless the API named one, e.g. PROBLEM_TYPES). */
+  readonly type: string;
+  /** The problem's other members (a sign-in challenge…). */
+  readonly extensions: Record<string, unknown>;
 
-  constructor(status: number, title: string, detail?: string, errors: FieldError[] = []) {
+  constructor(
+    status: number,
+    title: string,
+    detail?: string,
+    errors: FieldError[] = [],
+    type = 'about:blank',
+    extensions: Record<string, unknown> = {},
+  ) {
     super(detail || title);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail || title;
     this.errors = errors;
+    this.type = type;
+    this.extensions = extensions;
   }
 
   /** The message of the field `path` names, for showing beside its input. */
@@ -28,7 +47,7 @@ export async function problemFrom(response: Response): Promise<ApiError> {
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('json')) {
     try {
-      const body = (await response.json()) as { title?: unknown; detail?: unknown; errors?: unknown };
+      const body = (await response.json()) as Record<string, unknown>;
       const errors = Array.isArray(body.errors)
         ? (body.errors as unknown[]).flatMap((e) => {
             const item = e as { path?: unknown; message?: unknown };
@@ -47,6 +66,8 @@ export async function problemFrom(response: Response): Promise<ApiError> {
         typeof body.title === 'string' ? body.title : response.statusText || 'Error',
         typeof body.detail === 'string' ? body.detail : undefined,
         errors,
+        typeof body.type === 'string' ? body.type : undefined,
+        body,
       );
     } catch {
       // fall through to the generic message: a broken body must not hide the status

@@ -37,6 +37,7 @@ export class HttpClient {
   private accessToken: string | null = null;
   private refreshing: Promise<boolean> | null = null;
   private expiredListeners = new Set<() => void>();
+  private problemListeners = new Set<(problem: ApiError) => void>();
 
   constructor(private readonly fetcher: typeof fetch = (...args) => fetch(...args)) {}
 
@@ -59,6 +60,12 @@ export class HttpClient {
     return () => this.expiredListeners.delete(listener);
   }
 
+  /** Called with every problem the API answers, for app-wide reactions (a workspace that requires two-factor). */
+  onProblem(listener: (problem: ApiError) => void): () => void {
+    this.problemListeners.add(listener);
+    return () => this.problemListeners.delete(listener);
+  }
+
   /** Calls an endpoint and returns its parsed JSON (undefined for 204). */
   async call<T>(endpoint: Endpoint, options: CallOptions = {}): Promise<T> {
     const response = await this.send(endpoint, options);
@@ -74,7 +81,11 @@ export class HttpClient {
       if (await this.refresh()) response = await this.attempt(endpoint, options);
       else this.expire();
     }
-    if (!response.ok) throw await problemFrom(response);
+    if (!response.ok) {
+      const problem = await problemFrom(response);
+      for (const listener of this.problemListeners) listener(problem);
+      throw problem;
+    }
     return response;
   }
 

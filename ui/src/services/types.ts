@@ -26,6 +26,9 @@ export type CreatedApiToken = Schemas['CreatedApiToken'];
 /** What creating a personal API token sends (POST /me/tokens). */
 export type ApiTokenInput = JsonBody<paths['/me/tokens']['post']>;
 
+export type TotpStatus = Schemas['TotpStatus'];
+export type TotpEnrolment = Schemas['TotpEnrolment'];
+
 export type Workspace = Schemas['Workspace'];
 export type Member = Schemas['Member'];
 export type Invitation = Schemas['Invitation'];

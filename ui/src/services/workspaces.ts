@@ -12,6 +12,10 @@ export class WorkspaceService {
   create(name: string): Promise<Workspace> {
     return this.http.call(E.createWorkspace, { body: { name } });
   }
+  /** Owner only: whether members must have two-factor sign-in. */
+  setRequireTotp(id: string, requireTotp: boolean): Promise<Workspace> {
+    return this.http.call(E.updateWorkspaceSecurity, { params: { id }, body: { requireTotp } });
+  }
   members(id: string): Promise<Member[]> {
     return this.http.call(E.listMembers, { params: { id } });
   }

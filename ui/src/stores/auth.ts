@@ -34,8 +34,20 @@ export const useAuthStore = defineStore('auth', () => {
     return resuming;
   }
 
-  async function login(email: string, password: string) {
-    user.value = await api.auth.login({ email, password });
+  /** Signs in; for an account with two-factor, answers the challenge `loginWithTotp` completes. */
+  async function login(email: string, password: string): Promise<{ challenge: string } | undefined> {
+    const result = await api.auth.login({ email, password });
+    if ('challenge' in result) return result;
+    signedInAs(result);
+    return undefined;
+  }
+
+  async function loginWithTotp(challenge: string, code: string) {
+    signedInAs(await api.auth.loginWithTotp(challenge, code));
+  }
+
+  function signedInAs(account: User) {
+    user.value = account;
     status.value = 'signed-in';
     expired.value = false;
   }
@@ -55,5 +67,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { user, status, expired, signedIn, isAdmin, resume, login, register, logout };
+  return { user, status, expired, signedIn, isAdmin, resume, login, loginWithTotp, register, logout };
 });
