@@ -78,6 +78,14 @@ const checklistItem = async (w: World) => {
   });
   return res.body.id as string;
 };
+/** A view the owner saved and shared with a new project of the workspace. */
+const sharedView = async (w: World) => {
+  const res = await api.call('POST', `/api/v1/projects/${(await buildProject(w.workspace)).id}/views`, {
+    token: w.ownerToken,
+    body: { name: `Shared ${randomUUID()}`, view: 'list', shared: true },
+  });
+  return res.body.id as string;
+};
 const fileForm = () => {
   const form = new FormData();
   form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
@@ -228,6 +236,28 @@ const TABLE: Row[] = [
     minimum: 'admin',
     success: 204,
     target: async (w) => ({ path: `/labels/${(await buildLabel(w.workspace)).id}` }),
+  },
+  // Saved views: sharing one needs member+; a shared view is changed by admins (and whoever saved it).
+  {
+    route: 'POST /projects/:id/views',
+    minimum: 'member',
+    success: 201,
+    target: async (w) => ({
+      path: `/projects/${(await buildProject(w.workspace)).id}/views`,
+      body: { name: 'Shared', view: 'board', shared: true },
+    }),
+  },
+  {
+    route: 'PATCH /views/:id',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `/views/${await sharedView(w)}`, body: { name: 'Renamed' } }),
+  },
+  {
+    route: 'DELETE /views/:id',
+    minimum: 'admin',
+    success: 204,
+    target: async (w) => ({ path: `/views/${await sharedView(w)}` }),
   },
   {
     route: 'POST /projects/:id/tasks',

@@ -10,6 +10,7 @@ import { checklistsRouter } from './checklists/router.js';
 import { commentsRouter } from './comments/router.js';
 import { eventsRouter } from './events/router.js';
 import { labelsRouter } from './labels/router.js';
+import { savedViewsRouter } from './views/router.js';
 import { projectsRouter } from './projects/router.js';
 import { subtasksRouter } from './subtasks/router.js';
 import { tasksRouter } from './tasks/router.js';
@@ -36,6 +37,7 @@ export function boardRoutes(ctx: AppContext): Router {
   };
   router.use(projectsRouter(ctx, removeFiles));
   router.use(labelsRouter(ctx));
+  router.use(savedViewsRouter(ctx));
   router.use(tasksRouter(ctx, { events, removeFiles }));
   router.use(bulkRouter(ctx, events));
   router.use(subtasksRouter(ctx, events));

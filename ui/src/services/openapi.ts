@@ -4626,6 +4626,226 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/projects/{id}/views': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's own views of a project and the shared ones, by name (viewer+) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Views */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SavedView'][];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Save a view (viewer+; shared: member+); 409 when the name is taken or the cap is reached
+     * @description At most 50 views per person and project.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            filters?: components['schemas']['SavedViewFilters'];
+            name: string;
+            /**
+             * @description Everyone in the project sees it (member+)
+             * @default false
+             */
+            shared?: boolean;
+            view: components['schemas']['SavedViewKind'];
+          };
+        };
+      };
+      responses: {
+        /** @description Saved */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SavedView'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/tasks/{id}': {
     parameters: {
       query?: never;
@@ -6164,6 +6384,217 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/views/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a view (its owner; a shared one also admin+) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Rename a view, change its filters, or share it (its owner; a shared one also admin+) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            filters?: components['schemas']['SavedViewFilters'];
+            name?: string;
+            shared?: boolean;
+            view?: components['schemas']['SavedViewKind'];
+          };
+        };
+      };
+      responses: {
+        /** @description The updated view */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SavedView'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/workspaces': {
@@ -8161,6 +8592,36 @@ export interface components {
     };
     /** @enum {string} */
     Role: 'owner' | 'admin' | 'member' | 'viewer';
+    SavedView: {
+      filters: components['schemas']['SavedViewFilters'];
+      /** Format: uuid */
+      id: string;
+      /** @description The caller saved it */
+      mine: boolean;
+      name: string;
+      /** Format: uuid */
+      ownerId: string;
+      /** Format: uuid */
+      projectId: string;
+      shared: boolean;
+      updatedAt: string;
+      view: components['schemas']['SavedViewKind'];
+    };
+    SavedViewFilters: {
+      /** Format: uuid */
+      assignee?: string;
+      /** @enum {string} */
+      due?: 'overdue' | 'week' | 'month';
+      /** Format: uuid */
+      label?: string;
+      q?: string;
+      /** @enum {string} */
+      sort?: 'position' | 'dueAt' | 'createdAt' | 'priority';
+      /** @enum {string} */
+      status?: 'backlog' | 'todo' | 'in_progress' | 'done';
+    };
+    /** @enum {string} */
+    SavedViewKind: 'board' | 'list' | 'calendar';
     Session: {
       accessToken: string;
       user: components['schemas']['User'];
@@ -8339,6 +8800,18 @@ export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schema
   'member',
   'viewer',
 ];
+export const savedViewFiltersDueValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SavedViewFilters']['due']
+> = ['overdue', 'week', 'month'];
+export const savedViewFiltersSortValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SavedViewFilters']['sort']
+> = ['position', 'dueAt', 'createdAt', 'priority'];
+export const savedViewFiltersStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SavedViewFilters']['status']
+> = ['backlog', 'todo', 'in_progress', 'done'];
+export const savedViewKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SavedViewKind']
+> = ['board', 'list', 'calendar'];
 export const taskPriorityValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Task']['priority']
 > = ['none', 'low', 'medium', 'high', 'urgent'];

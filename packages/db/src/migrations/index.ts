@@ -5,6 +5,7 @@ import { apiTokens } from './0004-api-tokens.js';
 import { recoveryJournal } from './0005-recovery-journal.js';
 import { sessions } from './0006-sessions.js';
 import { totp } from './0007-totp.js';
+import { savedViews } from './0008-saved-views.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -16,4 +17,5 @@ export const migrations: Migration[] = [
   recoveryJournal,
   sessions,
   totp,
+  savedViews,
 ];

@@ -16,6 +16,7 @@ export * from './memberships.js';
 export * from './projects.js';
 export * from './sessions.js';
 export * from './recovery.js';
+export * from './saved-views.js';
 export * from './sessions.js';
 export * from './subtasks.js';
 export * from './task-bulk.js';
