@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { hashOpaqueToken } from './opaque-token.js';
 
@@ -56,10 +56,13 @@ export function openTotpSecret(sealed: string, keyMaterial: string): string {
 const RECOVERY_CODES = 10;
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
-/** Recovery codes like `k7m2p-9xq4r` (50 bits each, unambiguous letters), with the hashes that are all we keep. */
+/**
+ * Recovery codes like `k7m2p-9xq4r`: ten characters of an alphabet without look-alikes (about 49 bits each, drawn
+ * without modulo bias), with the hashes that are all we keep.
+ */
 export function newRecoveryCodes(): { codes: string[]; hashes: string[] } {
   const codes = Array.from({ length: RECOVERY_CODES }, () => {
-    const chars = [...randomBytes(10)].map((b) => RECOVERY_ALPHABET[b % RECOVERY_ALPHABET.length]);
+    const chars = Array.from({ length: 10 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]);
     return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
   });
   return { codes, hashes: codes.map(hashRecoveryCode) };
