@@ -6,6 +6,7 @@ import { EventService } from './events.js';
 import { HttpClient } from './http.js';
 import { ProjectService } from './projects.js';
 import { TaskService } from './tasks.js';
+import { ViewService } from './views.js';
 import { WorkspaceService } from './workspaces.js';
 
 /** The app's single API client: one HttpClient (one in-memory token) shared by every resource service. */
@@ -17,6 +18,7 @@ export const api = {
   projects: new ProjectService(http),
   tasks: new TaskService(http),
   checklists: new ChecklistService(http),
+  views: new ViewService(http),
   admin: new AdminService(http),
   events: new EventService(http),
 };

@@ -36,6 +36,9 @@ export type InvitationPreview = Schemas['InvitationPreview'];
 
 export type Project = Schemas['Project'];
 export type Label = Schemas['Label'];
+export type SavedView = Schemas['SavedView'];
+export type SavedViewFilters = Schemas['SavedViewFilters'];
+export type SavedViewInput = JsonBody<paths['/projects/{id}/views']['post']>;
 
 export type Task = Schemas['Task'];
 /** The fields a task's edit sends (PATCH /tasks/{id}). */
