@@ -5,6 +5,7 @@
  * fresh world, so deleting in one cell cannot change another.
  */
 import { Comment, Invitation, type Role, type User } from '@taskstack/db';
+import { insertNotifications } from '@taskstack/db/repositories';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -191,6 +192,33 @@ const TABLE: Row[] = [
       const familyId = randomUUID();
       await issueSession(api.context, holder.id, { userAgent: 'matrix', ipAddress: '127.0.0.1' }, familyId);
       return { path: `/me/sessions/${familyId}` };
+    },
+  },
+
+  // The inbox: each member reads and marks their own; the outsider aims at the member's item.
+  {
+    route: 'POST /workspaces/:id/inbox/read',
+    minimum: 'viewer',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/inbox/read` }),
+  },
+  {
+    route: 'PATCH /me/inbox/:id',
+    minimum: 'viewer',
+    success: 200,
+    target: async (w, actor) => {
+      const holder = w.users[actor === 'outsider' ? 'member' : actor];
+      const [item] = await insertNotifications(api.context.sql, [
+        {
+          userId: holder.id,
+          workspaceId: w.workspace.id,
+          kind: 'due_soon',
+          taskId: null,
+          actorId: null,
+          excerpt: '',
+        },
+      ]);
+      return { path: `/me/inbox/${item!.id}`, body: { read: true } };
     },
   },
 
@@ -484,9 +512,10 @@ describe('authorization matrix', () => {
     const doc = (await api.call('GET', '/api/v1/openapi.json')).body as {
       paths: Record<string, Record<string, unknown>>;
     };
-    // Routes outside any workspace (auth, the caller's own two-factor, creating a workspace, invitation links,
-    // instance admin) have their own tests.
-    const exempt = /^(POST \/auth|POST \/me\/totp|POST \/workspaces$|POST \/invitations|POST \/admin)/;
+    // Routes outside any workspace (auth, the caller's own two-factor and notification preferences, creating a
+    // workspace, invitation links, instance admin) have their own tests.
+    const exempt =
+      /^(POST \/auth|POST \/me\/totp|PUT \/me\/notification-preferences$|POST \/workspaces$|POST \/invitations|POST \/admin)/;
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops)
         .filter((method) => method !== 'get')

@@ -53,6 +53,8 @@ export const workerConfigSchema = z.object({
   /** Key prefix of backup copies in S3_BUCKET; copies are made only when S3_BUCKET is set. */
   S3_BACKUP_PREFIX: z.string().default('backups/'),
   REMINDER_CRON: cron('0 * * * *'),
+  /** When the daily inbox digest goes out to users who chose it (UTC). */
+  DIGEST_CRON: cron('0 7 * * *'),
   /**
    * pgBackRest stanza of the database server (point-in-time recovery); empty: the server does not archive WAL
    * and the worker schedules no pgBackRest backups.

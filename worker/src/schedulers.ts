@@ -56,4 +56,13 @@ export async function upsertSchedulers(config: WorkerConfig, queues: Record<stri
       opts: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, ...keepHistory },
     },
   );
+  await reminders.upsertJobScheduler(
+    'inbox-digests',
+    { pattern: config.DIGEST_CRON, tz: 'UTC' },
+    {
+      name: 'send-digests',
+      data: {},
+      opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, ...keepHistory },
+    },
+  );
 }

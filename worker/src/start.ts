@@ -21,6 +21,7 @@ import { upsertSchedulers } from './schedulers.js';
 import { backupTask } from './tasks/backup.js';
 import type { TaskContext } from './tasks/context.js';
 import { scanDueTasksTask } from './tasks/scan-due-tasks.js';
+import { sendDigestsTask } from './tasks/send-digests.js';
 import { sendEmailTask } from './tasks/send-email.js';
 import { pgbackrestFrom, pitrBackupTask } from './tasks/pitr-backup.js';
 import { ensureStanza } from './pitr/pgbackrest.js';
@@ -84,7 +85,7 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
       'pitr-journal': pitrJournalTask(ctx),
       'pitr-drill': pitrDrillTask(ctx, { settleMs: tuning.drillSettleMs }),
     },
-    reminders: { 'scan-due-tasks': scanDueTasksTask(ctx) },
+    reminders: { 'scan-due-tasks': scanDueTasksTask(ctx), 'send-digests': sendDigestsTask(ctx) },
   };
   const declared: Record<QueueName, string[]> = {
     [QUEUES.emails]: Object.keys(emailJobs),

@@ -44,8 +44,10 @@ beforeAll(async () => {
   ids.ada = ada!.id;
   await sql(
     db.url,
-    `WITH w AS (INSERT INTO workspaces (name) VALUES ('W') RETURNING id)
-                     INSERT INTO projects (workspace_id, name) SELECT id, 'Apollo' FROM w`,
+    `WITH w AS (INSERT INTO workspaces (name) VALUES ('W') RETURNING id),
+          p AS (INSERT INTO projects (workspace_id, name) SELECT id, 'Apollo' FROM w)
+     INSERT INTO memberships (workspace_id, user_id, role) SELECT id, $1, 'member' FROM w`,
+    [ids.ada],
   );
   await task('due in 2 h', 2);
   await task('due in 23 h', 23);

@@ -2,6 +2,7 @@ import {
   deleteCommentRow,
   insertComment,
   recordActivity,
+  taskPeople,
   updateCommentBody,
   type CommentRecord,
   type TaskRef,
@@ -11,6 +12,8 @@ import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { presentComment } from '../presenters/comment.js';
+import { inboxExcerpt, mentionedIds } from './inbox/mentions.js';
+import { writeInboxItems, type Recipient } from './inbox/notify.js';
 import { afterCommit } from './side-effects.js';
 
 /** At most 140 characters, cut between code points: halving a surrogate pair leaves text Postgres refuses. */
@@ -20,8 +23,8 @@ const excerpt = (body: string) => {
 };
 
 /**
- * Adds a comment inside the route's transaction and records it in the project's activity; once committed,
- * announces it to the workspace.
+ * Adds a comment inside the route's transaction, records it in the project's activity and writes the inbox items
+ * of whom it mentions and of the task's assignee and creator; once committed, announces it to the workspace.
  */
 export async function addComment(
   ctx: AppContext,
@@ -33,6 +36,18 @@ export async function addComment(
 ) {
   const db = ctx.sql.in(transaction);
   const comment = await insertComment(db, { taskId: task.id, authorId, body });
+  const people = await taskPeople(db, task.id);
+  const announceInbox = await writeInboxItems(
+    ctx,
+    events,
+    db,
+    { workspaceId: task.workspaceId, taskId: task.id, actorId: authorId, excerpt: inboxExcerpt(body) },
+    [
+      ...mentionedIds(body).map((userId): Recipient => ({ userId, kind: 'mentioned' })),
+      { userId: people?.assigneeId ?? null, kind: 'commented' },
+      { userId: people?.createdById ?? null, kind: 'commented' },
+    ],
+  );
   await recordActivity(db, {
     workspaceId: task.workspaceId,
     projectId: task.projectId,
@@ -44,13 +59,18 @@ export async function addComment(
   });
   const output = presentComment(comment);
   transaction.afterCommit(() =>
-    afterCommit(ctx, events, [
-      {
-        workspaceId: task.workspaceId,
-        type: 'comment.created',
-        data: { projectId: task.projectId, taskId: task.id, comment: output },
-      },
-    ]),
+    afterCommit(
+      ctx,
+      events,
+      [
+        {
+          workspaceId: task.workspaceId,
+          type: 'comment.created',
+          data: { projectId: task.projectId, taskId: task.id, comment: output },
+        },
+      ],
+      [announceInbox],
+    ),
   );
   return output;
 }
@@ -75,6 +95,20 @@ export async function changeComment(
       ? (await deleteCommentRow(db, comment.id)) && comment
       : await updateCommentBody(db, comment.id, body);
   if (!changed) throw notFound('Comment');
+  // An edit notifies only whom it newly mentions: fixing a typo must not ping everyone again.
+  const before = new Set(mentionedIds(comment.body));
+  const announceInbox =
+    body === null
+      ? async () => {}
+      : await writeInboxItems(
+          ctx,
+          events,
+          db,
+          { workspaceId: task.workspaceId, taskId: task.id, actorId, excerpt: inboxExcerpt(body) },
+          mentionedIds(body)
+            .filter((id) => !before.has(id))
+            .map((userId) => ({ userId, kind: 'mentioned' })),
+        );
   await recordActivity(db, {
     workspaceId: task.workspaceId,
     projectId: task.projectId,
@@ -90,16 +124,21 @@ export async function changeComment(
   });
   const output = presentComment(changed);
   transaction.afterCommit(() =>
-    afterCommit(ctx, events, [
-      {
-        workspaceId: task.workspaceId,
-        type: verb,
-        data:
-          body === null
-            ? { projectId: task.projectId, taskId: task.id, id: comment.id }
-            : { projectId: task.projectId, taskId: task.id, comment: output },
-      },
-    ]),
+    afterCommit(
+      ctx,
+      events,
+      [
+        {
+          workspaceId: task.workspaceId,
+          type: verb,
+          data:
+            body === null
+              ? { projectId: task.projectId, taskId: task.id, id: comment.id }
+              : { projectId: task.projectId, taskId: task.id, comment: output },
+        },
+      ],
+      [announceInbox],
+    ),
   );
   return output;
 }

@@ -9,7 +9,9 @@ export type BoardEventType =
   | 'checklist.updated'
   | 'comment.created'
   | 'comment.updated'
-  | 'comment.deleted';
+  | 'comment.deleted'
+  /** Addressed to one user (`data.userId`): only that user's streams receive it. */
+  | 'inbox.updated';
 
 /** One event as it travels between replicas: `id` is the Redis stream id, monotonic within a workspace. */
 export type BoardEvent = { id: string; workspaceId: string; type: string; data: string };

@@ -9,13 +9,14 @@ import { bulkRouter } from './bulk/router.js';
 import { checklistsRouter } from './checklists/router.js';
 import { commentsRouter } from './comments/router.js';
 import { eventsRouter } from './events/router.js';
+import { inboxRouter } from './inbox/router.js';
 import { labelsRouter } from './labels/router.js';
 import { savedViewsRouter } from './views/router.js';
 import { projectsRouter } from './projects/router.js';
 import { subtasksRouter } from './subtasks/router.js';
 import { tasksRouter } from './tasks/router.js';
 
-/** The work itself: projects, labels, tasks with subtasks and checklists, comments, attachments, activity and the event stream. */
+/** The work itself: projects, labels, tasks with subtasks and checklists, comments, attachments, activity, the inbox and the event stream. */
 export function boardRoutes(ctx: AppContext): Router {
   const router = Router();
   const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX);
@@ -45,6 +46,7 @@ export function boardRoutes(ctx: AppContext): Router {
   router.use(commentsRouter(ctx, events));
   router.use(attachmentsRouter(ctx, storage));
   router.use(activityRouter(ctx));
+  router.use(inboxRouter(ctx, events));
   router.use(eventsRouter(ctx, hub));
   return router;
 }

@@ -30,6 +30,20 @@ export const emailJobs = {
     dueAt: z.string(),
     taskUrl: url,
   }),
+  /** One inbox item, for users who want their inbox emailed immediately. */
+  'inbox-item': z.object({
+    to: email,
+    name: z.string(),
+    headline: z.string(),
+    excerpt: z.string(),
+    taskUrl: url,
+  }),
+  /** The day's unread inbox items, for users on the daily digest. */
+  'inbox-digest': z.object({
+    to: email,
+    name: z.string(),
+    items: z.array(z.object({ headline: z.string(), excerpt: z.string(), taskUrl: url })).min(1),
+  }),
   'backup-failed': z.object({ to: z.array(email).min(1), file: z.string(), error: z.string() }),
   /** A nightly restore drill found a problem; `target` is the moment it restored to, if it got that far. */
   'restore-drill-failed': z.object({
@@ -60,5 +74,22 @@ export type BackupJobName = keyof typeof backupJobs;
 /** Jobs on the reminders queue. */
 export const reminderJobs = {
   'scan-due-tasks': z.object({}),
+  /** The daily inbox digest of users who chose it. */
+  'send-digests': z.object({}),
 } as const;
 export type ReminderJobName = keyof typeof reminderJobs;
+
+/** What an inbox item says in an email, the same for the API's immediate email and the worker's digest. */
+export function inboxHeadline(kind: string, actorName: string | null, taskRef: string): string {
+  const who = actorName ?? 'Someone';
+  switch (kind) {
+    case 'assigned':
+      return `${who} assigned ${taskRef} to you`;
+    case 'mentioned':
+      return `${who} mentioned you on ${taskRef}`;
+    case 'commented':
+      return `${who} commented on ${taskRef}`;
+    default:
+      return `${taskRef} is due soon`;
+  }
+}

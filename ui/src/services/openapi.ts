@@ -2201,7 +2201,7 @@ export interface paths {
     };
     /**
      * Server-Sent Events of a workspace (viewer+)
-     * @description Events: task.created, task.updated, task.moved, task.deleted, comment.created, comment.updated, comment.deleted; `data` is JSON with `projectId`. Ids are monotonic per workspace: reconnect with `Last-Event-ID` to replay the last 10 minutes; an older id first gets a `resync` event (reload the board). Authenticate with the Authorization header or `?access_token=`.
+     * @description Events: task.created, task.updated, task.moved, task.deleted, comment.created, comment.updated, comment.deleted (`data` is JSON with `projectId`), and inbox.updated, sent only to its recipient (`data`: `userId`, `unread`, and the new `notification` if any). Ids are monotonic per workspace: reconnect with `Last-Event-ID` to replay the last 10 minutes; an older id first gets a `resync` event (reload the board). Authenticate with the Authorization header or `?access_token=`.
      */
     get: {
       parameters: {
@@ -2822,6 +2822,326 @@ export interface paths {
       };
     };
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/inbox/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Mark one of my inbox items read or unread */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            read: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description The item */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Notification'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/me/notification-preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How my inbox reaches me by email */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The preferences */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationPreferences'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    /** Choose how my inbox reaches me by email: immediately, a daily digest, or never */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['NotificationPreferences'];
+        };
+      };
+      responses: {
+        /** @description The preferences */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationPreferences'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
     post?: never;
     delete?: never;
     options?: never;
@@ -7115,6 +7435,343 @@ export interface paths {
     };
     trace?: never;
   };
+  '/workspaces/{id}/inbox': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My inbox in a workspace, newest first (viewer+) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          unread?: 'true' | 'false';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of inbox items */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Notification'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/workspaces/{id}/inbox/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark all my inbox items in a workspace read (viewer+) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The unread count, now 0 */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['InboxUnread'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/workspaces/{id}/inbox/unread': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How many of my inbox items in a workspace are unread (viewer+) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The unread count */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['InboxUnread'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/workspaces/{id}/invitations': {
     parameters: {
       query?: never;
@@ -8474,6 +9131,9 @@ export interface components {
       /** Format: email */
       email: string;
     };
+    InboxUnread: {
+      unread: number;
+    };
     Invitation: {
       createdAt: string;
       email: string;
@@ -8520,6 +9180,35 @@ export interface components {
     };
     MemberBody: {
       role: components['schemas']['Role'];
+    };
+    Notification: {
+      actor: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+      /** Format: date-time */
+      createdAt: string;
+      excerpt: string;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'assigned' | 'mentioned' | 'commented' | 'due_soon';
+      read: boolean;
+      task: {
+        /** Format: uuid */
+        id: string;
+        number: number;
+        /** Format: uuid */
+        projectId: string;
+        title: string;
+      } | null;
+      /** Format: uuid */
+      workspaceId: string;
+    };
+    NotificationPreferences: {
+      /** @enum {string} */
+      email: 'immediately' | 'daily' | 'never';
     };
     /** @description Checklist items done / total */
     Progress: {
@@ -8778,6 +9467,9 @@ export const pathsTasksIdSubtasksPostRequestBodyContentApplicationJsonPriorityVa
 export const pathsTasksIdSubtasksPostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/tasks/{id}/subtasks']['post']['requestBody']['content']['application/json']['status']
 > = ['backlog', 'todo', 'in_progress', 'done'];
+export const pathsWorkspacesIdInboxGetParametersQueryUnreadValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/workspaces/{id}/inbox']['get']['parameters']['query']['unread']
+> = ['true', 'false'];
 export const apiTokenScopeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ApiToken']['scope']
 > = ['read', 'write'];
@@ -8794,6 +9486,12 @@ export const invitationRoleValues: ReadonlyArray<
 export const invitationBodyRoleValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['InvitationBody']['role']
 > = ['admin', 'member', 'viewer'];
+export const notificationKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Notification']['kind']
+> = ['assigned', 'mentioned', 'commented', 'due_soon'];
+export const notificationPreferencesEmailValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['NotificationPreferences']['email']
+> = ['immediately', 'daily', 'never'];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
   'owner',
   'admin',

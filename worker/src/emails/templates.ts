@@ -38,6 +38,22 @@ export const templates: Templates = {
       { paragraph: `Hi ${d.name}, ${d.taskRef} "${d.taskTitle}" is due ${d.dueAt}.` },
       { link: d.taskUrl, label: 'Open the task' },
     ]),
+  'inbox-item': (d) =>
+    compose(d.headline, [
+      { paragraph: `Hi ${d.name}, ${d.headline}.` },
+      ...(d.excerpt ? [{ paragraph: d.excerpt }] : []),
+      { link: d.taskUrl, label: 'Open the task' },
+      { paragraph: 'Change how often taskstack emails you in your account settings.' },
+    ]),
+  'inbox-digest': (d) =>
+    compose(`Your taskstack digest: ${d.items.length} unread`, [
+      { paragraph: `Hi ${d.name}, here is what concerned you since the last digest.` },
+      ...d.items.flatMap((item) => [
+        { paragraph: item.excerpt ? `${item.headline}: ${item.excerpt}` : item.headline },
+        { link: item.taskUrl, label: 'Open the task' },
+      ]),
+      { paragraph: 'Change how often taskstack emails you in your account settings.' },
+    ]),
   'backup-failed': (d) =>
     compose('taskstack backup FAILED', [
       { paragraph: `The database backup ${d.file} failed:` },

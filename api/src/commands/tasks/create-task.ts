@@ -14,6 +14,8 @@ import { afterCommit } from '../side-effects.js';
 import { announceParent } from '../subtasks/announce-parent.js';
 import { MAX_SUBTASKS } from '../subtasks/schema.js';
 import { conflict, notFound } from '../../errors.js';
+import { inboxExcerpt, mentionedIds } from '../inbox/mentions.js';
+import { writeInboxItems, type Recipient } from '../inbox/notify.js';
 import { notifyAssignee } from './notify-assignee.js';
 import { checkAssignee, checkLabels } from './references.js';
 
@@ -65,6 +67,22 @@ export async function createTask(
   });
   const task = taskFromRow(row);
   const output = presentTask(task, [...labelIds].sort());
+  // The batched commit holds one statement, so the inbox items of a new task follow right after it.
+  const announceInbox = await writeInboxItems(
+    ctx,
+    events,
+    ctx.sql,
+    {
+      workspaceId: project.workspaceId,
+      taskId: task.id,
+      actorId,
+      excerpt: inboxExcerpt(task.description || task.title),
+    },
+    [
+      { userId: task.assigneeId, kind: 'assigned' },
+      ...mentionedIds(task.description).map((userId): Recipient => ({ userId, kind: 'mentioned' })),
+    ],
+  );
   await afterCommit(
     ctx,
     events,
@@ -77,6 +95,7 @@ export async function createTask(
     ],
     [
       () => notifyAssignee(ctx, task, project.name, actorId, row.activity_id as string),
+      announceInbox,
       ...(parentId ? [() => announceParent(ctx, events, project.workspaceId, parentId)] : []),
     ],
   );

@@ -1,8 +1,10 @@
 import { User } from '@taskstack/db';
+import { emailPreference } from '@taskstack/db/repositories';
 import type { AppContext } from '../../context.js';
 
 /**
- * Enqueues the task-assigned email (never sent in the request). Keyed by the activity event that recorded the
+ * Enqueues the task-assigned email (never sent in the request) to an assignee whose email preference is
+ * "immediately" (a digest reader gets the assignment in the digest). Keyed by the activity event that recorded the
  * assignment, so a retried enqueue sends one email while a later re-assignment sends another.
  */
 export async function notifyAssignee(
@@ -16,7 +18,8 @@ export async function notifyAssignee(
   const users = await User.findAll({ where: { id: [task.assigneeId, actorId] } });
   const assignee = users.find((u) => u.id === task.assigneeId);
   const actor = users.find((u) => u.id === actorId);
-  if (!assignee) return;
+  // The assignment is in their inbox either way; its email follows the assignee's preference.
+  if (!assignee || (await emailPreference(ctx.sql, assignee.id)) !== 'immediately') return;
   await ctx.emails.send(
     'task-assigned',
     {

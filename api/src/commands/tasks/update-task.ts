@@ -17,6 +17,8 @@ import type { EventPublisher } from '../../events/publisher.js';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import { afterCommit } from '../side-effects.js';
 import { announceParent } from '../subtasks/announce-parent.js';
+import { inboxExcerpt, mentionedIds } from '../inbox/mentions.js';
+import { writeInboxItems, type Recipient } from '../inbox/notify.js';
 import { notifyAssignee } from './notify-assignee.js';
 import { checkAssignee, checkLabels } from './references.js';
 import type { UpdateTaskInput } from './schema.js';
@@ -75,6 +77,27 @@ export async function updateTask(
     subjectId: task.id,
     data: { changes },
   });
+  // A new assignee hears of it; an edited description notifies only whom it newly mentions.
+  const before = new Set(mentionedIds(task.description));
+  const announceInbox = await writeInboxItems(
+    ctx,
+    events,
+    db,
+    {
+      workspaceId: ref.workspaceId,
+      taskId: task.id,
+      actorId,
+      excerpt: inboxExcerpt(changes.description ? updated.description : updated.title),
+    },
+    [
+      ...(changes.assigneeId ? [{ userId: updated.assigneeId, kind: 'assigned' } as const] : []),
+      ...(changes.description
+        ? mentionedIds(updated.description)
+            .filter((id) => !before.has(id))
+            .map((userId): Recipient => ({ userId, kind: 'mentioned' }))
+        : []),
+    ],
+  );
   const output = presentTask(updated, labels);
   const { parentId } = updated;
   transaction.afterCommit(() =>
@@ -90,6 +113,7 @@ export async function updateTask(
       ],
       [
         ...(changes.assigneeId ? [() => notify(ctx, ref, updated, actorId, activity.id)] : []),
+        announceInbox,
         ...(changes.status && parentId ? [() => announceParent(ctx, events, ref.workspaceId, parentId)] : []),
       ],
     ),

@@ -14,6 +14,16 @@ import { streamQuery } from './schema.js';
  */
 export const HEARTBEAT_MS = 15_000;
 
+/** Inbox events travel on the workspace's stream but belong to one member; everyone else's stream skips them. */
+function forThisUser(event: BoardEvent, userId: string): boolean {
+  if (!event.type.startsWith('inbox.')) return true;
+  try {
+    return (JSON.parse(event.data) as { userId?: unknown }).userId === userId;
+  } catch {
+    return false;
+  }
+}
+
 const frame = (event: BoardEvent) => `id: ${event.id}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
 
 /**
@@ -35,7 +45,8 @@ export function eventsRouter(
       summary: 'Server-Sent Events of a workspace (viewer+)',
       description:
         'Events: task.created, task.updated, task.moved, task.deleted, comment.created, comment.updated, ' +
-        'comment.deleted; `data` is JSON with `projectId`. Ids are monotonic per workspace: reconnect with ' +
+        'comment.deleted (`data` is JSON with `projectId`), and inbox.updated, sent only to its recipient (`data`: ' +
+        '`userId`, `unread`, and the new `notification` if any). Ids are monotonic per workspace: reconnect with ' +
         '`Last-Event-ID` to replay the last 10 minutes; an older id first gets a `resync` event (reload the board). ' +
         'Authenticate with the Authorization header or `?access_token=`.',
       tags: ['events'],
@@ -66,6 +77,7 @@ export function eventsRouter(
       let pending: BoardEvent[] | null = [];
       const send = (event: BoardEvent) => {
         if (compareEventIds(event.id, lastSent) <= 0) return;
+        if (!forThisUser(event, userId)) return;
         res.write(frame(event));
         lastSent = event.id;
       };

@@ -6,6 +6,7 @@ import { recoveryJournal } from './0005-recovery-journal.js';
 import { sessions } from './0006-sessions.js';
 import { totp } from './0007-totp.js';
 import { savedViews } from './0008-saved-views.js';
+import { inbox } from './0009-inbox.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   sessions,
   totp,
   savedViews,
+  inbox,
 ];

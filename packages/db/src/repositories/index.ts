@@ -13,6 +13,7 @@ export * from './invitations.js';
 export * from './keyset.js';
 export * from './labels.js';
 export * from './memberships.js';
+export * from './notifications.js';
 export * from './projects.js';
 export * from './sessions.js';
 export * from './recovery.js';
