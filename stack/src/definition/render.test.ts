@@ -86,6 +86,9 @@ describe('renderStack', () => {
     const text = renderStack(parseStackSettings(base));
     expect(text).not.toMatch(/PASSWORD:|SECRET:|postgres:\/\//);
     expect(compose.services.api!.environment.JWT_SECRET_FILE).toBe('/run/secrets/jwt_secret');
+    expect(compose.services.api!.environment.TOTP_ENCRYPTION_KEY_FILE).toBe(
+      '/run/secrets/totp_encryption_key',
+    );
     expect(compose.services.postgres!.environment.POSTGRES_PASSWORD_FILE).toBe(
       '/run/secrets/postgres_password',
     );
@@ -95,7 +98,12 @@ describe('renderStack', () => {
     const { services } = composeOf({});
     const secretsOf = (name: string) =>
       (services[name]!.secrets as { source: string }[]).map((secret) => secret.source).sort();
-    expect(secretsOf('api')).toEqual(['api_database_url', 'api_redis_url', 'jwt_secret']);
+    expect(secretsOf('api')).toEqual([
+      'api_database_url',
+      'api_redis_url',
+      'jwt_secret',
+      'totp_encryption_key',
+    ]);
     expect(secretsOf('worker')).toEqual(['smtp_url', 'worker_database_url', 'worker_redis_url']);
     expect(secretsOf('migrate')).toEqual([
       'api_database_password',

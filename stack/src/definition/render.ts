@@ -225,6 +225,7 @@ function services(settings: StackSettings): Record<string, Service> {
       ...appEnvironment(settings, 'api'),
       PORT: '3000',
       JWT_SECRET_FILE: secretPath('jwt_secret'),
+      TOTP_ENCRYPTION_KEY_FILE: secretPath('totp_encryption_key'),
       MAX_UPLOAD_BYTES: String(settings.maxUploadBytes),
       TRUST_PROXY: '1',
       // Longer than nginx's DNS cache of `api` (resolver valid=5s): a stopping task still answers until nginx
@@ -233,7 +234,13 @@ function services(settings: StackSettings): Record<string, Service> {
       STORAGE_DRIVER: settings.storage.driver,
       ...(s3 ? {} : { STORAGE_DIR: '/data/attachments' }),
     },
-    secrets: secretRefs('api_database_url', 'api_redis_url', 'jwt_secret', ...s3Secrets),
+    secrets: secretRefs(
+      'api_database_url',
+      'api_redis_url',
+      'jwt_secret',
+      'totp_encryption_key',
+      ...s3Secrets,
+    ),
     ...confined({ volumes: s3 ? [] : ['attachments:/data/attachments'] }),
     networks: ['backend', 'egress'],
     healthcheck: nodeProbe('http://127.0.0.1:3000/ready'),

@@ -17,6 +17,8 @@ export const secretKeys = [
   'api_redis_url',
   'worker_redis_url',
   'jwt_secret',
+  // Seals the TOTP secrets at rest (api only); kept apart from jwt_secret so that one can be rotated freely.
+  'totp_encryption_key',
   'smtp_url',
   's3_access_key_id',
   's3_secret_access_key',

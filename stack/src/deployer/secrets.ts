@@ -20,6 +20,8 @@ export interface SecretInputs {
   postgresPassword: string;
   redisPassword: string;
   jwtSecret: string;
+  /** Encrypts two-factor secrets in the database: unlike jwtSecret, never rotated (that would void enrolments). */
+  totpEncryptionKey: string;
   smtpUrl: string;
   s3AccessKeyId?: string;
   s3SecretAccessKey?: string;
@@ -35,6 +37,7 @@ export function generateSecretInputs(): SecretInputs {
     postgresPassword: token(),
     redisPassword: token(),
     jwtSecret: token(),
+    totpEncryptionKey: token(),
     smtpUrl: 'smtp://127.0.0.1:25',
     grafanaAdminPassword: token(),
   };
@@ -91,6 +94,7 @@ export function secretValues(
     api_redis_url: () => `redis://api:${encodeURIComponent(redis.api)}@redis:6379`,
     worker_redis_url: () => `redis://worker:${encodeURIComponent(redis.worker)}@redis:6379`,
     jwt_secret: () => inputs.jwtSecret,
+    totp_encryption_key: () => inputs.totpEncryptionKey,
     smtp_url: () => inputs.smtpUrl,
     s3_access_key_id: () => inputs.s3AccessKeyId ?? '',
     s3_secret_access_key: () => inputs.s3SecretAccessKey ?? '',

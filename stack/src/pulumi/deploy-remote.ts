@@ -25,6 +25,7 @@ export const remoteDeployRequest = z.object({
     postgresPassword: z.string().min(16),
     redisPassword: z.string().min(16),
     jwtSecret: z.string().min(32),
+    totpEncryptionKey: z.string().min(32),
     smtpUrl: z.string().min(1),
     s3AccessKeyId: z.string().min(1),
     s3SecretAccessKey: z.string().min(1),

@@ -72,6 +72,7 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
         postgresPassword: secrets.postgresPassword,
         redisPassword: secrets.redisPassword,
         jwtSecret: secrets.jwtSecret,
+        totpEncryptionKey: secrets.totpEncryptionKey,
         grafanaAdminPassword: secrets.grafanaAdminPassword,
         smtpUrl: config.smtpUrl,
         s3AccessKeyId: infra.bucket.accessKeyId,
