@@ -214,9 +214,20 @@ describe('refresh rotation', () => {
 });
 
 describe('password reset', () => {
-  it('emails a single-use link, changes the password and ends every session', async () => {
+  it('emails a single-use link, changes the password and ends every session and API token', async () => {
     const account = await registerThroughApi(api);
     const other = await post('/auth/login', { email: account.email, password: account.password });
+    const workspace = await api.call('POST', '/api/v1/workspaces', {
+      token: account.token,
+      body: { name: 'Mine' },
+    });
+    const issued = await api.call('POST', '/api/v1/me/tokens', {
+      token: account.token,
+      body: { name: 'script', scope: 'read', expiresInDays: 30, workspaceId: workspace.body.id },
+    });
+    const apiToken = issued.body.token as string;
+    const workspacePath = `/api/v1/workspaces/${workspace.body.id}/projects`;
+    expect((await api.call('GET', workspacePath, { token: apiToken })).status).toBe(200);
     const res = await post('/auth/password/forgot', { email: account.email });
     expect(res.status).toBe(202);
     const job = await eventually(async () =>
@@ -233,6 +244,7 @@ describe('password reset', () => {
     for (const bearer of [account.token, other.body.accessToken as string]) {
       expect((await api.call('GET', '/api/v1/me', { token: bearer })).status).toBe(401);
     }
+    expect((await api.call('GET', workspacePath, { token: apiToken })).status).toBe(401);
     expect((await post('/auth/password/reset', { token, password: 'again new password' })).status).toBe(400);
     expect((await post('/auth/refresh', undefined, account.refresh)).status).toBe(401);
     expect((await post('/auth/refresh', undefined, refreshCookieOf(other.headers))).status).toBe(401);

@@ -2,6 +2,7 @@ import {
   claimPasswordReset,
   findUserByEmail,
   insertPasswordReset,
+  revokeApiTokensOf,
   setPasswordHash,
   usePasswordResetsOf,
 } from '@taskstack/db/repositories';
@@ -10,6 +11,7 @@ import { hashOpaqueToken, newOpaqueToken } from '../auth/opaque-token.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { AppContext } from '../context.js';
 import { badRequest } from '../errors.js';
+import { noteSessionsEnded } from '../auth/session-revocations.js';
 import { revokeAllSessions } from './sessions.js';
 
 /** Reset links work for one hour. */
@@ -38,7 +40,8 @@ export async function requestPasswordReset(ctx: AppContext, email: string): Prom
 
 /**
  * Sets a new password from a reset token. Claiming the token and changing the password happen in the route's
- * transaction, so a token works once; every other reset link and every session of the account end with it.
+ * transaction, so a token works once; every other reset link, every session and every API token of the account end
+ * with it (a reset is how an account is taken back, and whoever held the old password may have issued a token).
  */
 export async function resetPassword(
   ctx: AppContext,
@@ -52,4 +55,5 @@ export async function resetPassword(
   await setPasswordHash(db, userId, await hashPassword(password));
   await usePasswordResetsOf(db, userId);
   await revokeAllSessions(ctx, db, userId);
+  await noteSessionsEnded(ctx, await revokeApiTokensOf(db, userId));
 }

@@ -124,3 +124,13 @@ export async function revokeApiToken(db: Queryable, userId: string, id: string):
   );
   return rowCount === 1;
 }
+
+/** Revokes every live token of the user (a password reset: whoever had the old password may have made one). */
+export async function revokeApiTokensOf(db: Queryable, userId: string): Promise<string[]> {
+  const rows = await rowsOf<{ id: string }>(
+    db,
+    `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+    [userId],
+  );
+  return rows.map((row) => row.id);
+}
