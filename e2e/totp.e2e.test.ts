@@ -107,4 +107,20 @@ describe('two-factor sign-in', () => {
     await phone.getByRole('heading', { name: 'Projects' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
+
+  it('is reset by an instance admin from the Admin screen (lost device): the password alone signs in again', async () => {
+    await laptop.goto(`${stack.url}/admin`);
+    const row = laptop.getByTestId('users').getByRole('row').filter({ hasText: ada.email });
+    await row.getByText('on', { exact: true }).waitFor();
+    await row.getByRole('button', { name: `Reset two-factor sign-in of ${ada.name}` }).click();
+    await laptop.getByRole('dialog', { name: 'Reset two-factor sign-in' }).waitFor();
+    await laptop.getByTestId('confirm-totp-reset').click();
+    await row.getByText('off', { exact: true }).waitFor();
+
+    const tablet = await newPage();
+    await enterPassword(tablet);
+    await tablet.waitForURL((url) => !url.pathname.startsWith('/signin'));
+    expect(await tablet.getByRole('heading', { name: 'Two-factor sign-in' }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -30,3 +30,15 @@ export function presentUser(
     createdAt: user.createdAt.toISOString(),
   };
 }
+
+/** A user in the instance admin's list: also whether two-factor sign-in is on (what a lost-device reset undoes). */
+export const adminUserSchema = userSchema
+  .extend({ twoFactor: z.boolean().describe('Two-factor sign-in (TOTP) is set up and confirmed') })
+  .openapi('AdminUser');
+
+export function presentAdminUser(
+  user: Parameters<typeof presentUser>[0] & { twoFactor: boolean },
+  config: ApiConfig,
+): z.infer<typeof adminUserSchema> {
+  return { ...presentUser(user, config), twoFactor: user.twoFactor };
+}

@@ -1,6 +1,6 @@
 import type { HttpClient } from './http.js';
 import { ENDPOINTS as E } from './endpoints.js';
-import type { Backup, Page, QueueCounts, Recovery, User } from './types.js';
+import type { AdminUser, Backup, Page, QueueCounts, Recovery } from './types.js';
 
 export type Health = { live: boolean; ready: boolean };
 
@@ -25,8 +25,12 @@ export class AdminService {
   queues(): Promise<QueueCounts> {
     return this.http.call(E.adminQueues);
   }
-  users(cursor?: string): Promise<Page<User>> {
+  users(cursor?: string): Promise<Page<AdminUser>> {
     return this.http.call(E.adminUsers, { query: { limit: 100, cursor } });
+  }
+  /** Turns off a user's two-factor sign-in (lost device). */
+  resetTotp(userId: string): Promise<void> {
+    return this.http.call(E.adminTotpReset, { params: { id: userId } });
   }
   /** /health and /ready live beside the API base (outside /api/v1). */
   async health(): Promise<Health> {

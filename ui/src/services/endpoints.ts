@@ -70,6 +70,7 @@ export const ENDPOINTS = {
   adminRecovery: 'GET /admin/recovery',
   adminDrillNow: 'POST /admin/recovery/drills',
   adminUsers: 'GET /admin/users',
+  adminTotpReset: 'POST /admin/users/{id}/totp-reset',
 } as const;
 
 export type Endpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];

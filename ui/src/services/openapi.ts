@@ -595,7 +595,7 @@ export interface paths {
           };
           content: {
             'application/json': {
-              items: components['schemas']['User'][];
+              items: components['schemas']['AdminUser'][];
               nextCursor: string | null;
             };
           };
@@ -9036,6 +9036,10 @@ export interface components {
       };
       /** @example task.moved */
       verb: string;
+    };
+    AdminUser: components['schemas']['User'] & {
+      /** @description Two-factor sign-in (TOTP) is set up and confirmed */
+      twoFactor: boolean;
     };
     ApiToken: {
       createdAt: string;

@@ -17,6 +17,8 @@ export const ROLES = roleValues;
 export type Role = Schemas['Role'];
 
 export type User = Schemas['User'];
+/** A user in the instance admin's list (with whether two-factor sign-in is on). */
+export type AdminUser = Schemas['AdminUser'];
 export type Session = Schemas['Session'];
 
 /** One of the account's signed-in sessions, as the sessions screen lists it. */

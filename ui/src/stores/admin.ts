@@ -2,14 +2,14 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Health } from '../services/admin.js';
 import { api } from '../services/index.js';
-import type { Backup, QueueCounts, Recovery, User } from '../services/types.js';
+import type { AdminUser, Backup, QueueCounts, Recovery } from '../services/types.js';
 
 /** What an instance admin watches: health, queues, backups, point-in-time recovery, users. */
 export const useAdminStore = defineStore('admin', () => {
   const backups = ref<Backup[]>([]);
   const queues = ref<QueueCounts>({});
   const recovery = ref<Recovery | null>(null);
-  const users = ref<User[]>([]);
+  const users = ref<AdminUser[]>([]);
   const health = ref<Health | null>(null);
   const loaded = ref(false);
   const error = ref<unknown>(null);
@@ -38,5 +38,10 @@ export const useAdminStore = defineStore('admin', () => {
     return api.admin.drillNow();
   }
 
-  return { backups, queues, recovery, users, health, loaded, error, refresh, backupNow, drillNow };
+  async function resetTotp(userId: string) {
+    await api.admin.resetTotp(userId);
+    await refresh();
+  }
+
+  return { backups, queues, recovery, users, health, loaded, error, refresh, backupNow, drillNow, resetTotp };
 });

@@ -9,7 +9,7 @@ import { decodeCursor, pageOf, timestampPart, toPage, uuidPart } from '../../pag
 import { requireInstanceAdmin } from '../../policies/instance-admin.js';
 import { backupOutput, presentBackup } from '../../presenters/backup.js';
 import { presentRecovery, recoveryOutput } from '../../presenters/recovery.js';
-import { presentUser, userSchema } from '../../presenters/user.js';
+import { adminUserSchema, presentAdminUser } from '../../presenters/user.js';
 import { defineRoutes } from '../define.js';
 import { backupJobOutput, queuesOutput, userParams, usersQuery } from './schema.js';
 
@@ -120,7 +120,7 @@ export function adminRouter(ctx: AppContext): Router {
       path: '/admin/users',
       summary: 'Every account, oldest first',
       request: { query: usersQuery },
-      responses: { 200: { description: 'A page of users', schema: pageOf(userSchema) }, ...forbidden },
+      responses: { 200: { description: 'A page of users', schema: pageOf(adminUserSchema) }, ...forbidden },
     },
     async ({ query }) => {
       const after = query.cursor ? decodeCursor(query.cursor, [timestampPart, uuidPart]) : undefined;
@@ -129,7 +129,7 @@ export function adminRouter(ctx: AppContext): Router {
         rows,
         query.limit,
         (row) => [row.cursorAt, row.id],
-        (row) => presentUser(row, ctx.config),
+        (row) => presentAdminUser(row, ctx.config),
       );
     },
   );

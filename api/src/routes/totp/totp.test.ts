@@ -251,7 +251,13 @@ describe('lost device', () => {
     const admin = await signInAsInstanceAdmin(api);
     const path = `/api/v1/admin/users/${account.user.id}/totp-reset`;
     expect((await api.call('POST', path, { token: account.token })).status).toBe(403);
+    const twoFactorOf = async () => {
+      const users = await api.call('GET', '/api/v1/admin/users?limit=100', { token: admin.token });
+      return users.body.items.find((u: { id: string }) => u.id === account.user.id)?.twoFactor;
+    };
+    expect(await twoFactorOf()).toBe(true);
     expect((await api.call('POST', path, { token: admin.token })).status).toBe(204);
+    expect(await twoFactorOf()).toBe(false);
     expect((await login(account)).status).toBe(200);
     expect((await api.call('POST', path, { token: admin.token })).status).toBe(404);
   });

@@ -84,15 +84,21 @@ export async function usersPage(
   db: Queryable,
   after: [string, string] | undefined,
   limit: number,
-): Promise<(UserRecord & { cursorAt: string })[]> {
+): Promise<(UserRecord & { cursorAt: string; twoFactor: boolean })[]> {
   const rows = await rowsOf(
     db,
-    `SELECT ${COLUMNS}, CAST(u.created_at AS text) AS cursor_at FROM users u
+    `SELECT ${COLUMNS}, CAST(u.created_at AS text) AS cursor_at,
+        EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS two_factor
+      FROM users u
       ${after ? 'WHERE (u.created_at, u.id) > (CAST($2 AS timestamptz), CAST($3 AS uuid))' : ''}
       ORDER BY u.created_at, u.id LIMIT $1`,
     after ? [limit, after[0], after[1]] : [limit],
   );
-  return rows.map((row) => ({ ...userFromRow(row), cursorAt: row.cursor_at as string }));
+  return rows.map((row) => ({
+    ...userFromRow(row),
+    cursorAt: row.cursor_at as string,
+    twoFactor: row.two_factor as boolean,
+  }));
 }
 
 /** Stores the hash of a new password-reset token; its id names the email job. */
