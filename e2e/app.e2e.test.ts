@@ -268,7 +268,7 @@ describe('taskstack in a browser', () => {
     await bobPage.goto(link);
     await bobPage.getByText('Join Acme as').waitFor();
     await bobPage.getByRole('button', { name: 'Accept invitation' }).click();
-    await bobPage.getByRole('heading', { name: 'Projects' }).waitFor();
+    await bobPage.getByRole('heading', { name: 'Projects', exact: true }).waitFor();
     await bobPage.getByRole('link', { name: /Website relaunch/ }).click();
     await card(bobPage, 'Pick the fonts').waitFor();
   });
@@ -413,7 +413,7 @@ describe('taskstack in a browser', () => {
       .waitFor();
     await page.getByLabel('Password').fill('a brand new password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    await page.getByRole('heading', { name: 'Projects', exact: true }).waitFor();
     await context.close();
   });
 

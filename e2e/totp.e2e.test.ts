@@ -104,7 +104,7 @@ describe('two-factor sign-in', () => {
     await phone.getByRole('button', { name: 'Verify' }).click();
     await phone.waitForURL((url) => !url.pathname.startsWith('/signin'));
     await phone.goto(`${stack.url}/w/${workspaceId}`);
-    await phone.getByRole('heading', { name: 'Projects' }).waitFor();
+    await phone.getByRole('heading', { name: 'Projects', exact: true }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 

@@ -109,7 +109,7 @@ async function main() {
     await page.getByLabel('Email').fill('bench@example.com');
     await page.getByLabel('Password').fill('bench password 1');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    await page.getByRole('heading', { name: 'Projects', exact: true }).waitFor();
 
     // Cold: from clicking the project to 1,000 painted cards, including fetching them (10 pages of 100).
     const cold = await page.evaluate(async (count) => {
