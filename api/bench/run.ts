@@ -14,8 +14,8 @@
  */
 import autocannon, { type Result } from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
 import { startChild } from './child.js';
+import { line, loadAverage, median, SCENARIOS, type Scenario } from './scenarios.js';
 import { seed, type Seeded } from './seed.js';
 import { startBenchServices } from './services.js';
 
@@ -23,52 +23,6 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const taskCount = Number(process.env.BENCH_TASKS ?? 10_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const STATUSES = ['backlog', 'todo', 'in_progress', 'done'];
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
-
-type Scenario = {
-  name: string;
-  request: (s: Seeded, cursor: string) => Parameters<typeof autocannon>[0]['requests'];
-};
-
-const SCENARIOS: Scenario[] = [
-  {
-    name: 'list-tasks',
-    request: (s, cursor) => [
-      {
-        method: 'GET',
-        path: `/api/v1/projects/${s.projectId}/tasks?status=todo&assigneeId=${s.userId}&limit=50&cursor=${cursor}`,
-      },
-    ],
-  },
-  {
-    name: 'create-task',
-    request: (s) => [
-      {
-        method: 'POST',
-        path: `/api/v1/projects/${s.projectId}/tasks`,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ title: 'Benchmark task', priority: 'medium' }),
-      },
-    ],
-  },
-  {
-    name: 'move-task',
-    request: (s) => [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({
-          ...request,
-          path: `/api/v1/tasks/${pick(s.taskIds)}/move`,
-          body: JSON.stringify({ status: pick(STATUSES) }),
-        }),
-      },
-    ],
-  },
-];
-
 async function load(url: string, token: string | undefined, scenario: Scenario, s: Seeded, cursor: string) {
   return autocannon({
     url,
@@ -77,16 +31,6 @@ async function load(url: string, token: string | undefined, scenario: Scenario, 
     headers: token ? { authorization: `Bearer ${token}` } : {},
     requests: scenario.request(s, cursor),
   });
-}
-
-const loadAverage = () =>
-  loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ');
-const fmt = (n: number, width = 9) => n.toFixed(n < 100 ? 1 : 0).padStart(width);
-function line(name: string, target: string, r: Result): string {
-  const bad = r.non2xx + r.errors + r.timeouts;
-  return `${name.padEnd(12)} ${target.padEnd(5)} ${fmt(r.requests.average)} ${fmt(r.latency.p50)} ${fmt(r.latency.p99)} ${String(bad).padStart(7)}`;
 }
 
 console.log(`load average before the run: ${loadAverage()}`);

@@ -1,0 +1,61 @@
+/** What the API benches send (autocannon requests over a seeded project) and how they print a run. */
+import type autocannon from 'autocannon';
+import type { Result } from 'autocannon';
+import { loadavg } from 'node:os';
+import type { Seeded } from './seed.js';
+
+const STATUSES = ['backlog', 'todo', 'in_progress', 'done'];
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
+
+export type Scenario = {
+  name: string;
+  request: (s: Seeded, cursor: string) => Parameters<typeof autocannon>[0]['requests'];
+};
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'list-tasks',
+    request: (s, cursor) => [
+      {
+        method: 'GET',
+        path: `/api/v1/projects/${s.projectId}/tasks?status=todo&assigneeId=${s.userId}&limit=50&cursor=${cursor}`,
+      },
+    ],
+  },
+  {
+    name: 'create-task',
+    request: (s) => [
+      {
+        method: 'POST',
+        path: `/api/v1/projects/${s.projectId}/tasks`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Benchmark task', priority: 'medium' }),
+      },
+    ],
+  },
+  {
+    name: 'move-task',
+    request: (s) => [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          path: `/api/v1/tasks/${pick(s.taskIds)}/move`,
+          body: JSON.stringify({ status: pick(STATUSES) }),
+        }),
+      },
+    ],
+  },
+];
+
+export const loadAverage = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+const fmt = (n: number, width = 9) => n.toFixed(n < 100 ? 1 : 0).padStart(width);
+export function line(name: string, target: string, r: Result): string {
+  const bad = r.non2xx + r.errors + r.timeouts;
+  return `${name.padEnd(12)} ${target.padEnd(5)} ${fmt(r.requests.average)} ${fmt(r.latency.p50)} ${fmt(r.latency.p99)} ${String(bad).padStart(7)}`;
+}
