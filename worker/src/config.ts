@@ -50,7 +50,15 @@ export const workerConfigSchema = z.object({
         .map((role) => role.trim())
         .filter(Boolean),
     ),
-  /** Key prefix of backup copies in S3_BUCKET; copies are made only when S3_BUCKET is set. */
+  /**
+   * Bucket of the backups' off-site copies (same S3 endpoint and region as uploads), apart from the uploads' S3_BUCKET
+   * and reached with a key of its own that only the worker holds: whoever takes the api cannot read or delete the
+   * backups. Copies are made only when it is set.
+   */
+  S3_BACKUP_BUCKET: z.string().optional(),
+  S3_BACKUP_ACCESS_KEY_ID: z.string().optional(),
+  S3_BACKUP_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Key prefix of the copies in S3_BACKUP_BUCKET. */
   S3_BACKUP_PREFIX: z.string().default('backups/'),
   REMINDER_CRON: cron('0 * * * *'),
   /** When the daily inbox digest goes out to users who chose it (UTC). */

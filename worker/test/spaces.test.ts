@@ -22,7 +22,7 @@ let store: S3BackupStore;
 let file: string;
 
 beforeAll(async () => {
-  s3 = await startS3Server('backups');
+  s3 = await startS3Server('uploads');
   db = await createTestDatabase();
   await seedDatabase(db.url, 50);
   config = await testConfig(db.url, { ...s3.env, S3_BACKUP_PREFIX: 'db/' });
@@ -43,7 +43,10 @@ describe('backup copies in S3-compatible storage', () => {
     file = (job.returnvalue as { file: string }).file;
     expect(await store.list()).toEqual([file]);
     const [row] = await sql(db.url, 'SELECT location, status FROM backups');
-    expect(row).toEqual({ status: 'succeeded', location: `local+s3://backups/db/${file}` });
+    expect(row).toEqual({ status: 'succeeded', location: `local+s3://uploads-backups/db/${file}` });
+    // The backups' bucket of their own, never the uploads' one the api holds a key to.
+    expect(await s3.keys()).toEqual([]);
+    expect(await s3.keys('uploads-backups')).toEqual([`db/${file}`, `db/${file}.json`]);
     const copyDir = mkdtempSync(join(tmpdir(), 'taskstack-copy-'));
     await store.download(file, copyDir);
     expect(readFileSync(join(copyDir, file))).toEqual(readFileSync(join(config.BACKUP_DIR, file)));

@@ -18,8 +18,12 @@ const S3rver = S3rverUntyped as new (options: S3rverOptions) => {
   close(): Promise<void>;
 };
 
-/** A real S3-compatible server (s3rver) on loopback with one bucket, the S3_* settings that reach it, and a lister. */
+/**
+ * A real S3-compatible server (s3rver) on loopback with the uploads' bucket and the backups' own `<bucket>-backups`,
+ * the S3_* settings that reach them, and a lister. s3rver takes any key, so the two logins only differ in name here.
+ */
 export async function startS3Server(bucket = 'taskstack') {
+  const backupBucket = `${bucket}-backups`;
   const directory = mkdtempSync(join(tmpdir(), 'taskstack-s3-'));
   const port = await freePort();
   const server = new S3rver({
@@ -27,7 +31,7 @@ export async function startS3Server(bucket = 'taskstack') {
     address: '127.0.0.1',
     silent: true,
     directory,
-    configureBuckets: [{ name: bucket }],
+    configureBuckets: [{ name: bucket }, { name: backupBucket }],
   });
   await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -45,10 +49,13 @@ export async function startS3Server(bucket = 'taskstack') {
       S3_ACCESS_KEY_ID: 'S3RVER',
       S3_SECRET_ACCESS_KEY: 'S3RVER',
       S3_FORCE_PATH_STYLE: 'true',
+      S3_BACKUP_BUCKET: backupBucket,
+      S3_BACKUP_ACCESS_KEY_ID: 'S3RVER',
+      S3_BACKUP_SECRET_ACCESS_KEY: 'S3RVER',
     },
-    /** Keys of every object in the bucket. */
-    keys: async () => {
-      const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+    /** Keys of every object in the uploads' bucket, or in `of` (e.g. the backups' bucket). */
+    keys: async (of = bucket) => {
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: of }));
       return (listed.Contents ?? []).map((object) => object.Key!);
     },
     close: async () => {

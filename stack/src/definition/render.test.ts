@@ -202,12 +202,39 @@ describe('renderStack', () => {
     const local = composeOf({});
     expect(local.secrets.s3_access_key_id).toBeUndefined();
     const s3 = composeOf({
-      storage: { driver: 's3', endpoint: 'https://ams3.digitaloceanspaces.com', bucket: 'files' },
+      storage: {
+        driver: 's3',
+        endpoint: 'https://ams3.digitaloceanspaces.com',
+        bucket: 'files',
+        backupBucket: 'backups',
+      },
     });
     expect(s3.secrets.s3_access_key_id!.external).toBe(true);
     expect(s3.services.api!.environment.STORAGE_DRIVER).toBe('s3');
     expect(s3.services.api!.deploy.placement).toBeUndefined();
-    expect(s3.services.worker!.environment.S3_BACKUP_PREFIX).toBe('backups/');
+    expect(s3.services.worker!.environment).toMatchObject({
+      S3_BACKUP_BUCKET: 'backups',
+      S3_BACKUP_PREFIX: 'backups/',
+      S3_BACKUP_ACCESS_KEY_ID_FILE: '/run/secrets/backup_s3_access_key_id',
+    });
+  });
+
+  it('gives the backups key to the worker alone', () => {
+    const s3 = composeOf({
+      storage: {
+        driver: 's3',
+        endpoint: 'https://ams3.digitaloceanspaces.com',
+        bucket: 'files',
+        backupBucket: 'b',
+      },
+    });
+    const holders = Object.entries(s3.services)
+      .filter(([, service]) =>
+        (service.secrets ?? []).some((s: { target: string }) => s.target.startsWith('backup_s3_')),
+      )
+      .map(([name]) => name);
+    expect(holders).toEqual(['worker']);
+    expect(JSON.stringify(s3.services.api)).not.toContain('S3_BACKUP');
   });
 
   it('adds the monitoring services with everything they refer to declared, on one switch', () => {

@@ -99,6 +99,8 @@ function services(settings: StackSettings): Record<string, Service> {
   const { memory, placement } = settings;
   const s3 = settings.storage.driver === 's3';
   const s3Secrets: SecretKey[] = s3 ? ['s3_access_key_id', 's3_secret_access_key'] : [];
+  // The backups' key reaches the worker alone: a compromised api can neither read nor delete the backups.
+  const backupSecrets: SecretKey[] = s3 ? ['backup_s3_access_key_id', 'backup_s3_secret_access_key'] : [];
 
   const pitr = settings.backup.pointInTime;
   const postgres: Service = {
@@ -268,9 +270,22 @@ function services(settings: StackSettings): Record<string, Service> {
       BACKUP_KEEP_WEEKLY: String(settings.backup.keepWeekly),
       BACKUP_KEEP_MONTHLY: String(settings.backup.keepMonthly),
       ...(pitr ? { PITR_STANZA, PITR_RETENTION_DAYS: String(settings.backup.pitrRetentionDays) } : {}),
-      ...(settings.storage.driver === 's3' ? { S3_BACKUP_PREFIX: settings.storage.backupPrefix } : {}),
+      ...(settings.storage.driver === 's3'
+        ? {
+            S3_BACKUP_BUCKET: settings.storage.backupBucket,
+            S3_BACKUP_PREFIX: settings.storage.backupPrefix,
+            S3_BACKUP_ACCESS_KEY_ID_FILE: secretPath('backup_s3_access_key_id'),
+            S3_BACKUP_SECRET_ACCESS_KEY_FILE: secretPath('backup_s3_secret_access_key'),
+          }
+        : {}),
     },
-    secrets: secretRefs('worker_database_url', 'worker_redis_url', 'smtp_url', ...s3Secrets),
+    secrets: secretRefs(
+      'worker_database_url',
+      'worker_redis_url',
+      'smtp_url',
+      ...s3Secrets,
+      ...backupSecrets,
+    ),
     ...confined({ volumes: ['backups:/backups'] }),
     networks: ['backend', 'egress'],
     healthcheck: nodeProbe('http://127.0.0.1:3001/health'),

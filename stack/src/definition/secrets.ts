@@ -22,6 +22,9 @@ export const secretKeys = [
   'smtp_url',
   's3_access_key_id',
   's3_secret_access_key',
+  // The backups' bucket: a key of its own, for the worker only.
+  'backup_s3_access_key_id',
+  'backup_s3_secret_access_key',
   'alertmanager_yml',
   'grafana_admin_password',
   // The metrics exporters' own logins (monitoring on): the migrate job sets the Postgres one.
@@ -35,6 +38,8 @@ export function requiredSecrets(settings: StackSettings): SecretKey[] {
   const needed: Partial<Record<SecretKey, boolean>> = {
     s3_access_key_id: settings.storage.driver === 's3',
     s3_secret_access_key: settings.storage.driver === 's3',
+    backup_s3_access_key_id: settings.storage.driver === 's3',
+    backup_s3_secret_access_key: settings.storage.driver === 's3',
     // Alertmanager's config is a secret because it carries the SMTP credentials.
     alertmanager_yml: settings.monitoring,
     grafana_admin_password: settings.monitoring && settings.grafana,

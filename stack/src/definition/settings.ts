@@ -164,8 +164,11 @@ export const stackSettingsSchema = z.object({
         driver: z.literal('s3'),
         endpoint: z.url(),
         region: z.string().default('us-east-1'),
+        /** Uploads (api and worker). */
         bucket: z.string().min(1),
         forcePathStyle: z.boolean().default(false),
+        /** The backups' own bucket, reached with a key only the worker holds (secrets backup_s3_*). */
+        backupBucket: z.string().min(1),
         backupPrefix: z.string().default('backups/'),
       }),
     ])

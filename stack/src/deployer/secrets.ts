@@ -25,6 +25,9 @@ export interface SecretInputs {
   smtpUrl: string;
   s3AccessKeyId?: string;
   s3SecretAccessKey?: string;
+  /** The key of the backups' bucket (worker only). */
+  backupS3AccessKeyId?: string;
+  backupS3SecretAccessKey?: string;
   /** Grafana's `admin` login, needed with monitoring (and Grafana) on. */
   grafanaAdminPassword?: string;
 }
@@ -98,6 +101,8 @@ export function secretValues(
     smtp_url: () => inputs.smtpUrl,
     s3_access_key_id: () => inputs.s3AccessKeyId ?? '',
     s3_secret_access_key: () => inputs.s3SecretAccessKey ?? '',
+    backup_s3_access_key_id: () => inputs.backupS3AccessKeyId ?? '',
+    backup_s3_secret_access_key: () => inputs.backupS3SecretAccessKey ?? '',
     alertmanager_yml: () => renderAlertmanagerConfig(settings, inputs.smtpUrl),
     grafana_admin_password: () => inputs.grafanaAdminPassword ?? '',
     monitor_database_password: () => database.monitor,

@@ -1,30 +1,29 @@
 import * as digitalocean from '@pulumi/digitalocean';
 import * as pulumi from '@pulumi/pulumi';
 
-export interface BackupBucketArgs {
+export interface PrivateBucketArgs {
   /** Bucket name (globally unique per Spaces region). */
   name: string;
   /** A region with Spaces. */
   region: string;
-  /** Key prefix the worker writes backups under; the expiry rule applies only there (uploads live beside it). */
-  backupPrefix: string;
-  /** Backups older than this are expired by Spaces itself, a backstop behind the worker's own pruning. */
-  expireAfterDays: number;
+  /** Objects under `prefix` are expired by Spaces itself after `days` (the backups: a backstop behind the worker's own pruning). */
+  expire?: { prefix: string; days: number };
 }
 
 /**
- * A private Spaces bucket for backups (and uploads), with lifecycle rules, and an access key limited to this one
- * bucket that the stack's api and worker use.
+ * A private Spaces bucket with an access key limited to it alone. The stack has two, each with its own key: uploads
+ * (the api and the worker) and backups (the worker only), so whoever takes the api can neither read nor delete the
+ * backups.
  */
-export class BackupBucket extends pulumi.ComponentResource {
+export class PrivateBucket extends pulumi.ComponentResource {
   readonly bucket: digitalocean.SpacesBucket;
   /** `https://<region>.digitaloceanspaces.com`, what S3 clients take as their endpoint. */
   readonly endpoint: string;
   readonly accessKeyId: pulumi.Output<string>;
   readonly secretAccessKey: pulumi.Output<string>;
 
-  constructor(name: string, args: BackupBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('taskstack:do:BackupBucket', name, {}, opts);
+  constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('taskstack:do:PrivateBucket', name, {}, opts);
     this.bucket = new digitalocean.SpacesBucket(
       name,
       {
@@ -32,12 +31,10 @@ export class BackupBucket extends pulumi.ComponentResource {
         region: args.region,
         acl: 'private',
         lifecycleRules: [
-          {
-            enabled: true,
-            prefix: args.backupPrefix,
-            expiration: { days: args.expireAfterDays },
-          },
-          // Interrupted multipart uploads (a backup cut off mid-way) would otherwise be billed forever.
+          ...(args.expire
+            ? [{ enabled: true, prefix: args.expire.prefix, expiration: { days: args.expire.days } }]
+            : []),
+          // Interrupted multipart uploads (a backup or file cut off mid-way) would otherwise be billed forever.
           { enabled: true, abortIncompleteMultipartUploadDays: 1 },
         ],
       },

@@ -56,6 +56,7 @@ const PLAIN_KEYS = [
   'backupKeepWeekly',
   'backupKeepMonthly',
   'backupBucket',
+  'uploadsBucket',
   'spacesRegion',
   'mailFrom',
   'adminEmails',
@@ -143,6 +144,13 @@ const localSubnet = z
   .refine((value) => isIPv4(value.split('/')[0]!), 'must be an IPv4 /24 such as 10.213.7.0/24');
 const port = z.number().int().min(1024).max(65535);
 
+const bucketName = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+    'must be a bucket name: 3-63 lowercase letters, digits, dashes',
+  );
+
 const schema = z
   .object({
     /** Where the nodes run: droplets, or containers on this machine (the `local` stack). */
@@ -178,12 +186,8 @@ const schema = z
     backupKeepDaily: count(1, 365).default(7),
     backupKeepWeekly: count(0, 104).default(4),
     backupKeepMonthly: count(0, 120).default(6),
-    backupBucket: z
-      .string()
-      .regex(
-        /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
-        'must be a bucket name: 3-63 lowercase letters, digits, dashes',
-      ),
+    backupBucket: bucketName,
+    uploadsBucket: bucketName,
     spacesRegion: z
       .enum(SPACES_REGIONS, { message: `must be one of ${SPACES_REGIONS.join(', ')}` })
       .optional(),
@@ -230,6 +234,10 @@ const schema = z
         path: ['spacesRegion'],
         message: `required: ${c.region} has no Spaces`,
       });
+    }
+    // Apart, so that the api's key (uploads) never reaches the backups.
+    if (c.uploadsBucket === c.backupBucket) {
+      ctx.addIssue({ code: 'custom', path: ['uploadsBucket'], message: 'must differ from backupBucket' });
     }
     if (c.monitoring && c.adminEmails.length === 0) {
       ctx.addIssue({

@@ -29,6 +29,8 @@ export const remoteDeployRequest = z.object({
     smtpUrl: z.string().min(1),
     s3AccessKeyId: z.string().min(1),
     s3SecretAccessKey: z.string().min(1),
+    backupS3AccessKeyId: z.string().min(1),
+    backupS3SecretAccessKey: z.string().min(1),
     grafanaAdminPassword: z.string().min(16),
   }),
 });

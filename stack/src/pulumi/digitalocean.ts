@@ -1,6 +1,6 @@
 import * as digitalocean from '@pulumi/digitalocean';
 import * as pulumi from '@pulumi/pulumi';
-import { BackupBucket } from './backups.js';
+import { PrivateBucket } from './buckets.js';
 import type { StackConfig } from './config.js';
 import { PublicAddress } from './dns.js';
 import { Droplets, type DropletNode } from './droplets.js';
@@ -13,7 +13,7 @@ import { DataVolume } from './storage.js';
 
 /**
  * The stack on DigitalOcean: droplets in a VPC behind a cloud firewall, the data volume on `dbNode`, a reserved IP
- * and an A record on manager-1, a Spaces bucket and DOCR (or GHCR).
+ * and an A record on manager-1, Spaces buckets for uploads and backups (a key each) and DOCR (or GHCR).
  */
 export function digitalOceanInfrastructure(config: StackConfig, keys: SshKeys): Infrastructure {
   const prefix = `${config.project}-${config.stack}`;
@@ -53,11 +53,11 @@ export function digitalOceanInfrastructure(config: StackConfig, keys: SshKeys): 
     domain: config.domain,
     subdomain: config.subdomain,
   });
-  const backups = new BackupBucket('backups', {
+  const uploads = new PrivateBucket('uploads', { name: config.uploadsBucket, region: spacesRegion });
+  const backups = new PrivateBucket('backups', {
     name: config.backupBucket,
     region: spacesRegion,
-    backupPrefix: BACKUP_PREFIX,
-    expireAfterDays: backupExpiryDays(config),
+    expire: { prefix: BACKUP_PREFIX, days: backupExpiryDays(config) },
   });
   const registry = new Registry(
     'registry',
@@ -91,11 +91,14 @@ export function digitalOceanInfrastructure(config: StackConfig, keys: SshKeys): 
     publicIp: address.ip,
     acme: true,
     registry,
-    bucket: {
+    objectStore: { endpoint: uploads.endpoint, region: spacesRegion, forcePathStyle: false },
+    uploads: {
+      name: uploads.bucket.name,
+      accessKeyId: uploads.accessKeyId,
+      secretAccessKey: uploads.secretAccessKey,
+    },
+    backups: {
       name: backups.bucket.name,
-      endpoint: backups.endpoint,
-      region: spacesRegion,
-      forcePathStyle: false,
       accessKeyId: backups.accessKeyId,
       secretAccessKey: backups.secretAccessKey,
     },

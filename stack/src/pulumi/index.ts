@@ -10,6 +10,7 @@ export const url = outputs.url;
 export const publicIp = outputs.publicIp;
 export const nodes = outputs.nodes;
 export const ssh = outputs.ssh;
+export const uploadsBucket = outputs.uploadsBucket;
 export const backupBucket = outputs.backupBucket;
 export const backupEndpoint = outputs.backupEndpoint;
 export const imageTag = outputs.imageTag;

@@ -21,14 +21,18 @@ export interface StackNode {
   hostKey: pulumi.Output<string>;
 }
 
-/** The object store the api and worker keep uploads and backups in. */
-export interface Bucket {
-  name: pulumi.Output<string>;
+/** The S3-compatible service the buckets live in. */
+export interface ObjectStore {
   /** What S3 clients take as their endpoint. */
   endpoint: string;
   region: string;
   /** Path-style addressing (S3-compatible servers without per-bucket host names). */
   forcePathStyle: boolean;
+}
+
+/** One bucket and the key that reaches it alone. */
+export interface Bucket {
+  name: pulumi.Output<string>;
   accessKeyId: pulumi.Output<string>;
   secretAccessKey: pulumi.Output<string>;
 }
@@ -51,7 +55,11 @@ export interface Infrastructure {
   /** Certificates from ACME (public address with DNS), or nginx's self-signed one (no public name). */
   acme: boolean;
   registry: { prefix: string; push: RegistryLogin; pull: RegistryLogin };
-  bucket: Bucket;
+  objectStore: ObjectStore;
+  /** Attachments (api and worker). */
+  uploads: Bucket;
+  /** Backup copies, with a key only the worker is given. */
+  backups: Bucket;
 }
 
 /** The node named `id` (`manager-1`, `worker-2`); config validation guarantees it exists. */

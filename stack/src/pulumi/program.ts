@@ -17,6 +17,7 @@ export interface StackOutputs {
   publicIp: pulumi.Output<string>;
   nodes: pulumi.Output<Record<string, string>>;
   ssh: pulumi.Output<string>;
+  uploadsBucket: pulumi.Output<string>;
   backupBucket: pulumi.Output<string>;
   backupEndpoint: string;
   imageTag: string;
@@ -47,7 +48,7 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
     registryPrefix: infra.registry.prefix,
     imageTag,
     acme: infra.acme,
-    bucket: infra.bucket,
+    objectStore: infra.objectStore,
   });
 
   const labels: Record<string, string[]> = {};
@@ -75,8 +76,10 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
         totpEncryptionKey: secrets.totpEncryptionKey,
         grafanaAdminPassword: secrets.grafanaAdminPassword,
         smtpUrl: config.smtpUrl,
-        s3AccessKeyId: infra.bucket.accessKeyId,
-        s3SecretAccessKey: infra.bucket.secretAccessKey,
+        s3AccessKeyId: infra.uploads.accessKeyId,
+        s3SecretAccessKey: infra.uploads.secretAccessKey,
+        backupS3AccessKeyId: infra.backups.accessKeyId,
+        backupS3SecretAccessKey: infra.backups.secretAccessKey,
       },
     },
     { dependsOn: swarm.members },
@@ -89,8 +92,9 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
       .all(infra.nodes.map((n) => n.host))
       .apply((ips) => Object.fromEntries(infra.nodes.map((n, i) => [n.hostname, ips[i]!]))),
     ssh: pulumi.interpolate`ssh deploy@${swarm.leader.host}`,
-    backupBucket: infra.bucket.name,
-    backupEndpoint: infra.bucket.endpoint,
+    uploadsBucket: infra.uploads.name,
+    backupBucket: infra.backups.name,
+    backupEndpoint: infra.objectStore.endpoint,
     imageTag,
     ...(settings.monitoring && {
       grafana: { url: `${infra.url}/grafana/`, adminPassword: secrets.grafanaAdminPassword },

@@ -1,8 +1,8 @@
 import { parseStackSettings, type StackSettings } from '../definition/settings.js';
 import type { StackConfig } from './config.js';
-import type { Bucket } from './infrastructure.js';
+import type { ObjectStore } from './infrastructure.js';
 
-/** Key prefix of backups inside the bucket; uploads live beside it, outside the backup expiry rule. */
+/** Key prefix of backups inside their bucket, which the bucket's expiry rule applies to. */
 export const BACKUP_PREFIX = 'backups/';
 
 export interface DeployTarget {
@@ -13,8 +13,8 @@ export interface DeployTarget {
   imageTag: string;
   /** Certificates from ACME, or nginx's self-signed one. */
   acme: boolean;
-  /** Where uploads and backups go. */
-  bucket: Pick<Bucket, 'endpoint' | 'region' | 'forcePathStyle'>;
+  /** Where the uploads' and the backups' buckets are. */
+  objectStore: ObjectStore;
 }
 
 /**
@@ -41,10 +41,11 @@ export function stackSettingsFor(config: StackConfig, target: DeployTarget): Sta
     // An object store, not a node's disk: with S3 the api replicas can run on any node of the swarm.
     storage: {
       driver: 's3',
-      endpoint: target.bucket.endpoint,
-      region: target.bucket.region,
-      forcePathStyle: target.bucket.forcePathStyle,
-      bucket: config.backupBucket,
+      endpoint: target.objectStore.endpoint,
+      region: target.objectStore.region,
+      forcePathStyle: target.objectStore.forcePathStyle,
+      bucket: config.uploadsBucket,
+      backupBucket: config.backupBucket,
       backupPrefix: BACKUP_PREFIX,
     },
   });

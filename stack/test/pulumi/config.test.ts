@@ -84,7 +84,15 @@ describe('config validation (before any resource exists)', () => {
       config: Record<string, { default?: unknown }>;
     };
     // Only the keys without a default in Pulumi.yaml, so the program falls back to its own defaults.
-    const required = ['region', 'domain', 'acmeEmail', 'adminSshKeys', 'adminCidrs', 'backupBucket'];
+    const required = [
+      'region',
+      'domain',
+      'acmeEmail',
+      'adminSshKeys',
+      'adminCidrs',
+      'backupBucket',
+      'uploadsBucket',
+    ];
     const minimal: ConfigOverrides = {};
     for (const [key, spec] of Object.entries(project.config)) {
       if (spec.default !== undefined) minimal[key] = undefined;

@@ -24,6 +24,8 @@ const request: RemoteDeployRequest = {
     smtpUrl: MOCK_SECRETS.smtpUrl,
     s3AccessKeyId: 'DO00MOCKACCESSKEY',
     s3SecretAccessKey: MOCK_SECRETS.spacesSecret,
+    backupS3AccessKeyId: 'DO00MOCKBACKUPKEY',
+    backupS3SecretAccessKey: `${MOCK_SECRETS.spacesSecret}-backups`,
     grafanaAdminPassword: 'g'.repeat(24),
   },
 };

@@ -57,8 +57,10 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
       },
       secrets: {
         smtpUrl: MOCK_SECRETS.smtpUrl,
-        s3AccessKeyId: 'DO00MOCKACCESSKEY',
-        s3SecretAccessKey: MOCK_SECRETS.spacesSecret,
+        s3AccessKeyId: 'DO00MOCK-uploads-key',
+        s3SecretAccessKey: `${MOCK_SECRETS.spacesSecret}-uploads-key`,
+        backupS3AccessKeyId: 'DO00MOCK-backups-key',
+        backupS3SecretAccessKey: `${MOCK_SECRETS.spacesSecret}-backups-key`,
       },
     });
     expect(request.secrets.postgresPassword.startsWith(MOCK_SECRETS.generated)).toBe(true);
@@ -77,14 +79,19 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
       registryPrefix: 'registry.digitalocean.com/example-taskstack/',
       imageTag: 'abc123def456',
       acme: true,
-      bucket: { endpoint: 'https://fra1.digitaloceanspaces.com', region: 'fra1', forcePathStyle: false },
+      objectStore: { endpoint: 'https://fra1.digitaloceanspaces.com', region: 'fra1', forcePathStyle: false },
     });
     // deploy() parses what it is given; the result must be these settings, unchanged.
     expect(parseStackSettings(request.settings)).toEqual(expected);
     expect(expected).toMatchObject({
       domain: stack === 'prod' ? 'app.example.com' : 'staging.example.com',
       apiReplicas: stack === 'prod' ? 3 : 1,
-      storage: { driver: 's3', bucket: `example-taskstack-${stack}-backups`, region: 'fra1' },
+      storage: {
+        driver: 's3',
+        bucket: `example-taskstack-${stack}-uploads`,
+        backupBucket: `example-taskstack-${stack}-backups`,
+        region: 'fra1',
+      },
     });
   });
 

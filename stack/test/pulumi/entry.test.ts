@@ -17,6 +17,7 @@ it('the entry Pulumi runs (package.json main) validates the config and exports t
     'nodes',
     'publicIp',
     'ssh',
+    'uploadsBucket',
     'url',
   ]);
   expect(exported.url).toBe('https://app.example.com');
@@ -24,5 +25,6 @@ it('the entry Pulumi runs (package.json main) validates the config and exports t
   expect(Object.keys(await valueOf(exported.nodes))).toHaveLength(5);
   expect(await valueOf(exported.ssh)).toMatch(/^ssh deploy@203\.0\.113\.\d+$/);
   expect(await valueOf(exported.backupBucket)).toBe('example-taskstack-prod-backups');
+  expect(await valueOf(exported.uploadsBucket)).toBe('example-taskstack-prod-uploads');
   expect(r.ofType('digitalocean:index/droplet:Droplet')).toHaveLength(5);
 });

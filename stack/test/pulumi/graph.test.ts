@@ -90,21 +90,30 @@ describe('staging: one droplet', () => {
     expect(r.outputs.backupEndpoint).toBe('https://fra1.digitaloceanspaces.com');
   });
 
-  it('creates a private backup bucket whose expiry covers the retention, and a key for only that bucket', async () => {
+  it('creates private buckets for uploads and for backups (expiry covering the retention), a key for each alone', async () => {
     const r = await run('staging');
-    const bucket = r.ofType(T.bucket)[0]!;
-    expect(bucket.inputs).toMatchObject({
+    const [uploads, backups] = r.ofType(T.bucket);
+    expect(uploads!.inputs).toMatchObject({
+      name: 'example-taskstack-staging-uploads',
+      region: 'fra1',
+      acl: 'private',
+    });
+    expect(uploads!.inputs.lifecycleRules).toEqual([
+      { enabled: true, abortIncompleteMultipartUploadDays: 1 },
+    ]);
+    expect(backups!.inputs).toMatchObject({
       name: 'example-taskstack-staging-backups',
       region: 'fra1',
       acl: 'private',
     });
     // keepMonthly 1 → 31 days kept; Spaces expires a month later.
-    expect(bucket.inputs.lifecycleRules).toEqual([
+    expect(backups!.inputs.lifecycleRules).toEqual([
       { enabled: true, prefix: 'backups/', expiration: { days: 62 } },
       { enabled: true, abortIncompleteMultipartUploadDays: 1 },
     ]);
-    expect(r.ofType(T.spacesKey)[0]!.inputs.grants).toEqual([
-      { bucket: 'example-taskstack-staging-backups', permission: 'readwrite' },
+    expect(r.ofType(T.spacesKey).map((key) => key.inputs.grants)).toEqual([
+      [{ bucket: 'example-taskstack-staging-uploads', permission: 'readwrite' }],
+      [{ bucket: 'example-taskstack-staging-backups', permission: 'readwrite' }],
     ]);
   });
 

@@ -85,7 +85,8 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     case 'digitalocean:index/reservedIp:ReservedIp':
       return { ipAddress: '198.51.100.77' };
     case 'digitalocean:index/spacesKey:SpacesKey':
-      return { accessKey: 'DO00MOCKACCESSKEY', secretKey: MOCK_SECRETS.spacesSecret };
+      // One key pair per bucket (`uploads-key`, `backups-key`), so tests can tell who is handed which.
+      return { accessKey: `DO00MOCK-${name}`, secretKey: `${MOCK_SECRETS.spacesSecret}-${name}` };
     case 'digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials': {
       const auth = Buffer.from(`mock-user:${MOCK_SECRETS.registryPassword}`).toString('base64');
       return { dockerCredentials: JSON.stringify({ auths: { 'registry.digitalocean.com': { auth } } }) };

@@ -155,7 +155,8 @@ describe('local stack: the production topology as containers on this machine', (
         driver: 's3',
         endpoint: 'http://10.213.7.3:9000',
         forcePathStyle: true,
-        bucket: 'taskstack-local',
+        bucket: 'taskstack-local-uploads',
+        backupBucket: 'taskstack-local',
       },
     });
   });

@@ -30,11 +30,13 @@ if (engine.status !== 0) console.warn(`preview.test: skipped, no Pulumi engine (
 const SMTP_URL = 'smtp://mailer:preview-smtp-pa55word@smtp.example.com:587';
 const COMPONENTS = [
   'taskstack:app:Secrets',
-  'taskstack:do:BackupBucket',
   'taskstack:do:DataVolume',
   'taskstack:do:Droplets',
   'taskstack:do:Firewall',
   'taskstack:do:Images',
+  // uploads and backups
+  'taskstack:do:PrivateBucket',
+  'taskstack:do:PrivateBucket',
   'taskstack:do:PublicAddress',
   'taskstack:do:Registry',
   'taskstack:do:SshKeys',

@@ -39,7 +39,7 @@ describe.each(['staging', 'prod'])('%s secrets', (stack) => {
     for (const [key, value] of Object.entries(exported)) {
       outputs[key] = await valueOf(value as pulumi.Input<unknown>);
     }
-    expect(Object.keys(outputs)).toHaveLength(7);
+    expect(Object.keys(outputs)).toHaveLength(8);
     expect(leaks(JSON.stringify(outputs))).toEqual([]);
     for (const value of Object.values(exported)) {
       if (pulumi.Output.isInstance(value))

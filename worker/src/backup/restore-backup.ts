@@ -29,7 +29,9 @@ export async function locateBackup(
   const name = basename(spec);
   if (existsSync(join(backupDir, name))) return join(backupDir, name);
   if (!s3)
-    throw new Error(`${spec}: no such file (and S3_BUCKET is not set, so it is not looked up remotely)`);
+    throw new Error(
+      `${spec}: no such file (and S3_BACKUP_BUCKET is not set, so it is not looked up remotely)`,
+    );
   progress(`downloading ${s3.key(name)} from bucket ${s3.bucket}`);
   try {
     return await s3.download(name, join(backupDir, '.restore'));

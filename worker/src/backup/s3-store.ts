@@ -16,31 +16,31 @@ import { backupTime, manifestName } from './names.js';
 export type S3Settings = {
   S3_ENDPOINT?: string | undefined;
   S3_REGION: string;
-  S3_BUCKET?: string | undefined;
-  S3_ACCESS_KEY_ID?: string | undefined;
-  S3_SECRET_ACCESS_KEY?: string | undefined;
   S3_FORCE_PATH_STYLE: boolean;
+  S3_BACKUP_BUCKET?: string | undefined;
+  S3_BACKUP_ACCESS_KEY_ID?: string | undefined;
+  S3_BACKUP_SECRET_ACCESS_KEY?: string | undefined;
   S3_BACKUP_PREFIX: string;
 };
 
-/** Off-site copies of backups in S3-compatible storage (DigitalOcean Spaces), under one key prefix. */
+/** Off-site copies of backups in S3-compatible storage (DigitalOcean Spaces): a bucket of their own, one key prefix. */
 export class S3BackupStore {
   private readonly client: S3Client;
   readonly bucket: string;
   private readonly prefix: string;
 
-  constructor(settings: S3Settings & { S3_BUCKET: string }) {
-    this.bucket = settings.S3_BUCKET;
+  constructor(settings: S3Settings & { S3_BACKUP_BUCKET: string }) {
+    this.bucket = settings.S3_BACKUP_BUCKET;
     this.prefix = settings.S3_BACKUP_PREFIX;
     this.client = new S3Client({
       region: settings.S3_REGION,
       forcePathStyle: settings.S3_FORCE_PATH_STYLE,
       ...(settings.S3_ENDPOINT ? { endpoint: settings.S3_ENDPOINT } : {}),
-      ...(settings.S3_ACCESS_KEY_ID && settings.S3_SECRET_ACCESS_KEY
+      ...(settings.S3_BACKUP_ACCESS_KEY_ID && settings.S3_BACKUP_SECRET_ACCESS_KEY
         ? {
             credentials: {
-              accessKeyId: settings.S3_ACCESS_KEY_ID,
-              secretAccessKey: settings.S3_SECRET_ACCESS_KEY,
+              accessKeyId: settings.S3_BACKUP_ACCESS_KEY_ID,
+              secretAccessKey: settings.S3_BACKUP_SECRET_ACCESS_KEY,
             },
           }
         : {}),
@@ -117,7 +117,8 @@ export class S3BackupStore {
   }
 }
 
-/** The store when S3_BUCKET is configured; backups stay local-only otherwise. */
+/** The store when S3_BACKUP_BUCKET is configured; backups stay local-only otherwise. */
 export function s3StoreFrom(settings: S3Settings): S3BackupStore | undefined {
-  return settings.S3_BUCKET ? new S3BackupStore({ ...settings, S3_BUCKET: settings.S3_BUCKET }) : undefined;
+  const bucket = settings.S3_BACKUP_BUCKET;
+  return bucket ? new S3BackupStore({ ...settings, S3_BACKUP_BUCKET: bucket }) : undefined;
 }

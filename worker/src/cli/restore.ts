@@ -52,10 +52,10 @@ const config = restoreConfig(
     BACKUP_DIR: true,
     S3_ENDPOINT: true,
     S3_REGION: true,
-    S3_BUCKET: true,
-    S3_ACCESS_KEY_ID: true,
-    S3_SECRET_ACCESS_KEY: true,
     S3_FORCE_PATH_STYLE: true,
+    S3_BACKUP_BUCKET: true,
+    S3_BACKUP_ACCESS_KEY_ID: true,
+    S3_BACKUP_SECRET_ACCESS_KEY: true,
     S3_BACKUP_PREFIX: true,
   }),
 );

@@ -43,7 +43,7 @@ export function localInfrastructure(config: StackConfig, keys: SshKeys): Infrast
     name: `${prefix}-s3`,
     network,
     address: addresses.bucket,
-    bucket: config.backupBucket,
+    buckets: [config.uploadsBucket, config.backupBucket],
   });
 
   // The Docker Hub image the stack runs as is (Redis: the definition's default), put into the registry under
@@ -113,11 +113,15 @@ export function localInfrastructure(config: StackConfig, keys: SshKeys): Infrast
     publicIp: pulumi.output('127.0.0.1'),
     acme: false,
     registry: { prefix: `${login.server}/`, push: login, pull: login },
-    bucket: {
+    objectStore: { endpoint: bucket.endpoint, region: 'us-east-1', forcePathStyle: true },
+    // s3rver takes one key for every bucket: the split of keys is DigitalOcean's (Spaces keys per bucket).
+    uploads: {
+      name: pulumi.output(config.uploadsBucket),
+      accessKeyId: pulumi.output(S3RVER_KEY),
+      secretAccessKey: pulumi.secret(S3RVER_KEY),
+    },
+    backups: {
       name: pulumi.output(config.backupBucket),
-      endpoint: bucket.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
       accessKeyId: pulumi.output(S3RVER_KEY),
       secretAccessKey: pulumi.secret(S3RVER_KEY),
     },

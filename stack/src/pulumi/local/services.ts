@@ -58,7 +58,7 @@ const S3_PORT = 9000;
 
 /**
  * The local counterpart of the Spaces bucket: s3rver (the S3-compatible server the repository's tests use, from
- * @taskstack/devservices) in a Node container on the stack's network, with the stack's bucket.
+ * @taskstack/devservices) in a Node container on the stack's network, with the stack's buckets.
  */
 export class LocalBucket extends pulumi.ComponentResource {
   readonly container: docker.Container;
@@ -66,7 +66,7 @@ export class LocalBucket extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: LocalServiceArgs & { bucket: string },
+    args: LocalServiceArgs & { buckets: string[] },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super('taskstack:local:Bucket', name, {}, opts);
@@ -75,7 +75,7 @@ export class LocalBucket extends pulumi.ComponentResource {
       {
         name: args.name,
         image: 'node:24-trixie-slim',
-        command: ['node', '/repo/stack/src/pulumi/local/s3-server.mjs', args.bucket, String(S3_PORT)],
+        command: ['node', '/repo/stack/src/pulumi/local/s3-server.mjs', String(S3_PORT), ...args.buckets],
         // The repository read-only, for s3rver and its dependencies in node_modules.
         volumes: [{ hostPath: repoRoot.replace(/\/$/, ''), containerPath: '/repo', readOnly: true }],
         networksAdvanced: [{ name: args.network.name, ipv4Address: args.address }],
