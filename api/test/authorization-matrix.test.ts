@@ -79,6 +79,15 @@ const checklistItem = async (w: World) => {
   });
   return res.body.id as string;
 };
+/** A task of a new project that the owner made repeat weekly. */
+const repeatingTask = async (w: World) => {
+  const { id } = await task(w);
+  await api.call('PUT', `/api/v1/tasks/${id}/recurrence`, {
+    token: w.ownerToken,
+    body: { frequency: 'weekly' },
+  });
+  return id;
+};
 /** A view the owner saved and shared with a new project of the workspace. */
 const sharedView = async (w: World) => {
   const res = await api.call('POST', `/api/v1/projects/${(await buildProject(w.workspace)).id}/views`, {
@@ -286,6 +295,43 @@ const TABLE: Row[] = [
     minimum: 'admin',
     success: 204,
     target: async (w) => ({ path: `/views/${await sharedView(w)}` }),
+  },
+  // Recurring tasks: viewers read a rule, members set or stop it, admins set the workspace's time zone.
+  {
+    route: 'GET /tasks/:id/recurrence',
+    minimum: 'viewer',
+    success: 200,
+    target: async (w) => ({ path: `/tasks/${await repeatingTask(w)}/recurrence` }),
+  },
+  {
+    route: 'PUT /tasks/:id/recurrence',
+    minimum: 'member',
+    success: 200,
+    target: async (w) => ({ path: `/tasks/${(await task(w)).id}/recurrence`, body: { frequency: 'daily' } }),
+  },
+  {
+    route: 'DELETE /tasks/:id/recurrence',
+    minimum: 'member',
+    success: 204,
+    target: async (w) => ({ path: `/tasks/${await repeatingTask(w)}/recurrence` }),
+  },
+  {
+    route: 'GET /projects/:id/recurring-tasks',
+    minimum: 'viewer',
+    success: 200,
+    target: async (w) => ({ path: `/projects/${(await buildProject(w.workspace)).id}/recurring-tasks` }),
+  },
+  {
+    route: 'GET /workspaces/:id/time-zone',
+    minimum: 'viewer',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/time-zone` }),
+  },
+  {
+    route: 'PUT /workspaces/:id/time-zone',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/time-zone`, body: { timeZone: 'Europe/Berlin' } }),
   },
   {
     route: 'POST /projects/:id/tasks',

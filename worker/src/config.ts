@@ -63,6 +63,8 @@ export const workerConfigSchema = z.object({
   REMINDER_CRON: cron('0 * * * *'),
   /** When the daily inbox digest goes out to users who chose it (UTC). */
   DIGEST_CRON: cron('0 7 * * *'),
+  /** How often repeating tasks whose next occurrence is owed are caught up (after downtime or a failed attempt). */
+  RECURRENCE_CRON: cron('*/5 * * * *'),
   /**
    * pgBackRest stanza of the database server (point-in-time recovery); empty: the server does not archive WAL
    * and the worker schedules no pgBackRest backups.

@@ -57,6 +57,13 @@ export async function upsertSchedulers(config: WorkerConfig, queues: Record<stri
     },
   );
   await reminders.upsertJobScheduler(
+    'recurrence-catch-up',
+    // `immediately`: a worker that was down catches up as it starts, not at the next tick.
+    { pattern: config.RECURRENCE_CRON, tz: 'UTC', immediately: true },
+    // A failed run is replaced by the next one minutes later: no retry.
+    { name: 'catch-up-recurrences', data: {}, opts: keepHistory },
+  );
+  await reminders.upsertJobScheduler(
     'inbox-digests',
     { pattern: config.DIGEST_CRON, tz: 'UTC' },
     {

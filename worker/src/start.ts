@@ -20,6 +20,7 @@ import { createMetrics } from './metrics.js';
 import { upsertSchedulers } from './schedulers.js';
 import { backupTask } from './tasks/backup.js';
 import type { TaskContext } from './tasks/context.js';
+import { catchUpRecurrencesTask } from './tasks/catch-up-recurrences.js';
 import { scanDueTasksTask } from './tasks/scan-due-tasks.js';
 import { sendDigestsTask } from './tasks/send-digests.js';
 import { sendEmailTask } from './tasks/send-email.js';
@@ -85,7 +86,11 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
       'pitr-journal': pitrJournalTask(ctx),
       'pitr-drill': pitrDrillTask(ctx, { settleMs: tuning.drillSettleMs }),
     },
-    reminders: { 'scan-due-tasks': scanDueTasksTask(ctx), 'send-digests': sendDigestsTask(ctx) },
+    reminders: {
+      'scan-due-tasks': scanDueTasksTask(ctx),
+      'send-digests': sendDigestsTask(ctx),
+      'catch-up-recurrences': catchUpRecurrencesTask(ctx),
+    },
   };
   const declared: Record<QueueName, string[]> = {
     [QUEUES.emails]: Object.keys(emailJobs),

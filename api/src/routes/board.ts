@@ -12,6 +12,7 @@ import { eventsRouter } from './events/router.js';
 import { inboxRouter } from './inbox/router.js';
 import { labelsRouter } from './labels/router.js';
 import { savedViewsRouter } from './views/router.js';
+import { recurrencesRouter } from './recurrences/router.js';
 import { projectsRouter } from './projects/router.js';
 import { subtasksRouter } from './subtasks/router.js';
 import { tasksRouter } from './tasks/router.js';
@@ -39,6 +40,7 @@ export function boardRoutes(ctx: AppContext): Router {
   router.use(projectsRouter(ctx, removeFiles));
   router.use(labelsRouter(ctx));
   router.use(savedViewsRouter(ctx));
+  router.use(recurrencesRouter(ctx));
   router.use(tasksRouter(ctx, { events, removeFiles }));
   router.use(bulkRouter(ctx, events));
   router.use(subtasksRouter(ctx, events));

@@ -12,3 +12,4 @@ export {
   MONITOR_ROLE,
   type RunSql,
 } from './app-roles.js';
+export * from './recurrence/rule.js';

@@ -18,6 +18,22 @@ export type Queryable = {
   query(text: string, values?: unknown[]): Promise<{ rows: Row[]; rowCount: number | null }>;
 };
 
+/** Runs `work` in one transaction on a client of `pool` (the worker's connections; the API uses Sequelize's). */
+export async function inTransaction<T>(pool: pg.Pool, work: (db: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** The rows of one statement, typed by the caller. */
 export async function rowsOf<R = Row>(db: Queryable, text: string, values: unknown[] = []): Promise<R[]> {
   return (await db.query(text, values)).rows as R[];

@@ -76,6 +76,8 @@ export const reminderJobs = {
   'scan-due-tasks': z.object({}),
   /** The daily inbox digest of users who chose it. */
   'send-digests': z.object({}),
+  /** Creates the next occurrence of repeating tasks whose latest one is done but was not continued. */
+  'catch-up-recurrences': z.object({}),
 } as const;
 export type ReminderJobName = keyof typeof reminderJobs;
 

@@ -4571,6 +4571,116 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/projects/{id}/recurring-tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Which of a project's tasks repeat, with each rule's summary (viewer+; the board's icons) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Repeating tasks */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RecurringTask'][];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/projects/{id}/tasks': {
     parameters: {
       query?: never;
@@ -6403,6 +6513,309 @@ export interface paths {
           content: {
             'application/json': components['schemas']['Task'];
           };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/tasks/{id}/recurrence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A task's repeat rule with its summary, or null when it does not repeat (viewer+) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The rule */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TaskRecurrenceOf'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    /**
+     * Make a task repeat, or change its rule (member+); 409 for a subtask
+     * @description The task is the first occurrence, on its due date (else today) in the workspace time zone. Completing the latest occurrence creates the next one, due on the next date of the rule at `time`.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['RecurrenceRule'];
+        };
+      };
+      responses: {
+        /** @description The rule */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TaskRecurrenceOf'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Stop a task repeating (member+): its occurrences stay, no next one is made */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Stopped (also when it did not repeat) */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
         /** @description Invalid input */
         400: {
@@ -9009,6 +9422,214 @@ export interface paths {
     };
     trace?: never;
   };
+  '/workspaces/{id}/time-zone': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace's time zone that repeat rules are read in; UTC until an admin sets one (viewer+) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The time zone */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WorkspaceTimeZone'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    /** Set the workspace's time zone, an IANA name such as Europe/Berlin (admin+); rules follow it */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['WorkspaceTimeZone'];
+        };
+      };
+      responses: {
+        /** @description The time zone */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WorkspaceTimeZone'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9270,6 +9891,38 @@ export interface components {
         to: string;
       } | null;
     };
+    RecurrenceRule: {
+      /** @description Occurrences in all */
+      count?: number;
+      /** @enum {string} */
+      frequency: 'daily' | 'weekly' | 'monthly' | 'yearly';
+      /**
+       * @description Every n days/weeks/…
+       * @default 1
+       */
+      interval: number;
+      /** @description monthly: day of the month, -1 the last; months without it are skipped */
+      monthDay?: number;
+      /** @description monthly: the n-th (1–4, -1 the last) weekday of the month */
+      nthWeekday?: {
+        nth: 1 | 2 | 3 | 4 | -1;
+        weekday: components['schemas']['Weekday'];
+      };
+      /** @description Local time each occurrence is due (default: the task’s, else 09:00) */
+      time?: string;
+      /**
+       * Format: date
+       * @description No occurrence after this local date
+       */
+      until?: string;
+      /** @description weekly: the days it falls on (default: the weekday of the first one) */
+      weekdays?: components['schemas']['Weekday'][];
+    };
+    RecurringTask: {
+      summary: string;
+      /** Format: uuid */
+      taskId: string;
+    };
     RefreshedSession: {
       accessToken: string;
     };
@@ -9362,6 +10015,20 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    TaskRecurrence: {
+      /** @description The rule ran out (until / count): no next occurrence */
+      finished: boolean;
+      /** @description Occurrences created so far, the first task included */
+      made: number;
+      rule: components['schemas']['RecurrenceRule'];
+      /** @example Every week on Mon, Wed at 09:00 */
+      summary: string;
+      /** @description The workspace's time zone the rule is read in */
+      timeZone: string;
+    } | null;
+    TaskRecurrenceOf: {
+      recurrence: components['schemas']['TaskRecurrence'];
+    };
     TotpChallengeBody: {
       challenge: string;
       code: string;
@@ -9404,6 +10071,8 @@ export interface components {
     VerifyEmailBody: {
       token: string;
     };
+    /** @enum {string} */
+    Weekday: 'mo' | 'tu' | 'we' | 'th' | 'fr' | 'sa' | 'su';
     Workspace: {
       createdAt: string;
       /** Format: uuid */
@@ -9418,6 +10087,9 @@ export interface components {
     };
     WorkspaceSecurityBody: {
       requireTotp: boolean;
+    };
+    WorkspaceTimeZone: {
+      timeZone: string;
     };
   };
   responses: never;
@@ -9496,6 +10168,24 @@ export const notificationKindValues: ReadonlyArray<
 export const notificationPreferencesEmailValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['NotificationPreferences']['email']
 > = ['immediately', 'daily', 'never'];
+export const recurrenceRuleFrequencyValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RecurrenceRule']['frequency']
+> = ['daily', 'weekly', 'monthly', 'yearly'];
+export const recurrenceRuleNthWeekdayNthAnyOf0Values: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RecurrenceRule']['nthWeekday']['nth']
+> = [1];
+export const recurrenceRuleNthWeekdayNthAnyOf1Values: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RecurrenceRule']['nthWeekday']['nth']
+> = [2];
+export const recurrenceRuleNthWeekdayNthAnyOf2Values: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RecurrenceRule']['nthWeekday']['nth']
+> = [3];
+export const recurrenceRuleNthWeekdayNthAnyOf3Values: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RecurrenceRule']['nthWeekday']['nth']
+> = [4];
+export const recurrenceRuleNthWeekdayNthAnyOf4Values: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['RecurrenceRule']['nthWeekday']['nth']
+> = [-1];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Role']> = [
   'owner',
   'admin',
@@ -9525,4 +10215,13 @@ export const totpRequiredProblemStatusValues: ReadonlyArray<
 export const totpRequiredProblemTypeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['TotpRequiredProblem']['type']
 > = ['urn:taskstack:problem:totp-required'];
+export const weekdayValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Weekday']> = [
+  'mo',
+  'tu',
+  'we',
+  'th',
+  'fr',
+  'sa',
+  'su',
+];
 export type operations = Record<string, never>;

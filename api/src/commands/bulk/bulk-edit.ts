@@ -22,6 +22,7 @@ import type { EventPublisher } from '../../events/publisher.js';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import { afterCommit, type PendingEvent } from '../side-effects.js';
 import { announceParent } from '../subtasks/announce-parent.js';
+import { continueSeries } from '../recurrences/continue-series.js';
 import { checkAssignee, checkLabels } from '../tasks/references.js';
 import type { BulkEditInput } from './schema.js';
 
@@ -123,13 +124,13 @@ export async function bulkEdit(
     type: 'task.updated',
     data: { projectId: task.projectId, task, changes: ids.includes(task.id) ? named : ['parentId'] },
   }));
+  // Repeating tasks completed here continue their series, as a single completion does.
+  const completed = fields.status === 'done' ? ids.filter((id) => byId.get(id)!.status !== 'done') : [];
   transaction.afterCommit(() =>
-    afterCommit(
-      ctx,
-      events,
-      pending,
-      [...parents].map((id) => () => announceParent(ctx, events, project.workspaceId, id)),
-    ),
+    afterCommit(ctx, events, pending, [
+      ...[...parents].map((id) => () => announceParent(ctx, events, project.workspaceId, id)),
+      ...completed.map((id) => () => continueSeries(ctx, events, id)),
+    ]),
   );
   return outputs.filter((task) => ids.includes(task.id));
 }

@@ -8,6 +8,7 @@ import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import type { MoveTaskInput } from './schema.js';
 import { afterCommit } from '../side-effects.js';
 import { announceParent } from '../subtasks/announce-parent.js';
+import { continueSeries } from '../recurrences/continue-series.js';
 
 type Slot = {
   kind: 'task' | 'anchor';
@@ -73,7 +74,10 @@ export async function moveTask(
         data: { projectId: output.projectId, task: output },
       },
     ],
-    completedOrReopened ? [() => announceParent(ctx, events, ref.workspaceId, parentId)] : [],
+    [
+      ...(completedOrReopened ? [() => announceParent(ctx, events, ref.workspaceId, parentId)] : []),
+      ...(status === 'done' && fromStatus !== 'done' ? [() => continueSeries(ctx, events, ref.id)] : []),
+    ],
   );
   return output;
 }

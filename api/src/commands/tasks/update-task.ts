@@ -17,6 +17,7 @@ import type { EventPublisher } from '../../events/publisher.js';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import { afterCommit } from '../side-effects.js';
 import { announceParent } from '../subtasks/announce-parent.js';
+import { continueSeries } from '../recurrences/continue-series.js';
 import { inboxExcerpt, mentionedIds } from '../inbox/mentions.js';
 import { writeInboxItems, type Recipient } from '../inbox/notify.js';
 import { notifyAssignee } from './notify-assignee.js';
@@ -115,6 +116,7 @@ export async function updateTask(
         ...(changes.assigneeId ? [() => notify(ctx, ref, updated, actorId, activity.id)] : []),
         announceInbox,
         ...(changes.status && parentId ? [() => announceParent(ctx, events, ref.workspaceId, parentId)] : []),
+        ...(changes.status && updated.status === 'done' ? [() => continueSeries(ctx, events, task.id)] : []),
       ],
     ),
   );

@@ -7,6 +7,7 @@ import { sessions } from './0006-sessions.js';
 import { totp } from './0007-totp.js';
 import { savedViews } from './0008-saved-views.js';
 import { inbox } from './0009-inbox.js';
+import { recurrences } from './0010-recurrences.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -20,4 +21,5 @@ export const migrations: Migration[] = [
   totp,
   savedViews,
   inbox,
+  recurrences,
 ];

@@ -15,6 +15,7 @@ export * from './labels.js';
 export * from './memberships.js';
 export * from './notifications.js';
 export * from './projects.js';
+export * from './recurrences.js';
 export * from './sessions.js';
 export * from './recovery.js';
 export * from './saved-views.js';
@@ -33,6 +34,7 @@ export {
   rowsOf,
   Sql,
   Statement,
+  inTransaction,
   type Batch,
   type Queryable,
   type Row,
