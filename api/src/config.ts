@@ -1,4 +1,4 @@
-import { coreFields, emailList, loadConfig, port, s3Fields } from '@taskstack/config';
+import { coreFields, emailList, loadConfig, port, s3Fields, storageFields } from '@taskstack/config';
 import { z } from 'zod';
 
 export const apiConfigSchema = z
@@ -19,8 +19,7 @@ export const apiConfigSchema = z
       .int()
       .positive()
       .default(10 * 1024 * 1024),
-    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
-    STORAGE_DIR: z.string().default('.data/attachments'),
+    ...storageFields,
     /** Origin allowed by CORS; same-origin deployments (nginx in front) need none. */
     CORS_ORIGIN: z.url().optional(),
     /**

@@ -96,6 +96,12 @@ const sharedView = async (w: World) => {
   });
   return res.body.id as string;
 };
+/** A task the owner created and moved to the trash. */
+const trashedTask = async (w: World) => {
+  const { id } = await task(w);
+  await api.call('DELETE', `/api/v1/tasks/${id}`, { token: w.ownerToken });
+  return id;
+};
 const fileForm = () => {
   const form = new FormData();
   form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
@@ -468,6 +474,63 @@ const TABLE: Row[] = [
     minimum: 'member',
     success: 204,
     target: async (w) => ({ path: `/checklist-items/${await checklistItem(w)}` }),
+  },
+
+  // The trash: whoever may delete an item restores it; admins purge and set the retention.
+  {
+    route: 'GET /workspaces/:id/trash',
+    minimum: 'member',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/trash` }),
+  },
+  {
+    route: 'GET /workspaces/:id/trash/retention',
+    minimum: 'member',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/trash/retention` }),
+  },
+  {
+    route: 'PUT /workspaces/:id/trash/retention',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/trash/retention`, body: { retentionDays: 14 } }),
+  },
+  {
+    route: 'POST /trash/:kind/:id/restore',
+    minimum: 'member',
+    success: 204,
+    target: async (w) => ({ path: `/trash/task/${await trashedTask(w)}/restore` }),
+  },
+  {
+    route: 'POST /trash/:kind/:id/restore (a project)',
+    minimum: 'admin',
+    success: 204,
+    target: async (w) => {
+      const project = await buildProject(w.workspace);
+      await api.call('DELETE', `/api/v1/projects/${project.id}`, { token: w.ownerToken });
+      return { path: `/trash/project/${project.id}/restore` };
+    },
+  },
+  {
+    // Someone else's comment: restored by whoever may delete it, admins and owners.
+    route: "POST /trash/:kind/:id/restore (another's comment)",
+    minimum: 'admin',
+    success: 204,
+    target: async (w) => {
+      const comment = await Comment.create({
+        taskId: (await task(w)).id,
+        authorId: w.spare.id,
+        body: 'Theirs',
+      });
+      await api.call('DELETE', `/api/v1/comments/${comment.id}`, { token: w.ownerToken });
+      return { path: `/trash/comment/${comment.id}/restore` };
+    },
+  },
+  {
+    route: 'DELETE /trash/:kind/:id',
+    minimum: 'admin',
+    success: 204,
+    target: async (w) => ({ path: `/trash/task/${await trashedTask(w)}` }),
   },
 
   // Board: attachments.

@@ -72,4 +72,13 @@ export async function upsertSchedulers(config: WorkerConfig, queues: Record<stri
       opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, ...keepHistory },
     },
   );
+  await reminders.upsertJobScheduler(
+    'trash-purge',
+    { pattern: config.TRASH_PURGE_CRON, tz: 'UTC' },
+    {
+      name: 'purge-trash',
+      data: {},
+      opts: { attempts: 3, backoff: { type: 'exponential', delay: 5 * 60_000, jitter: 0.3 }, ...keepHistory },
+    },
+  );
 }

@@ -24,6 +24,8 @@ import { catchUpRecurrencesTask } from './tasks/catch-up-recurrences.js';
 import { scanDueTasksTask } from './tasks/scan-due-tasks.js';
 import { sendDigestsTask } from './tasks/send-digests.js';
 import { sendEmailTask } from './tasks/send-email.js';
+import { purgeTrashTask } from './tasks/purge-trash.js';
+import { attachmentFilesFrom } from './trash/attachment-files.js';
 import { pgbackrestFrom, pitrBackupTask } from './tasks/pitr-backup.js';
 import { ensureStanza } from './pitr/pgbackrest.js';
 import { pitrDrillTask } from './tasks/pitr-drill.js';
@@ -73,6 +75,7 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
     db,
     emails: new EmailQueue(redis, prefix),
     s3: s3StoreFrom(config),
+    files: attachmentFilesFrom(config),
     metrics,
     logger,
   };
@@ -90,6 +93,7 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
       'scan-due-tasks': scanDueTasksTask(ctx),
       'send-digests': sendDigestsTask(ctx),
       'catch-up-recurrences': catchUpRecurrencesTask(ctx),
+      'purge-trash': purgeTrashTask(ctx),
     },
   };
   const declared: Record<QueueName, string[]> = {
@@ -100,6 +104,7 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
   const release = async () => {
     mailer.close();
     ctx.s3?.close();
+    ctx.files.close();
     await ctx.emails.close();
     await Promise.all(Object.values(queues).map((q) => q.close()));
     await db.end();

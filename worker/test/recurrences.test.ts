@@ -59,7 +59,7 @@ const tasksTitled = (title: string) =>
     db.url,
     `SELECT t.status, t.due_at, count(c.id) FILTER (WHERE c.done)::int AS done, count(c.id)::int AS total
        FROM tasks t LEFT JOIN checklist_items c ON c.task_id = t.id
-      WHERE t.title = $1 GROUP BY t.id ORDER BY t.number`,
+      WHERE t.title = $1 GROUP BY t.id, t.status, t.due_at, t.number ORDER BY t.number`,
     [title],
   );
 

@@ -1,8 +1,8 @@
 import {
-  deleteCommentRow,
   insertComment,
   recordActivity,
   taskPeople,
+  trashCommentRow,
   updateCommentBody,
   type CommentRecord,
   type TaskRef,
@@ -76,7 +76,7 @@ export async function addComment(
 }
 
 /**
- * Edits or deletes a comment (`body` null) inside the route's transaction, recording and announcing the change
+ * Edits or trashes a comment (`body` null) inside the route's transaction, recording and announcing the change
  * like a new one.
  */
 export async function changeComment(
@@ -92,7 +92,7 @@ export async function changeComment(
   const verb = body === null ? 'comment.deleted' : 'comment.updated';
   const changed =
     body === null
-      ? (await deleteCommentRow(db, comment.id)) && comment
+      ? (await trashCommentRow(db, comment.id, actorId)) && comment
       : await updateCommentBody(db, comment.id, body);
   if (!changed) throw notFound('Comment');
   // An edit notifies only whom it newly mentions: fixing a typo must not ping everyone again.

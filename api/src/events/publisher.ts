@@ -6,10 +6,15 @@ export type BoardEventType =
   | 'task.updated'
   | 'task.moved'
   | 'task.deleted'
+  /** Back from the trash: `data` is like task.created's. */
+  | 'task.restored'
+  | 'project.deleted'
+  | 'project.restored'
   | 'checklist.updated'
   | 'comment.created'
   | 'comment.updated'
   | 'comment.deleted'
+  | 'comment.restored'
   /** Addressed to one user (`data.userId`): only that user's streams receive it. */
   | 'inbox.updated';
 

@@ -16,8 +16,9 @@ import { recurrencesRouter } from './recurrences/router.js';
 import { projectsRouter } from './projects/router.js';
 import { subtasksRouter } from './subtasks/router.js';
 import { tasksRouter } from './tasks/router.js';
+import { trashRouter } from './trash/router.js';
 
-/** The work itself: projects, labels, tasks with subtasks and checklists, comments, attachments, activity, the inbox and the event stream. */
+/** The work itself: projects, labels, tasks with subtasks and checklists, comments, attachments, activity, the trash, the inbox and the event stream. */
 export function boardRoutes(ctx: AppContext): Router {
   const router = Router();
   const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX);
@@ -31,22 +32,23 @@ export function boardRoutes(ctx: AppContext): Router {
     },
     { once: true },
   );
-  /** Files of deleted tasks and projects go after their rows; a failure leaves an orphan file, logged. */
+  /** Files of purged tasks and projects go after their rows; a failure leaves an orphan file, logged. */
   const removeFiles = async (keys: string[]) => {
     const results = await Promise.allSettled(keys.map((key) => storage.remove(key)));
     const failed = results.filter((r) => r.status === 'rejected').length;
     if (failed) ctx.logger.warn({ failed }, 'attachment files not removed');
   };
-  router.use(projectsRouter(ctx, removeFiles));
+  router.use(projectsRouter(ctx, events));
   router.use(labelsRouter(ctx));
   router.use(savedViewsRouter(ctx));
   router.use(recurrencesRouter(ctx));
-  router.use(tasksRouter(ctx, { events, removeFiles }));
+  router.use(tasksRouter(ctx, events));
   router.use(bulkRouter(ctx, events));
   router.use(subtasksRouter(ctx, events));
   router.use(checklistsRouter(ctx, events));
   router.use(commentsRouter(ctx, events));
   router.use(attachmentsRouter(ctx, storage));
+  router.use(trashRouter(ctx, events, removeFiles));
   router.use(activityRouter(ctx));
   router.use(inboxRouter(ctx, events));
   router.use(eventsRouter(ctx, hub));

@@ -71,3 +71,12 @@ export const s3Fields = {
     .default('false')
     .transform((v) => v === 'true'),
 };
+
+/**
+ * Where attachment files live: the API stores them, the worker removes those of purged trash (the stack mounts
+ * the same volume into both, or both reach the bucket). S3_BUCKET is required with `s3`.
+ */
+export const storageFields = {
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  STORAGE_DIR: z.string().default('.data/attachments'),
+};

@@ -1,2 +1,2 @@
 export { ConfigError, exitOnConfigError, loadConfig } from './load.js';
-export { coreFields, emailList, logLevel, port, s3Fields, urlWith } from './fields.js';
+export { coreFields, emailList, logLevel, port, s3Fields, storageFields, urlWith } from './fields.js';

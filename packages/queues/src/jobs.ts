@@ -78,6 +78,8 @@ export const reminderJobs = {
   'send-digests': z.object({}),
   /** Creates the next occurrence of repeating tasks whose latest one is done but was not continued. */
   'catch-up-recurrences': z.object({}),
+  /** Purges trashed tasks, comments and projects past their workspace's retention, with their files. */
+  'purge-trash': z.object({}),
 } as const;
 export type ReminderJobName = keyof typeof reminderJobs;
 

@@ -278,6 +278,9 @@ function services(settings: StackSettings): Record<string, Service> {
             S3_BACKUP_SECRET_ACCESS_KEY_FILE: secretPath('backup_s3_secret_access_key'),
           }
         : {}),
+      // The purge of the trash removes attachment files: the api's volume (same node) or its bucket.
+      STORAGE_DRIVER: settings.storage.driver,
+      ...(s3 ? {} : { STORAGE_DIR: '/data/attachments' }),
     },
     secrets: secretRefs(
       'worker_database_url',
@@ -286,7 +289,7 @@ function services(settings: StackSettings): Record<string, Service> {
       ...s3Secrets,
       ...backupSecrets,
     ),
-    ...confined({ volumes: ['backups:/backups'] }),
+    ...confined({ volumes: ['backups:/backups', ...(s3 ? [] : ['attachments:/data/attachments'])] }),
     networks: ['backend', 'egress'],
     healthcheck: nodeProbe('http://127.0.0.1:3001/health'),
     stop_grace_period: '30s',

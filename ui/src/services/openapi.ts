@@ -2201,7 +2201,7 @@ export interface paths {
     };
     /**
      * Server-Sent Events of a workspace (viewer+)
-     * @description Events: task.created, task.updated, task.moved, task.deleted, comment.created, comment.updated, comment.deleted (`data` is JSON with `projectId`), and inbox.updated, sent only to its recipient (`data`: `userId`, `unread`, and the new `notification` if any). Ids are monotonic per workspace: reconnect with `Last-Event-ID` to replay the last 10 minutes; an older id first gets a `resync` event (reload the board). Authenticate with the Authorization header or `?access_token=`.
+     * @description Events: task.created, task.updated, task.moved, task.deleted, comment.created, comment.updated, comment.deleted, task.restored, comment.restored (`data` is JSON with `projectId`), project.deleted (`data`: `id`), project.restored (`data`: `project`), and inbox.updated, sent only to its recipient (`data`: `userId`, `unread`, and the new `notification` if any). Ids are monotonic per workspace: reconnect with `Last-Event-ID` to replay the last 10 minutes; an older id first gets a `resync` event (reload the board). Authenticate with the Authorization header or `?access_token=`.
      */
     get: {
       parameters: {
@@ -4255,7 +4255,7 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    /** Delete a project with its tasks, comments and attachments (admin+) */
+    /** Move a project with its tasks to the trash (admin+); POST /trash/project/{id}/restore undoes it */
     delete: {
       parameters: {
         query?: never;
@@ -4267,7 +4267,7 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Deleted */
+        /** @description Moved to the trash */
         204: {
           headers: {
             [name: string]: unknown;
@@ -5380,7 +5380,7 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    /** Delete a task with its comments and attachments (member+) */
+    /** Move a task with its subtasks to the trash (member+); POST /trash/task/{id}/restore undoes it */
     delete: {
       parameters: {
         query?: never;
@@ -7038,6 +7038,227 @@ export interface paths {
           content: {
             'application/json': components['schemas']['Task'];
           };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/trash/{kind}/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Purge a trashed item for good, with its attachments (admin+) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          kind: components['schemas']['TrashKind'];
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Purged */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/trash/{kind}/{id}/restore': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Restore a trashed task, comment or project (whoever may delete it)
+     * @description A project comes back with the tasks deleted together with it, a task with its subtasks, at the end of its column. 409 when what holds the item (its project, parent task or task) is in the trash too.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          kind: components['schemas']['TrashKind'];
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Restored */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
         /** @description Invalid input */
         400: {
@@ -9630,6 +9851,336 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/workspaces/{id}/trash': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the trash of a workspace, most recently deleted first (member+)
+     * @description A project's tasks and a task's subtasks trashed with it are not listed: they come back with it.
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of trashed items */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['TrashItem'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/workspaces/{id}/trash/retention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How many days the trash keeps an item before it is purged (member+) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The retention */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TrashRetentionSetting'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    /**
+     * Set how many days (1–365) the trash keeps an item (admin+)
+     * @description Applies to what is in the trash already: the next purge run uses the new retention.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['TrashRetention'];
+        };
+      };
+      responses: {
+        /** @description The new retention */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TrashRetentionSetting'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10058,6 +10609,39 @@ export interface components {
       enabled: boolean;
       recoveryCodesLeft: number;
     };
+    TrashItem: {
+      /** Format: date-time */
+      deletedAt: string;
+      deletedBy: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+      /** Format: uuid */
+      id: string;
+      kind: components['schemas']['TrashKind'];
+      /** Format: uuid */
+      projectId: string;
+      projectName: string;
+      /**
+       * Format: date-time
+       * @description When the worker purges it, from the workspace's retention
+       */
+      purgeAt: string;
+      /** @description The task's (or the comment's task's) number */
+      taskNumber: number | null;
+      /** @description A project's or task's name; a comment's first 140 characters */
+      title: string;
+    };
+    /** @enum {string} */
+    TrashKind: 'task' | 'comment' | 'project';
+    TrashRetention: {
+      /** @description Days a trashed item is kept (1–365) */
+      retentionDays: number;
+    };
+    TrashRetentionSetting: {
+      retentionDays: number;
+    };
     User: {
       createdAt: string;
       /** Format: email */
@@ -10215,6 +10799,11 @@ export const totpRequiredProblemStatusValues: ReadonlyArray<
 export const totpRequiredProblemTypeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['TotpRequiredProblem']['type']
 > = ['urn:taskstack:problem:totp-required'];
+export const trashKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TrashKind']> = [
+  'task',
+  'comment',
+  'project',
+];
 export const weekdayValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Weekday']> = [
   'mo',
   'tu',

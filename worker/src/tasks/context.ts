@@ -4,13 +4,15 @@ import type pg from 'pg';
 import type { S3BackupStore } from '../backup/s3-store.js';
 import type { WorkerConfig } from '../config.js';
 import type { WorkerMetrics } from '../metrics.js';
+import type { AttachmentFiles } from '../trash/attachment-files.js';
 
-/** What the scheduled tasks share: settings, the database pool, the outgoing mail queue, metrics. */
+/** What the scheduled tasks share: settings, the database pool, the outgoing mail queue, attachment files, metrics. */
 export type TaskContext = {
   config: WorkerConfig;
   db: pg.Pool;
   emails: EmailQueue;
   s3: S3BackupStore | undefined;
+  files: AttachmentFiles;
   metrics: WorkerMetrics;
   logger: Logger;
 };

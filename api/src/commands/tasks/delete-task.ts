@@ -1,31 +1,26 @@
-import { deleteTaskRow, recordActivity, releaseSubtasks } from '@taskstack/db/repositories';
+import { recordActivity, trashTaskRows } from '@taskstack/db/repositories';
 import type { Transaction } from 'sequelize';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import type { EventPublisher } from '../../events/publisher.js';
-import { presentTask } from '../../presenters/task.js';
 import { afterCommit } from '../side-effects.js';
 import { announceParent } from '../subtasks/announce-parent.js';
 
 /**
- * Deletes a task (comments, labels, checklist and attachment rows cascade; its subtasks become tasks) inside the route's transaction and records it;
- * once committed, announces it and removes its attachments' files with `removeFiles`.
+ * Moves a task to the trash with its subtasks (they come back with it) inside the route's transaction and records
+ * it; once committed, announces each as deleted. Its comments, checklist and files stay until the trash is purged.
  */
 export async function deleteTask(
   ctx: AppContext,
   events: EventPublisher,
-  removeFiles: (keys: string[]) => Promise<void>,
   taskId: string,
   actorId: string,
   transaction: Transaction,
 ): Promise<void> {
   const db = ctx.sql.in(transaction);
-  // Its subtasks stay, as tasks of their own, and are announced as changed.
-  const released = await releaseSubtasks(db, taskId);
-  const deleted = await deleteTaskRow(db, taskId);
-  if (!deleted) throw notFound('Task');
-  const { task, storageKeys } = deleted;
-  const { parentId } = task;
+  const trashed = await trashTaskRows(db, taskId, actorId);
+  const task = trashed[0];
+  if (!task) throw notFound('Task');
   await recordActivity(db, {
     workspaceId: task.workspaceId,
     projectId: task.projectId,
@@ -35,26 +30,17 @@ export async function deleteTask(
     subjectId: task.id,
     data: { number: task.number, title: task.title },
   });
+  const { parentId } = task;
   transaction.afterCommit(() =>
     afterCommit(
       ctx,
       events,
-      [
-        {
-          workspaceId: task.workspaceId,
-          type: 'task.deleted',
-          data: { projectId: task.projectId, id: task.id },
-        },
-        ...released.map(({ task: subtask, labelIds }) => ({
-          workspaceId: task.workspaceId,
-          type: 'task.updated' as const,
-          data: { projectId: task.projectId, task: presentTask(subtask, labelIds), changes: ['parentId'] },
-        })),
-      ],
-      [
-        () => removeFiles(storageKeys),
-        ...(parentId ? [() => announceParent(ctx, events, task.workspaceId, parentId)] : []),
-      ],
+      trashed.map((gone) => ({
+        workspaceId: task.workspaceId,
+        type: 'task.deleted' as const,
+        data: { projectId: task.projectId, id: gone.id },
+      })),
+      parentId ? [() => announceParent(ctx, events, task.workspaceId, parentId)] : [],
     ),
   );
 }

@@ -124,16 +124,20 @@ describe('attachments on local disk', () => {
     );
   });
 
-  it("removes a task's files when the task is deleted", async () => {
+  it("keeps a trashed task's files until an admin purges it", async () => {
+    const admin = await buildMember(api, workspace, 'admin');
     const task = await createTask(api, member.token, project);
     await upload(task.id, form(new Uint8Array(5)));
     await upload(task.id, form(new Uint8Array(6)));
     const files = storedFiles();
     expect((await api.call('DELETE', `/api/v1/tasks/${task.id}`, { token: member.token })).status).toBe(204);
+    expect(storedFiles()).toBe(files);
+    const purged = await api.call('DELETE', `/api/v1/trash/task/${task.id}`, { token: admin.token });
+    expect(purged.status).toBe(204);
     await expect.poll(storedFiles).toBe(files - 2);
   });
 
-  it("removes a project's files when an admin deletes the project", async () => {
+  it("removes a trashed project's files when an admin purges it", async () => {
     const admin = await buildMember(api, workspace, 'admin');
     const doomed = await buildProject(workspace);
     const task = await createTask(api, member.token, doomed);
@@ -142,7 +146,12 @@ describe('attachments on local disk', () => {
     expect((await api.call('DELETE', `/api/v1/projects/${doomed.id}`, { token: admin.token })).status).toBe(
       204,
     );
+    expect(storedFiles()).toBe(files);
+    expect(
+      (await api.call('DELETE', `/api/v1/trash/project/${doomed.id}`, { token: admin.token })).status,
+    ).toBe(204);
     await expect.poll(storedFiles).toBe(files - 1);
+    expect(await Attachment.count({ where: { taskId: task.id } })).toBe(0);
   });
 
   it('reads UTF-8 file names and keeps no C1 or bidi control characters', async () => {

@@ -45,7 +45,8 @@ export function eventsRouter(
       summary: 'Server-Sent Events of a workspace (viewer+)',
       description:
         'Events: task.created, task.updated, task.moved, task.deleted, comment.created, comment.updated, ' +
-        'comment.deleted (`data` is JSON with `projectId`), and inbox.updated, sent only to its recipient (`data`: ' +
+        'comment.deleted, task.restored, comment.restored (`data` is JSON with `projectId`), project.deleted ' +
+        '(`data`: `id`), project.restored (`data`: `project`), and inbox.updated, sent only to its recipient (`data`: ' +
         '`userId`, `unread`, and the new `notification` if any). Ids are monotonic per workspace: reconnect with ' +
         '`Last-Event-ID` to replay the last 10 minutes; an older id first gets a `resync` event (reload the board). ' +
         'Authenticate with the Authorization header or `?access_token=`.',

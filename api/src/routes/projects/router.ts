@@ -1,9 +1,9 @@
 import {
   countTasksByStatus,
-  deleteProjectRow,
   findProject,
   findProjects,
   insertProject,
+  trashProjectRows,
   updateProject,
   type ProjectRecord,
 } from '@taskstack/db/repositories';
@@ -11,7 +11,9 @@ import type { Role } from '@taskstack/db';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { afterCommit } from '../../commands/side-effects.js';
 import { notFound } from '../../errors.js';
+import type { EventPublisher } from '../../events/publisher.js';
 import { projectAccessFor } from '../../policies/board.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { emptyTaskCounts, presentProject, projectOutput, type TaskCounts } from '../../presenters/project.js';
@@ -41,7 +43,7 @@ async function loadProject(
 }
 
 /** Projects of a workspace: anyone in it reads them, admins and owners change them. */
-export function projectsRouter(ctx: AppContext, removeFiles: (keys: string[]) => Promise<void>): Router {
+export function projectsRouter(ctx: AppContext, events: EventPublisher): Router {
   const { router, route } = defineRoutes(ctx);
   const tags = ['projects'];
 
@@ -118,17 +120,21 @@ export function projectsRouter(ctx: AppContext, removeFiles: (keys: string[]) =>
     {
       method: 'delete',
       path: '/projects/:id',
-      summary: 'Delete a project with its tasks, comments and attachments (admin+)',
+      summary:
+        'Move a project with its tasks to the trash (admin+); POST /trash/project/{id}/restore undoes it',
       tags,
       request: { params: projectParams },
-      responses: { 204: { description: 'Deleted' } },
+      responses: { 204: { description: 'Moved to the trash' } },
       transaction: true,
     },
     async ({ user, params, transaction }) => {
-      await projectAccessFor(ctx.sql, user.id, params.id, 'admin');
-      const keys = await deleteProjectRow(ctx.sql.in(transaction), params.id);
-      // The files go once the rows are committed: a rollback must not leave rows whose files are gone.
-      transaction!.afterCommit(() => removeFiles(keys));
+      const { project } = await projectAccessFor(ctx.sql, user.id, params.id, 'admin');
+      if (!(await trashProjectRows(ctx.sql.in(transaction), params.id, user.id))) throw notFound('Project');
+      transaction!.afterCommit(() =>
+        afterCommit(ctx, events, [
+          { workspaceId: project.workspaceId, type: 'project.deleted', data: { id: project.id } },
+        ]),
+      );
     },
   );
 

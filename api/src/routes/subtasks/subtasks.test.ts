@@ -98,7 +98,7 @@ describe('subtasks', () => {
     ).toBe(400);
   });
 
-  it('leaves subtasks as tasks of their own when their parent is deleted, and announces it', async () => {
+  it('trashes subtasks with their parent and brings them back with it, announcing both', async () => {
     const parent = await createTask(api, member, project);
     const child = await subtask(parent.id);
     const stream = await openEventStream(`${api.url}/api/v1/events?workspaceId=${workspace.id}`, {
@@ -106,9 +106,19 @@ describe('subtasks', () => {
     });
     try {
       expect((await api.call('DELETE', `/api/v1/tasks/${parent.id}`, { token: member })).status).toBe(204);
-      expect(await read(child.id)).toMatchObject({ id: child.id, parentId: null });
-      const released = await stream.next((e) => e.event === 'task.updated');
-      expect(JSON.parse(released.data)).toMatchObject({ task: { id: child.id, parentId: null } });
+      expect((await api.call('GET', `/api/v1/tasks/${child.id}`, { token: member })).status).toBe(404);
+      await stream.next((e) => e.event === 'task.deleted' && JSON.parse(e.data).id === child.id);
+      // A subtask alone cannot come back while its parent is in the trash.
+      const alone = await api.call('POST', `/api/v1/trash/task/${child.id}/restore`, { token: member });
+      expect(alone.status).toBe(409);
+      const back = await api.call('POST', `/api/v1/trash/task/${parent.id}/restore`, { token: member });
+      expect(back.status).toBe(204);
+      expect(await read(child.id)).toMatchObject({ id: child.id, parentId: parent.id });
+      expect(await read(parent.id)).toMatchObject({ subtasks: { done: 0, total: 1 } });
+      const restored = await stream.next(
+        (e) => e.event === 'task.restored' && JSON.parse(e.data).task.id === child.id,
+      );
+      expect(JSON.parse(restored.data)).toMatchObject({ task: { parentId: parent.id } });
     } finally {
       stream.close();
     }

@@ -19,16 +19,9 @@ import { projectAccessFor, taskAccessFor } from '../../policies/board.js';
 import { taskOutput } from '../../presenters/task.js';
 import { defineRoutes } from '../define.js';
 
-export type TaskServices = {
-  events: EventPublisher;
-  /** Removes attachment files after their rows are gone. */
-  removeFiles: (keys: string[]) => Promise<void>;
-};
-
-/** Tasks: viewers read; members create, edit, move and delete. */
-export function tasksRouter(ctx: AppContext, services: TaskServices): Router {
+/** Tasks: viewers read; members create, edit, move and delete (to the trash). */
+export function tasksRouter(ctx: AppContext, events: EventPublisher): Router {
   const { router, route } = defineRoutes(ctx);
-  const { events } = services;
   const tags = ['tasks'];
 
   route(
@@ -112,7 +105,8 @@ export function tasksRouter(ctx: AppContext, services: TaskServices): Router {
     {
       method: 'delete',
       path: '/tasks/:id',
-      summary: 'Delete a task with its comments and attachments (member+)',
+      summary:
+        'Move a task with its subtasks to the trash (member+); POST /trash/task/{id}/restore undoes it',
       tags,
       request: { params: taskParams },
       responses: { 204: { description: 'Deleted' } },
@@ -120,7 +114,7 @@ export function tasksRouter(ctx: AppContext, services: TaskServices): Router {
     },
     async ({ user, params, transaction }) => {
       await taskAccessFor(ctx.sql, user.id, params.id, 'member');
-      await deleteTask(ctx, events, services.removeFiles, params.id, user.id, transaction!);
+      await deleteTask(ctx, events, params.id, user.id, transaction!);
     },
   );
 

@@ -8,6 +8,7 @@ import { totp } from './0007-totp.js';
 import { savedViews } from './0008-saved-views.js';
 import { inbox } from './0009-inbox.js';
 import { recurrences } from './0010-recurrences.js';
+import { trash } from './0011-trash.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   savedViews,
   inbox,
   recurrences,
+  trash,
 ];

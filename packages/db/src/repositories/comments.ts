@@ -93,9 +93,3 @@ export async function updateCommentBody(
   );
   return row && commentFromRow(row);
 }
-
-/** Deletes a comment; false when it was already gone. */
-export async function deleteCommentRow(db: Queryable, commentId: string): Promise<boolean> {
-  const rows = await rowsOf(db, `DELETE FROM comments WHERE id = $1 RETURNING id`, [commentId]);
-  return rows.length > 0;
-}

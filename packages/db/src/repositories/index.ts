@@ -26,6 +26,7 @@ export * from './task-list.js';
 export * from './task-rows.js';
 export * from './task-writes.js';
 export * from './totp.js';
+export * from './trash.js';
 export * from './users.js';
 export * from './workspaces.js';
 export {

@@ -37,6 +37,12 @@ const SELECT = `SELECT n.id, n.workspace_id, n.kind, n.excerpt, n.task_id, t.pro
   FROM notifications n LEFT JOIN tasks t ON t.id = n.task_id
   LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN users a ON a.id = n.actor_id`;
 
+/**
+ * Items about a task in the trash (or in a trashed project) are hidden from the inbox, its count and the digest
+ * until it is restored; a purge deletes them (the foreign key cascades).
+ */
+const LIVE_TASK = `(n.task_id IS NULL OR EXISTS (SELECT 1 FROM tasks live WHERE live.id = n.task_id))`;
+
 const fromRow = (row: Record<string, unknown>): NotificationRecord => ({
   id: row.id as string,
   workspaceId: row.workspace_id as string,
@@ -119,7 +125,7 @@ export async function findNotifications(
   const rows = await run(
     db,
     sql`${raw(SELECT)}
-      WHERE n.user_id = ${userId} AND n.workspace_id = ${workspaceId}
+      WHERE n.user_id = ${userId} AND n.workspace_id = ${workspaceId} AND ${raw(LIVE_TASK)}
         AND (CAST(${!options.unreadOnly} AS boolean) OR n.read_at IS NULL)
         AND ${createdAtAfter('n', options.cursor, 'DESC')}
       ORDER BY n.created_at DESC, n.id DESC LIMIT ${options.limit + 1}`,
@@ -134,7 +140,8 @@ export async function findNotifications(
 export async function unreadCount(db: Queryable, userId: string, workspaceId: string): Promise<number> {
   const [row] = await rowsOf<{ count: number }>(
     db,
-    `SELECT count(*)::int AS count FROM notifications WHERE user_id = $1 AND workspace_id = $2 AND read_at IS NULL`,
+    `SELECT count(*)::int AS count FROM notifications n
+      WHERE n.user_id = $1 AND n.workspace_id = $2 AND n.read_at IS NULL AND ${LIVE_TASK}`,
     [userId, workspaceId],
   );
   return row!.count;
@@ -243,11 +250,12 @@ export async function pendingDigests(
                    p.name || ' #' || t.number || ' ' || t.title AS ref
                  FROM notifications n LEFT JOIN tasks t ON t.id = n.task_id LEFT JOIN projects p ON p.id = t.project_id
                  LEFT JOIN users a ON a.id = n.actor_id
-                WHERE n.user_id = u.id AND n.read_at IS NULL AND n.emailed_at IS NULL
+                WHERE n.user_id = u.id AND n.read_at IS NULL AND n.emailed_at IS NULL AND ${LIVE_TASK}
                 ORDER BY n.created_at DESC LIMIT 50) i) AS items
        FROM users u
       WHERE u.email_notifications = 'daily'
-        AND EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL AND n.emailed_at IS NULL)
+        AND EXISTS (SELECT 1 FROM notifications n
+          WHERE n.user_id = u.id AND n.read_at IS NULL AND n.emailed_at IS NULL AND ${LIVE_TASK})
         AND NOT EXISTS (SELECT 1 FROM digest_deliveries d WHERE d.user_id = u.id AND d.day = $1::date)
       ORDER BY u.id LIMIT 1000`,
     [day],

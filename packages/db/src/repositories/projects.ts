@@ -117,17 +117,3 @@ export async function updateProject(
   );
   return row && projectFromRow(row);
 }
-
-/**
- * Deletes a project (its tasks, comments and attachment rows cascade); the storage keys of its attachments, read
- * first in the same transaction, so the caller removes the files once the rows are gone.
- */
-export async function deleteProjectRow(db: Queryable, projectId: string): Promise<string[]> {
-  const rows = await rowsOf<{ storage_key: string }>(
-    db,
-    `SELECT a.storage_key FROM attachments a JOIN tasks t ON t.id = a.task_id WHERE t.project_id = $1`,
-    [projectId],
-  );
-  await db.query(`DELETE FROM projects WHERE id = $1`, [projectId]);
-  return rows.map((row) => row.storage_key);
-}

@@ -52,16 +52,6 @@ export async function setTaskParent(
   return row && withLabels(row);
 }
 
-/** Promotes every subtask of `parentId` to a task (before the parent is deleted); the tasks as they are now. */
-export async function releaseSubtasks(db: Queryable, parentId: string): Promise<TaskWithLabels[]> {
-  const rows = await run(
-    db,
-    sql`UPDATE tasks SET parent_id = NULL, updated_at = now() WHERE parent_id = ${parentId}
-      RETURNING ${raw(TASK_COLUMNS('tasks'))}, ${raw(LABEL_IDS('tasks'))} AS label_ids`,
-  );
-  return rows.map(withLabels);
-}
-
 /**
  * Takes the row locks of `taskIds` in id order (so two nesting changes over the same tasks cannot deadlock).
  * Read `nestingFacts` after it, in a statement of its own, to see what the previous holder committed.

@@ -174,22 +174,3 @@ export async function replaceTaskLabels(db: Queryable, taskId: string, current: 
     );
   }
 }
-
-/** Deletes a task (comments, labels and attachment rows cascade); its row and its attachments' storage keys. */
-export async function deleteTaskRow(
-  db: Queryable,
-  taskId: string,
-): Promise<{ task: TaskRecord & { workspaceId: string }; storageKeys: string[] } | undefined> {
-  const [row] = await run(
-    db,
-    sql`WITH gone AS (DELETE FROM tasks WHERE id = ${taskId} RETURNING ${raw(TASK_COLUMNS('tasks'))},
-        tasks.workspace_id)
-      SELECT gone.*, (SELECT COALESCE(json_agg(a.storage_key), '[]') FROM attachments a WHERE a.task_id = gone.id)
-        AS storage_keys FROM gone`,
-  );
-  if (!row) return undefined;
-  return {
-    task: { ...taskFromRow(row), workspaceId: row.workspace_id as string },
-    storageKeys: row.storage_keys as string[],
-  };
-}
