@@ -1,5 +1,5 @@
 import type { Logger } from '@taskstack/runtime';
-import type { EmailQueue } from '@taskstack/queues';
+import type { EmailQueue, WebhookQueue } from '@taskstack/queues';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Sql } from '@taskstack/db';
@@ -16,6 +16,8 @@ export type AppContext = {
   /** Commands, rate limits and the event log; request paths fail fast if Redis is down. */
   redis: Redis;
   emails: EmailQueue;
+  /** Board events for the worker to deliver to webhooks, and admins' replays and pings. */
+  webhooks: WebhookQueue;
   /** Every queue by name, for admin counts and enqueueing backups. */
   queues: Record<string, Queue>;
   /** Aborted on SIGTERM, before the drain period: `/ready` answers 503 from then on while requests are still served. */

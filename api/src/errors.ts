@@ -18,6 +18,9 @@ export const forbidden = (detail = 'Your role in this workspace does not allow t
 /** 404 is also the answer for ids of workspaces the caller is not in, so their existence is never revealed. */
 export const notFound = (what = 'Resource') => new HttpError(404, 'Not Found', `${what} not found.`);
 export const conflict = (detail: string) => new HttpError(409, 'Conflict', detail);
+/** Well-formed input that cannot be used as given (a webhook URL with credentials in it); `path` names the field. */
+export const unprocessable = (path: string, message: string) =>
+  new HttpError(422, 'Unprocessable Content', `${path} ${message}.`, { errors: [{ path, message }] });
 export const payloadTooLarge = (detail: string) => new HttpError(413, 'Payload Too Large', detail);
 export const tooManyRequests = (retryAfterSeconds: number) =>
   new HttpError(429, 'Too Many Requests', `Too many attempts. Try again in ${retryAfterSeconds} s.`, {

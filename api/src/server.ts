@@ -1,5 +1,5 @@
 import { connectDatabase, Sql } from '@taskstack/db';
-import { createRedis, EmailQueue, QUEUES } from '@taskstack/queues';
+import { createRedis, EmailQueue, QUEUES, WebhookQueue } from '@taskstack/queues';
 import { createLogger } from '@taskstack/runtime';
 import type { DestinationStream } from 'pino';
 import { Queue } from 'bullmq';
@@ -26,7 +26,8 @@ export async function startApi(
   const drain = new AbortController();
   const shutdown = new AbortController();
   const emails = new EmailQueue(redis, config.REDIS_PREFIX);
-  const queues: Record<string, Queue> = { [QUEUES.emails]: emails.queue };
+  const webhooks = WebhookQueue.connect(redis, config.REDIS_PREFIX);
+  const queues: Record<string, Queue> = { [QUEUES.emails]: emails.queue, [QUEUES.webhooks]: webhooks.queue };
   for (const name of [QUEUES.backups, QUEUES.reminders]) {
     queues[name] = new Queue(name, { connection: redis, prefix: config.REDIS_PREFIX });
   }
@@ -37,6 +38,7 @@ export async function startApi(
     sql: new Sql(sequelize),
     redis,
     emails,
+    webhooks,
     queues,
     drainSignal: drain.signal,
     shutdownSignal: shutdown.signal,

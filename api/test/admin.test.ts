@@ -131,7 +131,7 @@ describe('instance admin routes', () => {
 
     const queues = await get('/admin/queues', adminToken);
     expect(queues.status).toBe(200);
-    expect(Object.keys(queues.body).sort()).toEqual(['backups', 'emails', 'reminders']);
+    expect(Object.keys(queues.body).sort()).toEqual(['backups', 'emails', 'reminders', 'webhooks']);
     expect(queues.body.backups.waiting).toBeGreaterThanOrEqual(1);
     expect(queues.body.emails).toEqual({
       waiting: expect.any(Number),

@@ -5,7 +5,7 @@
  * fresh world, so deleting in one cell cannot change another.
  */
 import { Comment, Invitation, type Role, type User } from '@taskstack/db';
-import { insertNotifications } from '@taskstack/db/repositories';
+import { insertDelivery, insertNotifications, insertWebhook } from '@taskstack/db/repositories';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,18 @@ const trashedTask = async (w: World) => {
   await api.call('DELETE', `/api/v1/tasks/${id}`, { token: w.ownerToken });
   return id;
 };
+/** A webhook of the workspace (straight in the database: creating one is a row of its own). */
+const webhook = async (w: World) =>
+  (
+    await insertWebhook(api.context.sql, {
+      workspaceId: w.workspace.id,
+      url: 'https://hooks.example.com/in',
+      description: '',
+      events: ['task.created'],
+      secret: 'whsec_matrix',
+      createdBy: w.users.owner.id,
+    })
+  ).id;
 const fileForm = () => {
   const form = new FormData();
   form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
@@ -173,6 +185,66 @@ const TABLE: Row[] = [
       });
       return { path: `${ws(w)}/invitations/${invitation.id}` };
     },
+  },
+
+  // Webhooks: admins and owners only (they send the workspace's activity out and hold a signing secret).
+  {
+    route: 'GET /workspaces/:id/webhooks',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/webhooks` }),
+  },
+  {
+    route: 'POST /workspaces/:id/webhooks',
+    minimum: 'admin',
+    success: 201,
+    target: async (w) => ({ path: `${ws(w)}/webhooks`, body: { url: 'https://hooks.example.com/new' } }),
+  },
+  {
+    route: 'PATCH /workspaces/:id/webhooks/:webhookId',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/webhooks/${await webhook(w)}`, body: { active: false } }),
+  },
+  {
+    route: 'DELETE /workspaces/:id/webhooks/:webhookId',
+    minimum: 'admin',
+    success: 204,
+    target: async (w) => ({ path: `${ws(w)}/webhooks/${await webhook(w)}` }),
+  },
+  {
+    route: 'POST /workspaces/:id/webhooks/:webhookId/secret',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/webhooks/${await webhook(w)}/secret` }),
+  },
+  {
+    route: 'GET /workspaces/:id/webhooks/:webhookId/deliveries',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/webhooks/${await webhook(w)}/deliveries` }),
+  },
+  {
+    route: 'POST /workspaces/:id/webhooks/:webhookId/deliveries/:deliveryId/replay',
+    minimum: 'admin',
+    success: 202,
+    target: async (w) => {
+      const webhookId = await webhook(w);
+      const delivery = await insertDelivery(api.context.sql, {
+        webhookId,
+        eventId: '1-0',
+        eventType: 'task.created',
+        trigger: 'event',
+        body: '{}',
+      });
+      return { path: `${ws(w)}/webhooks/${webhookId}/deliveries/${delivery.id}/replay` };
+    },
+  },
+  {
+    route: 'POST /workspaces/:id/webhooks/:webhookId/ping',
+    minimum: 'admin',
+    success: 202,
+    target: async (w) => ({ path: `${ws(w)}/webhooks/${await webhook(w)}/ping` }),
   },
 
   // Personal API tokens: any member may issue one for the workspace; each revokes only their own.

@@ -85,6 +85,23 @@ export const workerConfigSchema = z
     PITR_JOURNAL_CRON: cron('*/5 * * * *'),
     /** When the restore drill runs: a random journalled moment of the last 24 h, restored and checked (UTC). */
     PITR_DRILL_CRON: cron('30 5 * * *'),
+    /**
+     * Lets webhooks reach loopback, private, link-local and other non-public addresses (`true`/`false`). Off, every
+     * address a webhook's host resolves to must be public, or the delivery is refused: otherwise any workspace admin
+     * could make the worker call services inside the network (SSRF). Turn on only where that is acceptable.
+     */
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true'),
+    /** How long one webhook request may take, connection and the start of the answer included. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Attempts per delivery of an event (replays and pings are tried once). */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    /** Wait before the first retry; each later one waits twice as long (8 attempts from 30 s: about an hour in all). */
+    WEBHOOK_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    /** Deliveries failed in a row (after all their attempts) that turn a webhook off; its admins are emailed. */
+    WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
     /** Directory on the database server where restores build their scratch cluster (default: beside its data). */
     PITR_SCRATCH_DIR: z.string().optional(),
   })

@@ -5,6 +5,8 @@ import {
   emailJobs,
   QUEUES,
   reminderJobs,
+  WebhookQueue,
+  webhookJobs,
   type QueueName,
 } from '@taskstack/queues';
 import { createLogger } from '@taskstack/runtime';
@@ -22,6 +24,8 @@ import { backupTask } from './tasks/backup.js';
 import type { TaskContext } from './tasks/context.js';
 import { catchUpRecurrencesTask } from './tasks/catch-up-recurrences.js';
 import { scanDueTasksTask } from './tasks/scan-due-tasks.js';
+import { deliverWebhookTask } from './tasks/deliver-webhook.js';
+import { fanOutWebhooksTask } from './tasks/fan-out-webhooks.js';
 import { sendDigestsTask } from './tasks/send-digests.js';
 import { sendEmailTask } from './tasks/send-email.js';
 import { purgeTrashTask } from './tasks/purge-trash.js';
@@ -74,6 +78,7 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
     config,
     db,
     emails: new EmailQueue(redis, prefix),
+    webhooks: new WebhookQueue(queues[QUEUES.webhooks]!),
     s3: s3StoreFrom(config),
     files: attachmentFilesFrom(config),
     metrics,
@@ -95,11 +100,13 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
       'catch-up-recurrences': catchUpRecurrencesTask(ctx),
       'purge-trash': purgeTrashTask(ctx),
     },
+    webhooks: { 'fan-out': fanOutWebhooksTask(ctx), deliver: deliverWebhookTask(ctx) },
   };
   const declared: Record<QueueName, string[]> = {
     [QUEUES.emails]: Object.keys(emailJobs),
     [QUEUES.backups]: Object.keys(backupJobs),
     [QUEUES.reminders]: Object.keys(reminderJobs),
+    [QUEUES.webhooks]: Object.keys(webhookJobs),
   };
   const release = async () => {
     mailer.close();
@@ -145,6 +152,11 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
     }),
     createQueueWorker(QUEUES.backups, handlers[QUEUES.backups], { ...common, concurrency: 1 }),
     createQueueWorker(QUEUES.reminders, handlers[QUEUES.reminders], { ...common, concurrency: 1 }),
+    // Deliveries mostly wait on receivers, so more run at once than jobs that work this machine.
+    createQueueWorker(QUEUES.webhooks, handlers[QUEUES.webhooks], {
+      ...common,
+      concurrency: config.WORKER_CONCURRENCY * 4,
+    }),
   ];
   const http = await startHttp(config.WORKER_HTTP_PORT, config.HOST, metrics.registry, () =>
     workers.every((w) => w.isRunning()),

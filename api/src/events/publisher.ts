@@ -1,22 +1,31 @@
+import type { WebhookQueue } from '@taskstack/queues';
 import type { Redis } from 'ioredis';
 
 /** The events the board publishes; clients may ignore types they do not know. */
-export type BoardEventType =
-  | 'task.created'
-  | 'task.updated'
-  | 'task.moved'
-  | 'task.deleted'
+export const BOARD_EVENT_TYPES = [
+  'task.created',
+  'task.updated',
+  'task.moved',
+  'task.deleted',
   /** Back from the trash: `data` is like task.created's. */
-  | 'task.restored'
-  | 'project.deleted'
-  | 'project.restored'
-  | 'checklist.updated'
-  | 'comment.created'
-  | 'comment.updated'
-  | 'comment.deleted'
-  | 'comment.restored'
+  'task.restored',
+  'project.deleted',
+  'project.restored',
+  'checklist.updated',
+  'comment.created',
+  'comment.updated',
+  'comment.deleted',
+  'comment.restored',
   /** Addressed to one user (`data.userId`): only that user's streams receive it. */
-  | 'inbox.updated';
+  'inbox.updated',
+] as const;
+export type BoardEventType = (typeof BOARD_EVENT_TYPES)[number];
+
+/** Board events webhooks may subscribe to: all but the per-user ones, which are nobody else's business. */
+export const WEBHOOK_EVENT_TYPES = BOARD_EVENT_TYPES.filter(
+  (type): type is WebhookEventType => type !== 'inbox.updated',
+) as [WebhookEventType, ...WebhookEventType[]];
+export type WebhookEventType = Exclude<BoardEventType, 'inbox.updated'>;
 
 /** One event as it travels between replicas: `id` is the Redis stream id, monotonic within a workspace. */
 export type BoardEvent = { id: string; workspaceId: string; type: string; data: string };
@@ -42,7 +51,8 @@ type WithScript = Redis & {
 
 /**
  * Publishes board events to every API replica (Redis pub/sub) and keeps a short per-workspace history (a stream
- * trimmed by age) so a reconnecting client can replay what it missed.
+ * trimmed by age) so a reconnecting client can replay what it missed. Every event webhooks may subscribe to is
+ * also handed to the worker as one fan-out job (`webhooks` unset: a publisher that only feeds live streams).
  */
 export class EventPublisher {
   private readonly redis: WithScript;
@@ -50,6 +60,7 @@ export class EventPublisher {
   constructor(
     redis: Redis,
     private readonly prefix: string,
+    private readonly webhooks?: WebhookQueue,
   ) {
     this.redis = redis as WithScript;
     if (!this.redis.taskstackPublishEvent) {
@@ -58,9 +69,9 @@ export class EventPublisher {
   }
 
   /** Returns the event id. Call after the transaction commits, so nobody hears of a change that rolled back. */
-  publish(workspaceId: string, type: BoardEventType, data: unknown): Promise<string> {
+  async publish(workspaceId: string, type: BoardEventType, data: unknown): Promise<string> {
     const now = Date.now();
-    return this.redis.taskstackPublishEvent!(
+    const id = await this.redis.taskstackPublishEvent!(
       eventStreamKey(this.prefix, workspaceId),
       eventChannel(this.prefix),
       String(now - EVENT_HISTORY_MS),
@@ -69,5 +80,10 @@ export class EventPublisher {
       String(EVENT_HISTORY_MS * 2),
       workspaceId,
     );
+    // Which workspaces have webhooks is the worker's question: asking it here would add a query to every change.
+    if (this.webhooks && type !== 'inbox.updated') {
+      await this.webhooks.fanOut({ workspaceId, id, type, occurredAt: new Date(now).toISOString(), data });
+    }
+    return id;
   }
 }

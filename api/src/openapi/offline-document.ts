@@ -31,6 +31,7 @@ export async function offlineOpenApiDocument(): Promise<unknown> {
     redis,
     // Queues connect when created; only request handlers use them, and none runs here.
     emails: undefined as never,
+    webhooks: undefined as never,
     queues: {},
     drainSignal: shutdown.signal,
     shutdownSignal: shutdown.signal,

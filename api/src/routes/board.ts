@@ -21,7 +21,7 @@ import { trashRouter } from './trash/router.js';
 /** The work itself: projects, labels, tasks with subtasks and checklists, comments, attachments, activity, the trash, the inbox and the event stream. */
 export function boardRoutes(ctx: AppContext): Router {
   const router = Router();
-  const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX);
+  const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX, ctx.webhooks);
   const hub = new EventHub(ctx.redis, ctx.config.REDIS_PREFIX, ctx.logger);
   const storage = createStorage(ctx.config);
   ctx.shutdownSignal.addEventListener(

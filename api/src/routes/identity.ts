@@ -8,9 +8,10 @@ import { membersRouter } from './members/router.js';
 import { sessionsRouter } from './sessions/router.js';
 import { tokensRouter } from './tokens/router.js';
 import { totpRouter } from './totp/router.js';
+import { webhooksRouter } from './webhooks/router.js';
 import { workspacesRouter } from './workspaces/router.js';
 
-/** Accounts and tenancy: auth, /me, API tokens, sessions, workspaces, members, invitations, instance admin. */
+/** Accounts and tenancy: auth, /me, API tokens, sessions, workspaces, members, invitations, webhooks, instance admin. */
 export function identityRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use(authRouter(ctx));
@@ -21,6 +22,7 @@ export function identityRoutes(ctx: AppContext): Router {
   router.use(workspacesRouter(ctx));
   router.use(membersRouter(ctx));
   router.use(invitationsRouter(ctx));
+  router.use(webhooksRouter(ctx));
   router.use(adminRouter(ctx));
   return router;
 }

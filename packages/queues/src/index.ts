@@ -2,3 +2,4 @@ export { createRedis, probeRedis } from './connection.js';
 export { EMAIL_JOB_OPTIONS, EmailQueue } from './enqueue.js';
 export * from './jobs.js';
 export { QUEUES, type QueueName } from './names.js';
+export { SINGLE_ATTEMPT, WebhookQueue, webhookBody, type DeliveryRetry } from './webhooks.js';

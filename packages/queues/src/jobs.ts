@@ -46,6 +46,14 @@ export const emailJobs = {
   }),
   'backup-failed': z.object({ to: z.array(email).min(1), file: z.string(), error: z.string() }),
   /** A nightly restore drill found a problem; `target` is the moment it restored to, if it got that far. */
+  /** A webhook was turned off after failing delivery after delivery; told to the workspace's admins. */
+  'webhook-disabled': z.object({
+    to: z.array(email).min(1),
+    workspaceName: z.string(),
+    url: z.string(),
+    reason: z.string(),
+    settingsUrl: url,
+  }),
   'restore-drill-failed': z.object({
     to: z.array(email).min(1),
     target: z.string().optional(),
@@ -82,6 +90,25 @@ export const reminderJobs = {
   'purge-trash': z.object({}),
 } as const;
 export type ReminderJobName = keyof typeof reminderJobs;
+
+/** Jobs on the webhooks queue. */
+export const webhookJobs = {
+  /**
+   * One board event, enqueued once by the API as it publishes the event; the worker turns it into a delivery per
+   * subscribed webhook. `id` is the event's stream id, the same the live stream carries.
+   */
+  'fan-out': z.object({
+    workspaceId: z.uuid(),
+    id: z.string().min(1),
+    type: z.string().min(1),
+    occurredAt: z.iso.datetime(),
+    data: z.unknown(),
+  }),
+  /** One attempt at sending one delivery row; retried by BullMQ with backoff. */
+  deliver: z.object({ deliveryId: z.uuid() }),
+} as const;
+export type WebhookJobName = keyof typeof webhookJobs;
+export type WebhookJobData<N extends WebhookJobName> = z.infer<(typeof webhookJobs)[N]>;
 
 /** What an inbox item says in an email, the same for the API's immediate email and the worker's digest. */
 export function inboxHeadline(kind: string, actorName: string | null, taskRef: string): string {

@@ -3,5 +3,6 @@ export const QUEUES = {
   emails: 'emails',
   backups: 'backups',
   reminders: 'reminders',
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

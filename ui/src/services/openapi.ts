@@ -10181,6 +10181,879 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/workspaces/{id}/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace's webhooks, oldest first (admin+) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Webhooks */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'][];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add a webhook (admin+); the answer holds its signing secret, shown this once
+     * @description At most 20 per workspace. 422 when the URL is not an http(s) URL without credentials. Deliveries carry `Taskstack-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CreateWebhook'];
+        };
+      };
+      responses: {
+        /** @description Added */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookWithSecret'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/workspaces/{id}/webhooks/{webhookId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a webhook and its delivery log (admin+) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a webhook, or turn it off or back on (admin+) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['UpdateWebhook'];
+        };
+      };
+      responses: {
+        /** @description The updated webhook */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/workspaces/{id}/webhooks/{webhookId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A webhook's delivery log, newest first (admin+) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of deliveries */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookDelivery'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/workspaces/{id}/webhooks/{webhookId}/deliveries/{deliveryId}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a delivery again, as a new delivery of the same event and body, tried once (admin+)
+     * @description Works on a turned-off webhook too, so a fixed receiver can be checked before turning it back on.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          deliveryId: string;
+          id: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The new delivery, queued */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/workspaces/{id}/webhooks/{webhookId}/ping': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a `ping` event to check the receiver and its signature check, tried once (admin+) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The ping delivery, queued */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/workspaces/{id}/webhooks/{webhookId}/secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the signing secret (admin+); the new one is shown this once and signs every delivery from now */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The new secret */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookWithSecret'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10296,6 +11169,28 @@ export interface components {
     CreatedApiToken: {
       apiToken: components['schemas']['ApiToken'];
       token: string;
+    };
+    CreateWebhook: {
+      /** @default  */
+      description: string;
+      /**
+       * @default [
+       *       "task.created",
+       *       "task.updated",
+       *       "task.moved",
+       *       "task.deleted",
+       *       "task.restored",
+       *       "project.deleted",
+       *       "project.restored",
+       *       "checklist.updated",
+       *       "comment.created",
+       *       "comment.updated",
+       *       "comment.deleted",
+       *       "comment.restored"
+       *     ]
+       */
+      events: components['schemas']['WebhookEventType'][];
+      url: string;
     };
     DisableTotpBody: {
       code: string;
@@ -10642,6 +11537,12 @@ export interface components {
     TrashRetentionSetting: {
       retentionDays: number;
     };
+    UpdateWebhook: {
+      active?: boolean;
+      description?: string;
+      events?: components['schemas']['WebhookEventType'][];
+      url?: string;
+    };
     User: {
       createdAt: string;
       /** Format: email */
@@ -10654,6 +11555,60 @@ export interface components {
     };
     VerifyEmailBody: {
       token: string;
+    };
+    Webhook: {
+      active: boolean;
+      consecutiveFailures: number;
+      createdAt: string;
+      description: string;
+      disabledReason: string | null;
+      events: components['schemas']['WebhookEventType'][];
+      /** Format: uuid */
+      id: string;
+      updatedAt: string;
+      url: string;
+      /** Format: uuid */
+      workspaceId: string;
+    };
+    WebhookDelivery: {
+      attempts: number;
+      body: string;
+      completedAt: string | null;
+      createdAt: string;
+      durationMs: number | null;
+      error: string | null;
+      eventId: string;
+      eventType: string;
+      /** Format: uuid */
+      id: string;
+      lastAttemptAt: string | null;
+      responseSnippet: string | null;
+      responseStatus: number | null;
+      status: components['schemas']['WebhookDeliveryStatus'];
+      /** @enum {string} */
+      trigger: 'event' | 'replay' | 'ping';
+      /** Format: uuid */
+      webhookId: string;
+    };
+    /** @enum {string} */
+    WebhookDeliveryStatus: 'pending' | 'retrying' | 'succeeded' | 'failed';
+    /** @enum {string} */
+    WebhookEventType:
+      | 'task.created'
+      | 'task.updated'
+      | 'task.moved'
+      | 'task.deleted'
+      | 'task.restored'
+      | 'project.deleted'
+      | 'project.restored'
+      | 'checklist.updated'
+      | 'comment.created'
+      | 'comment.updated'
+      | 'comment.deleted'
+      | 'comment.restored';
+    WebhookWithSecret: {
+      secret: string;
+      webhook: components['schemas']['Webhook'];
     };
     /** @enum {string} */
     Weekday: 'mo' | 'tu' | 'we' | 'th' | 'fr' | 'sa' | 'su';
@@ -10803,6 +11758,28 @@ export const trashKindValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'task',
   'comment',
   'project',
+];
+export const webhookDeliveryTriggerValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['WebhookDelivery']['trigger']
+> = ['event', 'replay', 'ping'];
+export const webhookDeliveryStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['WebhookDeliveryStatus']
+> = ['pending', 'retrying', 'succeeded', 'failed'];
+export const webhookEventTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['WebhookEventType']
+> = [
+  'task.created',
+  'task.updated',
+  'task.moved',
+  'task.deleted',
+  'task.restored',
+  'project.deleted',
+  'project.restored',
+  'checklist.updated',
+  'comment.created',
+  'comment.updated',
+  'comment.deleted',
+  'comment.restored',
 ];
 export const weekdayValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Weekday']> = [
   'mo',

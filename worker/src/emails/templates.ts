@@ -60,6 +60,13 @@ export const templates: Templates = {
       { paragraph: d.error },
       { paragraph: 'The previous backups are kept. See the worker logs and GET /api/v1/admin/backups.' },
     ]),
+  'webhook-disabled': (d) =>
+    compose(`A webhook of ${d.workspaceName} was turned off`, [
+      { paragraph: `The webhook to ${d.url} in the workspace "${d.workspaceName}" was turned off:` },
+      { paragraph: d.reason },
+      { paragraph: 'Its delivery log shows what the receiver answered. Turn it back on once it is fixed.' },
+      { link: d.settingsUrl, label: 'Open the webhooks' },
+    ]),
   'restore-drill-failed': (d) =>
     compose('taskstack restore drill FAILED', [
       {

@@ -9,6 +9,7 @@ import { savedViews } from './0008-saved-views.js';
 import { inbox } from './0009-inbox.js';
 import { recurrences } from './0010-recurrences.js';
 import { trash } from './0011-trash.js';
+import { webhooks } from './0012-webhooks.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   inbox,
   recurrences,
   trash,
+  webhooks,
 ];

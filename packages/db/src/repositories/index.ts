@@ -28,6 +28,7 @@ export * from './task-writes.js';
 export * from './totp.js';
 export * from './trash.js';
 export * from './users.js';
+export * from './webhooks.js';
 export * from './workspaces.js';
 export {
   inline,
