@@ -223,6 +223,27 @@ describe('accessibility, signed in', () => {
     expect(await focusInvisible(page)).toEqual([]);
   });
 
+  it('webhooks: the shown-once secret, the list and an open delivery log', async () => {
+    const { webhook } = await callAs<{ webhook: { id: string } }>(
+      page,
+      'POST',
+      `/workspaces/${workspaceId}/webhooks`,
+      {
+        url: 'http://127.0.0.1:9/unreachable',
+      },
+    );
+    await callAs(page, 'POST', `/workspaces/${workspaceId}/webhooks/${webhook.id}/ping`);
+    await open(page, `/w/${workspaceId}/webhooks`, heading(page, 'Add a webhook'));
+    await page.getByLabel('Payload URL').fill('https://hooks.example.com/in');
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.getByTestId('webhook-secret').waitFor();
+    const first = page.getByTestId('webhooks').locator('li').filter({ hasText: '127.0.0.1:9' });
+    await first.getByRole('button', { name: 'Deliveries' }).click();
+    await first.getByRole('table').getByText('ping').waitFor();
+    expect(await violations(page, 'webhooks')).toEqual([]);
+    expect(await focusInvisible(page)).toEqual([]);
+  });
+
   it('the new-workspace dialog keeps focus and gives it back', async () => {
     const switcher = page.getByTestId('workspace-switcher');
     await switcher.focus();

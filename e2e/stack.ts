@@ -82,6 +82,8 @@ export async function startStack(
       SMTP_URL: sink.url,
       BACKUP_DIR: join(dir, 'backups'),
       WORKER_HTTP_PORT: String(await freePort()),
+      // The tests' webhook receivers listen on this machine, which the guard refuses by default.
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     }),
   );
   const browser = await launchChromium();

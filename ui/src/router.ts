@@ -65,6 +65,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Members' },
   },
   {
+    path: '/w/:workspaceId/webhooks',
+    name: 'webhooks',
+    component: () => import('./views/WebhooksView.vue'),
+    meta: { title: 'Webhooks' },
+  },
+  {
     path: '/w/:workspaceId/projects/:projectId',
     name: 'board',
     component: () => import('./views/BoardView.vue'),

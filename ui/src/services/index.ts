@@ -7,6 +7,7 @@ import { HttpClient } from './http.js';
 import { ProjectService } from './projects.js';
 import { TaskService } from './tasks.js';
 import { ViewService } from './views.js';
+import { WebhookService } from './webhooks.js';
 import { WorkspaceService } from './workspaces.js';
 
 /** The app's single API client: one HttpClient (one in-memory token) shared by every resource service. */
@@ -19,6 +20,7 @@ export const api = {
   tasks: new TaskService(http),
   checklists: new ChecklistService(http),
   views: new ViewService(http),
+  webhooks: new WebhookService(http),
   admin: new AdminService(http),
   events: new EventService(http),
 };

@@ -38,6 +38,9 @@ export type InvitationPreview = Schemas['InvitationPreview'];
 
 export type Project = Schemas['Project'];
 export type Label = Schemas['Label'];
+export type Webhook = Schemas['Webhook'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type WebhookInput = JsonBody<paths['/workspaces/{id}/webhooks']['post']>;
 export type SavedView = Schemas['SavedView'];
 export type SavedViewFilters = Schemas['SavedViewFilters'];
 export type SavedViewInput = JsonBody<paths['/projects/{id}/views']['post']>;
