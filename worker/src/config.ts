@@ -102,6 +102,9 @@ export const workerConfigSchema = z
     WEBHOOK_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     /** Deliveries failed in a row (after all their attempts) that turn a webhook off; its admins are emailed. */
     WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Days a finished delivery stays in the log; older ones are pruned daily at WEBHOOK_PRUNE_CRON (UTC). */
+    WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    WEBHOOK_PRUNE_CRON: cron('45 3 * * *'),
     /** Directory on the database server where restores build their scratch cluster (default: beside its data). */
     PITR_SCRATCH_DIR: z.string().optional(),
   })

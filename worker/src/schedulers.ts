@@ -18,6 +18,12 @@ export const BACKUP_JOB_OPTIONS: JobsOptions = {
 export async function upsertSchedulers(config: WorkerConfig, queues: Record<string, Queue>): Promise<void> {
   const backups = queues[QUEUES.backups]!;
   const reminders = queues[QUEUES.reminders]!;
+  // A missed prune is made up by the next day's.
+  await queues[QUEUES.webhooks]!.upsertJobScheduler(
+    'prune-webhook-deliveries',
+    { pattern: config.WEBHOOK_PRUNE_CRON, tz: 'UTC' },
+    { name: 'prune-deliveries', data: {}, opts: keepHistory },
+  );
   await backups.upsertJobScheduler(
     'nightly-backup',
     { pattern: config.BACKUP_CRON, tz: 'UTC' },

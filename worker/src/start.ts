@@ -12,7 +12,7 @@ import {
 import { createLogger } from '@taskstack/runtime';
 import { Queue, type Worker } from 'bullmq';
 import pg from 'pg';
-import { backupState, lastDrill } from '@taskstack/db/repositories';
+import { backupState, lastDrill, pruneDeliveries } from '@taskstack/db/repositories';
 import { archiveStatus } from './pitr/archive-status.js';
 import { s3StoreFrom } from './backup/s3-store.js';
 import type { WorkerConfig } from './config.js';
@@ -100,7 +100,13 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
       'catch-up-recurrences': catchUpRecurrencesTask(ctx),
       'purge-trash': purgeTrashTask(ctx),
     },
-    webhooks: { 'fan-out': fanOutWebhooksTask(ctx), deliver: deliverWebhookTask(ctx) },
+    webhooks: {
+      'fan-out': fanOutWebhooksTask(ctx),
+      deliver: deliverWebhookTask(ctx),
+      'prune-deliveries': async () => ({
+        pruned: await pruneDeliveries(db, config.WEBHOOK_DELIVERY_RETENTION_DAYS),
+      }),
+    },
   };
   const declared: Record<QueueName, string[]> = {
     [QUEUES.emails]: Object.keys(emailJobs),

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '@taskstack/config';
 import type { WorkerConfig } from '../src/config.js';
 import { startWorker, type WorkerHandle } from '../src/start.js';
-import { createTestDatabase, sql, testConfig } from './helpers.js';
+import { createTestDatabase, runJob, sql, testConfig } from './helpers.js';
 
 type Received = { path: string; headers: http.IncomingHttpHeaders; body: string; at: number };
 
@@ -266,6 +266,27 @@ describe('webhook deliveries', () => {
     const last = received.filter((r) => r.path === '/broken').at(-1)!;
     expect(last.body).toBe(rows[0]!.body);
     verify(last.headers, last.body, SECRET);
+  });
+
+  it('prunes finished deliveries past the retention, keeping recent and unfinished ones', async () => {
+    const kept = await hook('/prune', ['comment.deleted']);
+    const insert = (status: string, age: string) =>
+      sql(
+        db.url,
+        `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, trigger, body, status, created_at)
+         VALUES ($1, $2, 'comment.deleted', 'event', '{}', $3, now() - $4::interval)`,
+        [kept.id, `${status}-${age}`, status, age],
+      );
+    await insert('succeeded', '31 days');
+    await insert('failed', '40 days');
+    await insert('retrying', '31 days');
+    await insert('succeeded', '29 days');
+    const job = await runJob(config, 'webhooks', 'prune-deliveries', {});
+    expect(job.returnvalue).toEqual({ pruned: 2 });
+    expect((await deliveries(kept.id)).map((d) => d.event_id).sort()).toEqual([
+      'retrying-31 days',
+      'succeeded-29 days',
+    ]);
   });
 
   it('refuses a private address when the switch is off: no request, no retry', async () => {

@@ -106,6 +106,8 @@ export const webhookJobs = {
   }),
   /** One attempt at sending one delivery row; retried by BullMQ with backoff. */
   deliver: z.object({ deliveryId: z.uuid() }),
+  /** Daily: the delivery log keeps WEBHOOK_DELIVERY_RETENTION_DAYS. */
+  'prune-deliveries': z.object({}),
 } as const;
 export type WebhookJobName = keyof typeof webhookJobs;
 export type WebhookJobData<N extends WebhookJobName> = z.infer<(typeof webhookJobs)[N]>;

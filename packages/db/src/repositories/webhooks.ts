@@ -300,3 +300,13 @@ export async function countWebhookFailure(
   );
   return row && { disabledNow: row.disabled_now, failures: row.failures };
 }
+
+/** Drops finished deliveries older than `days` (the log is for recent trouble); returns how many. */
+export async function pruneDeliveries(db: Queryable, days: number): Promise<number> {
+  const result = await db.query(
+    `DELETE FROM webhook_deliveries
+      WHERE created_at < now() - make_interval(days => $1) AND status IN ('succeeded', 'failed')`,
+    [days],
+  );
+  return result.rowCount ?? 0;
+}
