@@ -10,7 +10,7 @@ import {
   THEMES,
   type Violation,
 } from './accessibility.js';
-import { callAs } from './session.js';
+import { callAs, joinWorkspace } from './session.js';
 import { linkFromMail, startStack, type Stack } from './stack.js';
 
 /**
@@ -244,6 +244,29 @@ describe('accessibility, signed in', () => {
     expect(await focusInvisible(page)).toEqual([]);
   });
 
+  it('inbox, empty and with items from a teammate', async () => {
+    await open(page, `/w/${workspaceId}/inbox`, heading(page, 'Nothing in your inbox'));
+    const failing = await violations(page, 'inbox (empty)');
+    const grace = await (await newContext(stack.browser)).newPage();
+    const graceId = await joinWorkspace(stack, grace, page, workspaceId, {
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      password: PASSWORD,
+    });
+    const adaId = (await callAs<{ id: string }>(page, 'GET', '/me')).id;
+    await callAs(grace, 'POST', `/projects/${projectId}/tasks`, {
+      title: 'Check the forms',
+      assigneeId: adaId,
+    });
+    await callAs(grace, 'POST', `/tasks/${taskId}/comments`, {
+      body: `@[Ada Lovelace](user:${adaId}) the copy reads well; @[Grace Hopper](user:${graceId}) will test it.`,
+    });
+    await page.getByTestId('inbox-items').getByRole('listitem').nth(1).waitFor();
+    failing.push(...(await violations(page, 'inbox')));
+    expect(failing).toEqual([]);
+    expect(await focusInvisible(page)).toEqual([]);
+  });
+
   it('the new-workspace dialog keeps focus and gives it back', async () => {
     const switcher = page.getByTestId('workspace-switcher');
     await switcher.focus();
@@ -265,6 +288,7 @@ describe('accessibility, signed in', () => {
 
   it('account security: two-factor set-up with its QR code, the recovery codes, and turning it off', async () => {
     await open(page, '/account/security', page.getByRole('button', { name: 'Set up two-factor sign-in' }));
+    await page.getByRole('radio', { name: 'Immediately', exact: true }).waitFor();
     const failing = await violations(page, 'account security');
     await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
     await page.getByLabel('Code from the app').waitFor();

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { linkFromMail, type Stack } from './stack.js';
 
 /**
  * Calls the API from `page`, with the session its refresh cookie holds (refresh → access token → the call).
@@ -19,4 +20,38 @@ export async function callAs<T>(page: Page, method: string, path: string, body?:
     },
     { method, path, body },
   ) as Promise<T>;
+}
+
+/**
+ * A teammate in a few calls: signs `person` up in `page` (a browser context of their own), confirms the address
+ * with the welcome email's link (invitations bind only to confirmed ones) and accepts an invitation that `owner`
+ * sends to `workspaceId`. Returns their user id.
+ */
+export async function joinWorkspace(
+  stack: Stack,
+  page: Page,
+  owner: Page,
+  workspaceId: string,
+  person: { name: string; email: string; password: string },
+): Promise<string> {
+  await page.goto(`${stack.url}/signin`);
+  const userId = await page.evaluate(async (body) => {
+    const response = await fetch('/api/v1/auth/register', {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`register: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { user: { id: string } }).user.id;
+  }, person);
+  await page.goto(await linkFromMail(stack.sink, person.email, '/verify-email'));
+  await page.getByText('Your email address is confirmed.').waitFor();
+  await callAs(owner, 'POST', `/workspaces/${workspaceId}/invitations`, {
+    email: person.email,
+    role: 'member',
+  });
+  const link = await linkFromMail(stack.sink, person.email, '/invitations/');
+  await callAs(page, 'POST', `/invitations/${link.split('/invitations/')[1]!}/accept`);
+  return userId;
 }

@@ -71,6 +71,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Webhooks' },
   },
   {
+    path: '/w/:workspaceId/inbox',
+    name: 'inbox',
+    component: () => import('./views/InboxView.vue'),
+    meta: { title: 'Inbox' },
+  },
+  {
     path: '/w/:workspaceId/projects/:projectId',
     name: 'board',
     component: () => import('./views/BoardView.vue'),

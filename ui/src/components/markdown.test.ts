@@ -41,3 +41,23 @@ describe('renderMarkdown', () => {
     expect(root.querySelector('a')?.getAttribute('href') ?? '').not.toMatch(/javascript/);
   });
 });
+
+describe('mentions in markdown', () => {
+  const id = '6f1c2b9e-1d2a-4c3b-9e8f-0a1b2c3d4e5f';
+
+  it('shows @[Name](user:<id>) as an @Name chip, not as a link', () => {
+    const root = tree(`thanks @[Ada Lovelace](user:${id}), see above`);
+    const chip = root.querySelector('.mention');
+    expect(chip?.textContent).toBe('@Ada Lovelace');
+    expect(chip?.getAttribute('data-user-id')).toBe(id);
+    expect(root.querySelector('a')).toBeNull();
+    expect(root.textContent?.trim()).toBe('thanks @Ada Lovelace, see above');
+  });
+
+  it('escapes the name, and leaves mentions inside code as written', () => {
+    const root = tree(`@[<img src=x onerror=alert(1)>](user:${id}) and \`@[Ada](user:${id})\``);
+    expect(root.querySelector('img')).toBeNull();
+    expect(root.querySelector('.mention')?.textContent).toBe('@<img src=x onerror=alert(1)>');
+    expect(root.querySelector('code')?.textContent).toBe(`@[Ada](user:${id})`);
+  });
+});

@@ -4,6 +4,7 @@ import { AuthService } from './auth.js';
 import { ChecklistService } from './checklists.js';
 import { EventService } from './events.js';
 import { HttpClient } from './http.js';
+import { InboxService } from './inbox.js';
 import { ProjectService } from './projects.js';
 import { TaskService } from './tasks.js';
 import { ViewService } from './views.js';
@@ -21,6 +22,7 @@ export const api = {
   checklists: new ChecklistService(http),
   views: new ViewService(http),
   webhooks: new WebhookService(http),
+  inbox: new InboxService(http),
   admin: new AdminService(http),
   events: new EventService(http),
 };

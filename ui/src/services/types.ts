@@ -63,6 +63,12 @@ export type Comment = Schemas['Comment'];
 export type Attachment = Schemas['Attachment'];
 export type Activity = Schemas['ActivityEvent'];
 
+/** One item of the caller's inbox (assigned, mentioned, a comment on their task, due soon). */
+export type InboxItem = Schemas['Notification'];
+export type InboxKind = InboxItem['kind'];
+/** How the inbox reaches the caller by email. */
+export type EmailPreference = Schemas['NotificationPreferences']['email'];
+
 /** Every list endpoint's envelope (api-contract.md, "Lists"). */
 export type Page<T> = { items: T[]; nextCursor: string | null };
 

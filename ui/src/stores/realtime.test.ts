@@ -1,9 +1,10 @@
 // @vitest-environment node
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, expect, it } from 'vitest';
-import type { Comment, Task } from '../services/types.js';
+import type { Comment, InboxItem, Task } from '../services/types.js';
 import { useBoardStore } from './board.js';
 import { useChecklistStore } from './checklist.js';
+import { useInboxStore } from './inbox.js';
 import { useRealtimeStore } from './realtime.js';
 import { useSubtaskStore } from './subtasks.js';
 import { useTaskStore } from './task.js';
@@ -137,4 +138,39 @@ it('keeps the open task’s subtasks in step: joining, changing and leaving by t
   realtime.apply({ id: '5-0', type: 'task.created', data: { task: task('s2', { parentId: 'parent' }) } });
   realtime.apply({ id: '6-0', type: 'task.deleted', data: { id: 's2' } });
   expect(subtasks.items).toEqual([]);
+});
+
+it("keeps the inbox's badge and list in step with inbox.updated of the workspace it shows", () => {
+  const realtime = useRealtimeStore();
+  const inbox = useInboxStore();
+  const item = (id: string): InboxItem => ({
+    id,
+    workspaceId: 'w1',
+    kind: 'mentioned',
+    excerpt: '@Bob have a look',
+    task: { id: 't1', projectId: 'p1', number: 1, title: 'T' },
+    actor: { id: 'u1', name: 'Ada' },
+    read: false,
+    createdAt: '2026-01-02T00:00:00.000Z',
+  });
+  realtime.workspaceId = 'w1';
+  inbox.workspaceId = 'w1';
+  inbox.loaded = true;
+  inbox.items = [item('n1')];
+  inbox.unread = 1;
+
+  const event = {
+    id: '1-0',
+    type: 'inbox.updated',
+    data: { userId: 'u2', unread: 2, notification: item('n2') },
+  };
+  realtime.apply(event);
+  realtime.apply(event);
+  expect(inbox.items.map((i) => i.id)).toEqual(['n2', 'n1']);
+  expect(inbox.unread).toBe(2);
+
+  // The stream of another workspace says nothing about this one's inbox.
+  realtime.workspaceId = 'w2';
+  realtime.apply({ id: '2-0', type: 'inbox.updated', data: { userId: 'u2', unread: 9 } });
+  expect(inbox.unread).toBe(2);
 });

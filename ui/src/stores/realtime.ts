@@ -5,6 +5,7 @@ import type { BoardEvent, StreamState, Subscription } from '../services/events.j
 import type { Comment, Task } from '../services/types.js';
 import { useBoardStore } from './board.js';
 import { useChecklistStore, type ChecklistEvent } from './checklist.js';
+import { useInboxStore, type InboxEvent } from './inbox.js';
 import { useSubtaskStore } from './subtasks.js';
 import { useTaskStore } from './task.js';
 import { useWorkspaceStore } from './workspaces.js';
@@ -27,8 +28,9 @@ export const useRealtimeStore = defineStore('realtime', () => {
     const board = useBoardStore();
     const detail = useTaskStore();
     if (event.type === 'resync') {
-      // The API no longer holds what we missed: reload rather than show a stale board.
+      // The API no longer holds what we missed: reload rather than show a stale board or inbox.
       if (board.project) void board.load(board.project.id);
+      void useInboxStore().refresh();
       return;
     }
     if (event.type === 'task.deleted') {
@@ -37,6 +39,12 @@ export const useRealtimeStore = defineStore('realtime', () => {
       if (id) {
         board.remove(id);
         useSubtaskStore().drop(id);
+      }
+      return;
+    }
+    if (event.type === 'inbox.updated') {
+      if (event.data && typeof event.data === 'object') {
+        useInboxStore().receive(workspaceId.value, event.data as InboxEvent);
       }
       return;
     }
@@ -89,6 +97,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
       onResync: () => {
         const board = useBoardStore();
         if (board.project) void board.load(board.project.id);
+        void useInboxStore().refresh();
       },
     });
   }
