@@ -135,7 +135,11 @@ describe('the inbox', () => {
     expect(findings).toEqual([]);
 
     await mentions.last().getByRole('link', { name: '#2 Write the announcement' }).click();
-    await bobPage.getByTestId('task-panel').getByText('could you review this?').waitFor();
+    await bobPage
+      .getByTestId('task-panel')
+      .getByTestId('comments')
+      .getByText('could you review this?')
+      .waitFor();
     await expect.poll(() => bobPage.url()).toContain(`/projects/${projectId}?task=`);
     await inbox(bobPage, 'Inbox, 2 unread').waitFor();
   });
