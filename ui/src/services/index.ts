@@ -6,6 +6,7 @@ import { EventService } from './events.js';
 import { HttpClient } from './http.js';
 import { InboxService } from './inbox.js';
 import { ProjectService } from './projects.js';
+import { RecurrenceService } from './recurrences.js';
 import { TaskService } from './tasks.js';
 import { ViewService } from './views.js';
 import { WebhookService } from './webhooks.js';
@@ -20,6 +21,7 @@ export const api = {
   projects: new ProjectService(http),
   tasks: new TaskService(http),
   checklists: new ChecklistService(http),
+  recurrences: new RecurrenceService(http),
   views: new ViewService(http),
   webhooks: new WebhookService(http),
   inbox: new InboxService(http),

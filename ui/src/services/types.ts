@@ -51,6 +51,13 @@ export type TaskInput = JsonBody<paths['/tasks/{id}']['patch']>;
 export type TaskQuery = NonNullable<paths['/projects/{id}/tasks']['get']['parameters']['query']>;
 export type TaskSort = NonNullable<TaskQuery['sort']>;
 
+/** A task's repeat rule with its summary; null when the task does not repeat. */
+export type TaskRecurrence = Schemas['TaskRecurrence'];
+/** What setting a repeat rule sends (PUT /tasks/{id}/recurrence). */
+export type RecurrenceRuleInput = JsonBody<paths['/tasks/{id}/recurrence']['put']>;
+export type Weekday = Schemas['Weekday'];
+export type RecurringTask = Schemas['RecurringTask'];
+
 export type Progress = Schemas['Progress'];
 export type ChecklistItem = Schemas['ChecklistItem'];
 /** The fields a checklist item's edit sends (PATCH /checklist-items/{id}). */

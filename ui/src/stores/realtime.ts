@@ -4,6 +4,7 @@ import { api } from '../services/index.js';
 import type { BoardEvent, StreamState, Subscription } from '../services/events.js';
 import type { Comment, Task } from '../services/types.js';
 import { useBoardStore } from './board.js';
+import { useRecurrenceStore } from './recurrences.js';
 import { useChecklistStore, type ChecklistEvent } from './checklist.js';
 import { useInboxStore, type InboxEvent } from './inbox.js';
 import { useSubtaskStore } from './subtasks.js';
@@ -60,6 +61,10 @@ export const useRealtimeStore = defineStore('realtime', () => {
       if (!task) return;
       board.upsert(task);
       detail.receiveTask(task);
+      // The next occurrence of a repeating task: its card shows the repeat icon too.
+      if (event.type === 'task.created' && (event.data as { recurrence?: unknown })?.recurrence) {
+        useRecurrenceStore().occurrenceCreated(task.projectId);
+      }
       useSubtaskStore().receive(task);
       refreshDirectoryFor(task);
       return;
