@@ -212,6 +212,21 @@ describe('recurring tasks', () => {
     ]);
   });
 
+  it('pauses a series whose latest occurrence is in the trash instead of ending it', async () => {
+    const project = await buildProject(workspace);
+    const task = await createTask(api, member.token, project, { status: 'done' });
+    await repeat(member.token, task.id, { frequency: 'daily' });
+    const { sequelize, sql } = api.context;
+    const series = (await findSeriesOfTask(sql, task.id))!;
+    expect((await api.call('DELETE', `/api/v1/tasks/${task.id}`, { token: member.token })).status).toBe(204);
+    const attempt = await sequelize.transaction((t) => spawnNextOccurrence(sql.in(t), series.id, new Date()));
+    expect(attempt.kind).toBe('waiting');
+    const {
+      rows: [row],
+    } = await sql.query(`SELECT finished_at FROM task_recurrences WHERE id = $1`, [series.id]);
+    expect(row).toEqual({ finished_at: null });
+  });
+
   it('keeps the local time across a DST change in the workspace time zone', async () => {
     const zoned = await buildWorkspace(await buildUser());
     const admin = await buildMember(api, zoned, 'admin');

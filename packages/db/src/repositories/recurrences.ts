@@ -128,8 +128,11 @@ export async function spawnNextOccurrence(db: Queryable, seriesId: string, now: 
       ORDER BY occurrence_date DESC LIMIT 1`,
     [seriesId],
   );
-  const template = latest?.task_id ? await findTask(db, latest.task_id) : undefined;
-  if (!latest || !template) return finish(db, seriesId);
+  // A latest occurrence whose task was deleted for good (task_id set null) ends the series; one in the trash
+  // (invisible to findTask) only pauses it, since restoring the task brings it back.
+  if (!latest?.task_id) return finish(db, seriesId);
+  const template = await findTask(db, latest.task_id);
+  if (!template) return { kind: 'waiting' };
   if (template.task.status !== 'done') return { kind: 'waiting' };
   const { rule } = series;
   const date =
