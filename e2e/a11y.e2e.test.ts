@@ -267,6 +267,20 @@ describe('accessibility, signed in', () => {
     expect(await focusInvisible(page)).toEqual([]);
   });
 
+  it('trash, with a deleted task and comment and the retention form', async () => {
+    const doomed = await callAs<{ id: string }>(page, 'POST', `/projects/${projectId}/tasks`, {
+      title: 'Old draft',
+    });
+    await callAs(page, 'DELETE', `/tasks/${doomed.id}`);
+    const comment = await callAs<{ id: string }>(page, 'POST', `/tasks/${taskId}/comments`, {
+      body: 'Never mind',
+    });
+    await callAs(page, 'DELETE', `/comments/${comment.id}`);
+    await open(page, `/w/${workspaceId}/trash`, page.getByTestId('trash').getByText('Old draft'));
+    expect(await violations(page, 'trash')).toEqual([]);
+    expect(await focusInvisible(page)).toEqual([]);
+  });
+
   it('the new-workspace dialog keeps focus and gives it back', async () => {
     const switcher = page.getByTestId('workspace-switcher');
     await switcher.focus();

@@ -77,6 +77,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Inbox' },
   },
   {
+    path: '/w/:workspaceId/trash',
+    name: 'trash',
+    component: () => import('./views/TrashView.vue'),
+    meta: { title: 'Trash' },
+  },
+  {
     path: '/w/:workspaceId/projects/:projectId',
     name: 'board',
     component: () => import('./views/BoardView.vue'),

@@ -1,10 +1,10 @@
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import { ApiError } from '../services/errors.js';
 import type { Recovery, Task } from '../services/types.js';
-import { useToastStore } from '../stores/toasts.js';
+import { UNDO_MS, useToastStore } from '../stores/toasts.js';
 import FormError from './FormError.vue';
 import MarkdownView from './MarkdownView.vue';
 import QuickAdd from './QuickAdd.vue';
@@ -145,6 +145,29 @@ describe('ToastHost', () => {
     expect(alert.text()).toContain('The last owner cannot be removed.');
     await wrapper.get('button[aria-label="Dismiss"]').trigger('click');
     expect(wrapper.find('[role="alert"]').exists()).toBe(false);
+  });
+
+  it('offers Undo for a few seconds, running it once when clicked', async () => {
+    vi.useFakeTimers();
+    try {
+      const wrapper = mount(ToastHost);
+      const toasts = useToastStore();
+      const undo = vi.fn();
+      toasts.undoable('Task deleted', '#3 Ship it', undo);
+      toasts.undoable('Comment deleted', 'Never mind', () => undefined);
+      await nextTick();
+      const buttons = wrapper.findAll('[data-testid="toast-undo"]');
+      expect(buttons).toHaveLength(2);
+      await buttons[0]!.trigger('click');
+      await buttons[0]!.trigger('click');
+      expect(undo).toHaveBeenCalledTimes(1);
+      expect(wrapper.text()).not.toContain('Task deleted');
+      vi.advanceTimersByTime(UNDO_MS);
+      await nextTick();
+      expect(wrapper.find('[data-testid="toast-undo"]').exists()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { InboxService } from './inbox.js';
 import { ProjectService } from './projects.js';
 import { RecurrenceService } from './recurrences.js';
 import { TaskService } from './tasks.js';
+import { TrashService } from './trash.js';
 import { ViewService } from './views.js';
 import { WebhookService } from './webhooks.js';
 import { WorkspaceService } from './workspaces.js';
@@ -25,6 +26,7 @@ export const api = {
   views: new ViewService(http),
   webhooks: new WebhookService(http),
   inbox: new InboxService(http),
+  trash: new TrashService(http),
   admin: new AdminService(http),
   events: new EventService(http),
 };

@@ -18,6 +18,10 @@ export class ProjectService {
   update(id: string, input: { name?: string; description?: string; archived?: boolean }): Promise<Project> {
     return this.http.call(E.updateProject, { params: { id }, body: input });
   }
+  /** Moves the project with its tasks to the trash (admin+); `api.trash.restore('project', id)` undoes it. */
+  remove(id: string): Promise<void> {
+    return this.http.call(E.deleteProject, { params: { id } });
+  }
   activity(id: string, cursor?: string): Promise<Page<Activity>> {
     return this.http.call(E.activity, { params: { id }, query: { limit: 50, cursor } });
   }

@@ -77,6 +77,11 @@ export class TaskService {
     return this.http.call(E.createComment, { params: { id }, body: { body } });
   }
 
+  /** Moves a comment to the trash (its author, or admin+). */
+  removeComment(id: string): Promise<void> {
+    return this.http.call(E.deleteComment, { params: { id } });
+  }
+
   attachments(id: string): Promise<Attachment[]> {
     return this.http
       .call<Attachment[] | Page<Attachment>>(E.listAttachments, { params: { id } })

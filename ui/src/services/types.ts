@@ -69,6 +69,8 @@ export type BulkChanges = JsonBody<paths['/projects/{id}/tasks/bulk']['post']>['
 export type Comment = Schemas['Comment'];
 export type Attachment = Schemas['Attachment'];
 export type Activity = Schemas['ActivityEvent'];
+export type TrashItem = Schemas['TrashItem'];
+export type TrashKind = Schemas['TrashKind'];
 
 /** One item of the caller's inbox (assigned, mentioned, a comment on their task, due soon). */
 export type InboxItem = Schemas['Notification'];

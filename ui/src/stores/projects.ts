@@ -36,5 +36,21 @@ export const useProjectStore = defineStore('projects', () => {
     projects.value = projects.value.map((p) => (p.id === id ? { ...p, ...updated } : p));
   }
 
-  return { projects, loading, error, load, create, setArchived };
+  /** To the trash (admin+); also drops it from the list a teammate's `project.deleted` event would. */
+  async function remove(id: string) {
+    await api.projects.remove(id);
+    drop(id);
+  }
+
+  function drop(id: string) {
+    projects.value = projects.value.filter((p) => p.id !== id);
+  }
+
+  /** A project back from the trash (`project.restored`) of the workspace listed. */
+  function receive(project: Project) {
+    if (project.workspaceId !== workspaceId.value) return;
+    projects.value = [...projects.value.filter((p) => p.id !== project.id), project];
+  }
+
+  return { projects, workspaceId, loading, error, load, create, setArchived, remove, drop, receive };
 });

@@ -5,6 +5,7 @@ import type { Comment, InboxItem, Task } from '../services/types.js';
 import { useBoardStore } from './board.js';
 import { useChecklistStore } from './checklist.js';
 import { useInboxStore } from './inbox.js';
+import { useProjectStore } from './projects.js';
 import { useRealtimeStore } from './realtime.js';
 import { useSubtaskStore } from './subtasks.js';
 import { useTaskStore } from './task.js';
@@ -173,4 +174,53 @@ it("keeps the inbox's badge and list in step with inbox.updated of the workspace
   realtime.workspaceId = 'w2';
   realtime.apply({ id: '2-0', type: 'inbox.updated', data: { userId: 'u2', unread: 9 } });
   expect(inbox.unread).toBe(2);
+});
+
+it('follows deletes and restores from the trash: tasks, comments and projects', () => {
+  const realtime = useRealtimeStore();
+  const board = useBoardStore();
+  const detail = useTaskStore();
+  const projects = useProjectStore();
+  projects.workspaceId = 'w1';
+  projects.projects = [board.project!];
+
+  realtime.apply({ id: '1-0', type: 'task.restored', data: { projectId: 'p1', task: task('t1') } });
+  expect(board.columns.todo.map((t) => t.id)).toEqual(['t1']);
+
+  detail.task = task('t1');
+  const comment = (id: string, createdAt: string): Comment => ({
+    id,
+    taskId: 't1',
+    authorId: null,
+    body: id,
+    createdAt,
+    updatedAt: createdAt,
+  });
+  detail.comments = [comment('c1', '2026-01-01T00:00:00.000Z'), comment('c3', '2026-01-03T00:00:00.000Z')];
+  realtime.apply({ id: '2-0', type: 'comment.deleted', data: { projectId: 'p1', taskId: 't1', id: 'c1' } });
+  expect(detail.comments.map((c) => c.id)).toEqual(['c3']);
+  // Back where it was written, not at the end.
+  for (const [id, at] of [
+    ['c1', '2026-01-01T00:00:00.000Z'],
+    ['c2', '2026-01-02T00:00:00.000Z'],
+  ] as const) {
+    realtime.apply({
+      id: '3-0',
+      type: 'comment.restored',
+      data: { projectId: 'p1', taskId: 't1', comment: comment(id, at) },
+    });
+  }
+  expect(detail.comments.map((c) => c.id)).toEqual(['c1', 'c2', 'c3']);
+
+  realtime.apply({ id: '4-0', type: 'project.deleted', data: { id: 'p1' } });
+  expect(projects.projects).toEqual([]);
+  realtime.apply({ id: '5-0', type: 'project.restored', data: { project: board.project } });
+  expect(projects.projects.map((p) => p.id)).toEqual(['p1']);
+  // Another workspace's project is not this list's.
+  realtime.apply({
+    id: '6-0',
+    type: 'project.restored',
+    data: { project: { ...board.project!, id: 'p9', workspaceId: 'w2' } },
+  });
+  expect(projects.projects.map((p) => p.id)).toEqual(['p1']);
 });

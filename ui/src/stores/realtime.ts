@@ -2,9 +2,10 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../services/index.js';
 import type { BoardEvent, StreamState, Subscription } from '../services/events.js';
-import type { Comment, Task } from '../services/types.js';
+import type { Comment, Project, Task } from '../services/types.js';
 import { useBoardStore } from './board.js';
 import { useRecurrenceStore } from './recurrences.js';
+import { useProjectStore } from './projects.js';
 import { useChecklistStore, type ChecklistEvent } from './checklist.js';
 import { useInboxStore, type InboxEvent } from './inbox.js';
 import { useSubtaskStore } from './subtasks.js';
@@ -69,9 +70,24 @@ export const useRealtimeStore = defineStore('realtime', () => {
       refreshDirectoryFor(task);
       return;
     }
-    if (event.type === 'comment.created') {
+    if (event.type === 'comment.created' || event.type === 'comment.restored') {
       const comment = payload<Comment>(event.data, 'comment');
       if (comment) detail.receiveComment(comment);
+      return;
+    }
+    if (event.type === 'comment.deleted') {
+      const id = (event.data as { id?: string } | null)?.id;
+      if (id) detail.dropComment(id);
+      return;
+    }
+    if (event.type === 'project.deleted') {
+      const id = (event.data as { id?: string } | null)?.id;
+      if (id) useProjectStore().drop(id);
+      return;
+    }
+    if (event.type === 'project.restored') {
+      const project = payload<Project>(event.data, 'project');
+      if (project) useProjectStore().receive(project);
     }
   }
 

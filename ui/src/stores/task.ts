@@ -101,12 +101,31 @@ export const useTaskStore = defineStore('task', () => {
     receiveComment(comment);
   }
 
-  /** A comment from this tab or a teammate's (event); duplicates are ignored. */
+  /** A comment from this tab or a teammate's (event, or back from the trash), in order; duplicates are ignored. */
   function receiveComment(comment: Comment) {
     if (comment.taskId !== task.value?.id) return;
     if (comments.value.some((c) => c.id === comment.id)) return;
-    comments.value = [...comments.value, comment];
+    comments.value = [...comments.value, comment].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     void loadActivity();
+  }
+
+  /** To the trash (its author, or an admin). */
+  async function removeComment(id: string) {
+    await api.tasks.removeComment(id);
+    dropComment(id);
+  }
+
+  /** A comment gone (here or by a teammate's `comment.deleted`). */
+  function dropComment(id: string) {
+    comments.value = comments.value.filter((c) => c.id !== id);
+  }
+
+  /** The open task's comments again (after an undo, in case the event stream is reconnecting). */
+  async function reloadComments() {
+    const id = task.value?.id;
+    if (!id) return;
+    const page = await api.tasks.comments(id);
+    if (task.value?.id === id) comments.value = page.items;
   }
 
   async function upload(file: File) {
@@ -135,6 +154,9 @@ export const useTaskStore = defineStore('task', () => {
     setParent,
     addComment,
     receiveComment,
+    removeComment,
+    dropComment,
+    reloadComments,
     upload,
     receiveTask,
   };
