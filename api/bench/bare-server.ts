@@ -68,7 +68,7 @@ async function listTasks(res: ServerResponse, projectId: string, query: URLSearc
   const cursor = query.get('cursor');
   const limit = Number(query.get('limit') ?? 50);
   const { text, values } = listTasksSql(
-    projectId,
+    { projectId },
     {
       status: (query.get('status') ?? undefined) as Status | undefined,
       assigneeId: query.get('assigneeId') ?? undefined,

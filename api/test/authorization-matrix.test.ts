@@ -269,6 +269,31 @@ const TABLE: Row[] = [
     },
   },
 
+  // The iCal feed is the caller's own: each revokes theirs; the outsider, who has none, gets 404 (creating one is
+  // open to every signed-in user, so POST /me/calendar-feed is exempt below; the feed itself is in calendar.test).
+  {
+    route: 'DELETE /me/calendar-feed',
+    minimum: 'viewer',
+    success: 204,
+    target: async (w, actor) => {
+      const holder = actor === 'outsider' ? 'member' : actor;
+      const res = await api.call('POST', '/api/v1/me/calendar-feed', {
+        token: w.tokens[holder],
+        body: { timeZone: 'UTC' },
+      });
+      if (res.status !== 201) throw new Error(`calendar feed: ${res.status}`);
+      return { path: '/me/calendar-feed' };
+    },
+  },
+  {
+    route: 'GET /workspaces/:id/my-tasks',
+    minimum: 'viewer',
+    success: 200,
+    target: async (w) => ({
+      path: `${ws(w)}/my-tasks?dueFrom=2030-01-01T00:00:00Z&dueBefore=2030-02-01T00:00:00Z`,
+    }),
+  },
+
   {
     // Each ends a session of their own; the outsider aims at the member's.
     route: 'DELETE /me/sessions/:id',
@@ -693,10 +718,10 @@ describe('authorization matrix', () => {
     const doc = (await api.call('GET', '/api/v1/openapi.json')).body as {
       paths: Record<string, Record<string, unknown>>;
     };
-    // Routes outside any workspace (auth, the caller's own two-factor and notification preferences, creating a
+    // Routes outside any workspace (auth, the caller's own two-factor, notification preferences and iCal feed, creating a
     // workspace, invitation links, instance admin) have their own tests.
     const exempt =
-      /^(POST \/auth|POST \/me\/totp|PUT \/me\/notification-preferences$|POST \/workspaces$|POST \/invitations|POST \/admin)/;
+      /^(POST \/auth|POST \/me\/totp|PUT \/me\/notification-preferences$|POST \/me\/calendar-feed$|POST \/workspaces$|POST \/invitations|POST \/admin)/;
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops)
         .filter((method) => method !== 'get')

@@ -3,12 +3,14 @@ const REDACTED = '[redacted]';
 /**
  * Hides the secrets a URL can carry before it is logged: `access_token` (the event stream accepts it in the query),
  * `token` (the web app's reset and verify-email links, served by the API under `npm start`), and the invitation
- * token that is a path segment (`/invitations/:token`, `/api/v1/invitations/:token/accept`).
+ * token and the iCal feed's secret that are path segments (`/invitations/:token`, `/api/v1/invitations/:token/accept`,
+ * `/api/v1/calendar/:token.ics`).
  */
 export function redactUrl(url: string): string {
   return url
     .replace(/([?&](?:access_token|token)=)[^&#]*/gi, `$1${REDACTED}`)
-    .replace(/^((?:\/api\/v1)?\/invitations\/)[^/?#]+/i, `$1${REDACTED}`);
+    .replace(/^((?:\/api\/v1)?\/invitations\/)[^/?#]+/i, `$1${REDACTED}`)
+    .replace(/^((?:\/api\/v1)?\/calendar\/)[^/?#]+/i, `$1${REDACTED}`);
 }
 
 type LoggedRequest = { id?: unknown; method?: string; url?: string; [key: string]: unknown };

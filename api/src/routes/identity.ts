@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { adminRouter } from './admin/router.js';
 import { authRouter } from './auth/router.js';
+import { calendarRouter } from './calendar/router.js';
 import { invitationsRouter } from './invitations/router.js';
 import { meRouter } from './me/router.js';
 import { membersRouter } from './members/router.js';
@@ -11,12 +12,14 @@ import { totpRouter } from './totp/router.js';
 import { webhooksRouter } from './webhooks/router.js';
 import { workspacesRouter } from './workspaces/router.js';
 
-/** Accounts and tenancy: auth, /me, API tokens, sessions, workspaces, members, invitations, webhooks, instance admin. */
+/** Accounts and tenancy: auth, /me, API tokens, the iCal feed, sessions, workspaces, members, invitations, webhooks,
+ * instance admin. */
 export function identityRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use(authRouter(ctx));
   router.use(meRouter(ctx));
   router.use(tokensRouter(ctx));
+  router.use(calendarRouter(ctx));
   router.use(sessionsRouter(ctx));
   router.use(totpRouter(ctx));
   router.use(workspacesRouter(ctx));

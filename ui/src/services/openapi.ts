@@ -1642,6 +1642,83 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/calendar/{token}.ics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The iCal feed (RFC 5545) of the open tasks assigned to its owner that have a due date
+     * @description No Authorization header: the secret in the URL is the credential. Covers the workspaces the owner is a member of at the time of each fetch; an unknown, rotated or revoked secret is a 404.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The calendar */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/calendar': string;
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/checklist-items/{id}': {
     parameters: {
       query?: never;
@@ -2824,6 +2901,306 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/calendar-feed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether you have an iCal feed, and when it was last fetched (never its URL) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The feed, or null */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CalendarFeedState'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create your iCal feed URL, or replace it (the old URL stops working); the URL is in this answer only */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description The zone of the user's dates (the browser's), e.g. Europe/Berlin
+             * @example UTC
+             */
+            timeZone: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Created; keep the URL now */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CreatedCalendarFeed'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    /** Revoke your iCal feed: its URL answers 404 from now on */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Revoked */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -4694,7 +5071,10 @@ export interface paths {
         query?: {
           assigneeId?: string;
           cursor?: string;
+          /** @description Due before this instant */
           dueBefore?: string;
+          /** @description Due at or after this instant; with dueBefore a window of due dates (a calendar month or week) */
+          dueFrom?: string;
           labelId?: string;
           limit?: number;
           /** @description Full-text search over title and description: every word must match, as a word prefix */
@@ -9301,6 +9681,135 @@ export interface paths {
     };
     trace?: never;
   };
+  '/workspaces/{id}/my-tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's tasks across the projects of a workspace, with the list's filters (viewer+)
+     * @description The tasks assigned to the caller; with dueFrom and dueBefore, what a calendar of them shows.
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          /** @description Due before this instant */
+          dueBefore?: string;
+          /** @description Due at or after this instant; with dueBefore a window of due dates (a calendar month or week) */
+          dueFrom?: string;
+          labelId?: string;
+          limit?: number;
+          /** @description Full-text search over title and description: every word must match, as a word prefix */
+          q?: string;
+          /** @description position: by status column then position; dueAt: soonest first, no due date last; createdAt: newest first; priority: most urgent first */
+          sort?: 'position' | 'dueAt' | 'createdAt' | 'priority';
+          status?: 'backlog' | 'todo' | 'in_progress' | 'done';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of tasks */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Task'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/workspaces/{id}/projects': {
     parameters: {
       query?: never;
@@ -11134,6 +11643,19 @@ export interface components {
     BulkEditResult: {
       items: components['schemas']['Task'][];
     };
+    CalendarFeed: {
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description The last fetch by a calendar app
+       */
+      lastUsedAt: string | null;
+      timeZone: string;
+    };
+    CalendarFeedState: {
+      feed: components['schemas']['CalendarFeed'] & (Record<string, never> | null);
+    };
     Checklist: components['schemas']['ChecklistItem'][];
     ChecklistItem: {
       /** Format: uuid */
@@ -11169,6 +11691,14 @@ export interface components {
     CreatedApiToken: {
       apiToken: components['schemas']['ApiToken'];
       token: string;
+    };
+    CreatedCalendarFeed: {
+      feed: components['schemas']['CalendarFeed'];
+      /**
+       * Format: uri
+       * @description The secret feed URL: shown this once; anyone holding it reads the feed
+       */
+      url: string;
     };
     CreateWebhook: {
       /** @default  */
@@ -11685,6 +12215,12 @@ export const pathsTasksIdSubtasksPostRequestBodyContentApplicationJsonStatusValu
 export const pathsWorkspacesIdInboxGetParametersQueryUnreadValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/workspaces/{id}/inbox']['get']['parameters']['query']['unread']
 > = ['true', 'false'];
+export const pathsWorkspacesIdMyTasksGetParametersQuerySortValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/workspaces/{id}/my-tasks']['get']['parameters']['query']['sort']
+> = ['position', 'dueAt', 'createdAt', 'priority'];
+export const pathsWorkspacesIdMyTasksGetParametersQueryStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/workspaces/{id}/my-tasks']['get']['parameters']['query']['status']
+> = ['backlog', 'todo', 'in_progress', 'done'];
 export const apiTokenScopeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ApiToken']['scope']
 > = ['read', 'write'];

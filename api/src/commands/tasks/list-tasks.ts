@@ -1,15 +1,24 @@
-import { findTask, findTasks, taskCursorParts, type TaskRef } from '@taskstack/db/repositories';
+import {
+  findTask,
+  findTasks,
+  taskCursorParts,
+  type TaskRef,
+  type TaskScope,
+} from '@taskstack/db/repositories';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { decodeCursor, toPage } from '../../pagination.js';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
-import type { ListTasksQuery } from './schema.js';
+import type { ListTasksQuery, MyTasksQuery } from './schema.js';
 
-/** One page of a project's tasks, filtered and sorted; a forged or stale cursor is a 400. */
-export async function listTasks(ctx: AppContext, projectId: string, query: ListTasksQuery) {
+/**
+ * One page of a project's tasks, or of the tasks assigned to someone across a workspace, filtered and sorted; a
+ * forged or stale cursor is a 400.
+ */
+export async function listTasks(ctx: AppContext, scope: TaskScope, query: ListTasksQuery | MyTasksQuery) {
   const { cursor, ...filter } = query;
   const keys = cursor ? decodeCursor(cursor, taskCursorParts(query.sort)) : undefined;
-  const rows = await findTasks(ctx.sql, projectId, filter, keys);
+  const rows = await findTasks(ctx.sql, scope, filter, keys);
   return toPage(
     rows,
     query.limit,

@@ -50,7 +50,7 @@ export const moveTaskBody = z
   .strict();
 export type MoveTaskInput = z.infer<typeof moveTaskBody>;
 
-export const listTasksQuery = z
+const taskListQuery = z
   .object({
     status: z.enum(TASK_STATUSES).optional(),
     assigneeId: z.uuid().optional(),
@@ -58,7 +58,14 @@ export const listTasksQuery = z
     q: z.string().trim().min(1).max(200).optional().openapi({
       description: 'Full-text search over title and description: every word must match, as a word prefix',
     }),
-    dueBefore: z.iso.datetime({ offset: true }).optional(),
+    dueBefore: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'Due before this instant' }),
+    dueFrom: z.iso.datetime({ offset: true }).optional().openapi({
+      description:
+        'Due at or after this instant; with dueBefore a window of due dates (a calendar month or week)',
+    }),
     sort: z
       .enum(TASK_SORTS)
       .default('position')
@@ -70,4 +77,17 @@ export const listTasksQuery = z
     ...pageQuery,
   })
   .strict();
+
+/** An empty or reversed due window is a mistake in the caller's date maths, worth a 400 rather than no rows. */
+const orderedWindow = <Q extends { dueFrom?: string | undefined; dueBefore?: string | undefined }>(
+  query: Q,
+) => !query.dueFrom || !query.dueBefore || Date.parse(query.dueFrom) < Date.parse(query.dueBefore);
+const windowIssue = { message: 'dueFrom must be before dueBefore', path: ['dueFrom'] };
+
+export const listTasksQuery = taskListQuery.refine(orderedWindow, windowIssue);
 export type ListTasksQuery = z.infer<typeof listTasksQuery>;
+
+/** "My tasks": the same filters across a workspace, always assigned to the caller. */
+export const myTasksQuery = taskListQuery.omit({ assigneeId: true }).refine(orderedWindow, windowIssue);
+export type MyTasksQuery = z.infer<typeof myTasksQuery>;
+export const workspaceParams = z.object({ id: z.uuid() }).strict();

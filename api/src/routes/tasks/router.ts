@@ -8,14 +8,17 @@ import {
   createTaskBody,
   listTasksQuery,
   moveTaskBody,
+  myTasksQuery,
   projectParams,
   taskParams,
   updateTaskBody,
+  workspaceParams,
 } from '../../commands/tasks/schema.js';
 import { updateTask } from '../../commands/tasks/update-task.js';
 import type { EventPublisher } from '../../events/publisher.js';
 import { pageOf } from '../../pagination.js';
 import { projectAccessFor, taskAccessFor } from '../../policies/board.js';
+import { workspaceAccessFor } from '../../policies/membership.js';
 import { taskOutput } from '../../presenters/task.js';
 import { defineRoutes } from '../define.js';
 
@@ -35,7 +38,24 @@ export function tasksRouter(ctx: AppContext, events: EventPublisher): Router {
     },
     async ({ user, params, query }) => {
       await projectAccessFor(ctx.sql, user.id, params.id, 'viewer');
-      return listTasks(ctx, params.id, query);
+      return listTasks(ctx, { projectId: params.id }, query);
+    },
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/workspaces/:id/my-tasks',
+      summary: "The caller's tasks across the projects of a workspace, with the list's filters (viewer+)",
+      description:
+        'The tasks assigned to the caller; with dueFrom and dueBefore, what a calendar of them shows.',
+      tags,
+      request: { params: workspaceParams, query: myTasksQuery },
+      responses: { 200: { description: 'A page of tasks', schema: pageOf(taskOutput) } },
+    },
+    async ({ user, params, query }) => {
+      await workspaceAccessFor(ctx.sql, user.id, params.id, 'viewer');
+      return listTasks(ctx, { workspaceId: params.id, assigneeId: user.id }, query);
     },
   );
 

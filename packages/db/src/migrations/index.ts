@@ -10,6 +10,7 @@ import { inbox } from './0009-inbox.js';
 import { recurrences } from './0010-recurrences.js';
 import { trash } from './0011-trash.js';
 import { webhooks } from './0012-webhooks.js';
+import { calendarFeeds } from './0013-calendar-feeds.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   recurrences,
   trash,
   webhooks,
+  calendarFeeds,
 ];

@@ -6,6 +6,7 @@ export * from './access.js';
 export * from './api-tokens.js';
 export * from './activity.js';
 export * from './attachments.js';
+export * from './calendar-feeds.js';
 export * from './backups.js';
 export * from './checklists.js';
 export * from './comments.js';

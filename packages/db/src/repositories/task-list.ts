@@ -13,6 +13,8 @@ export type TaskFilter = {
   labelId?: string | undefined;
   q?: string | undefined;
   dueBefore?: string | undefined;
+  /** With `dueBefore`, a due-date window (a calendar's visible days): due at or after this instant. */
+  dueFrom?: string | undefined;
   sort: TaskSort;
   limit: number;
 };
@@ -59,12 +61,15 @@ export function prefixQuery(q: string): string | null {
   return words.length ? words.map((word) => `${word}:*`).join(' & ') : null;
 }
 
+/** Whose tasks a list reads: one project's, or those assigned to one person across a workspace ("my tasks"). */
+export type TaskScope = { projectId: string } | { workspaceId: string; assigneeId: string };
+
 /**
  * The statement of one page (plus one row, to know whether there is more) of a project's tasks with their label
  * ids, filtered and sorted in SQL, after the (decoded, checked) cursor. Shared with the benchmark's bare server.
  */
 export function listTasksSql(
-  projectId: string,
+  scope: TaskScope,
   filter: TaskFilter,
   cursor: string[] | undefined,
 ): { text: string; values: unknown[] } {
@@ -72,7 +77,10 @@ export function listTasksSql(
   const keys = keysOf(filter.sort);
   const values: unknown[] = [];
   const param = (value: unknown) => `$${values.push(value)}`;
-  const where = [`t.project_id = ${param(projectId)}`];
+  const where =
+    'projectId' in scope
+      ? [`t.project_id = ${param(scope.projectId)}`]
+      : [`t.workspace_id = ${param(scope.workspaceId)}`, `t.assignee_id = ${param(scope.assigneeId)}`];
   if (filter.status) where.push(`t.status = ${param(filter.status)}`);
   if (filter.assigneeId) where.push(`t.assignee_id = ${param(filter.assigneeId)}`);
   if (filter.labelId) {
@@ -84,6 +92,7 @@ export function listTasksSql(
     const tsquery = prefixQuery(filter.q);
     where.push(tsquery ? `t.search @@ to_tsquery('simple', ${param(tsquery)})` : 'FALSE');
   }
+  if (filter.dueFrom) where.push(`t.due_at >= ${param(filter.dueFrom)}`);
   if (filter.dueBefore) where.push(`t.due_at < ${param(filter.dueBefore)}`);
   if (cursor) {
     const comparison = sort.direction === 'ASC' ? '>' : '<';
@@ -105,11 +114,11 @@ export type ListedTask = { task: TaskRecord; labelIds: string[]; cursorKey: stri
 /** Runs `listTasksSql`: the page's rows with their label ids and cursor keys. */
 export async function findTasks(
   db: Queryable,
-  projectId: string,
+  scope: TaskScope,
   filter: TaskFilter,
   cursor: string[] | undefined,
 ): Promise<ListedTask[]> {
-  const { text, values } = listTasksSql(projectId, filter, cursor);
+  const { text, values } = listTasksSql(scope, filter, cursor);
   const width = SORTS[filter.sort].keys.length + 1;
   return (await rowsOf(db, text, values)).map((row) => ({
     task: taskFromRow(row),
