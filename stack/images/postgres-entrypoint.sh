@@ -51,6 +51,14 @@ unset POSTGRES_PASSWORD
 # settings from PGBACKREST_* variables (repository path, pg1-path defaults to PGDATA below).
 if [[ $1 == postgres && -n ${PGBACKREST_STANZA:-} ]]; then
   export PGBACKREST_PG1_PATH=${PGBACKREST_PG1_PATH:-$PGDATA} PGBACKREST_LOG_LEVEL_FILE=${PGBACKREST_LOG_LEVEL_FILE:-off}
+  # The backups' bucket key of the second repository, from Docker secrets: pgBackRest reads no *_FILE variables.
+  for var in PGBACKREST_REPO2_S3_KEY PGBACKREST_REPO2_S3_KEY_SECRET; do
+    file_var="${var}_FILE"
+    if [[ -n ${!file_var:-} ]]; then
+      export "$var"="$(<"${!file_var}")"
+      unset "$file_var"
+    fi
+  done
   set -- "$@" -c archive_mode=on -c archive_timeout=60 \
     -c "archive_command=pgbackrest --stanza=$PGBACKREST_STANZA archive-push %p"
 fi

@@ -10,9 +10,14 @@ import { sql } from './helpers.js';
 /**
  * A PostgreSQL server of its own that archives WAL with pgBackRest into a repository in a temp directory, the way
  * the stack's Postgres image is configured (archive_command, archive_timeout, PGBACKREST_* in the server's
- * environment), holding a migrated `taskstack` database.
+ * environment), holding a migrated `taskstack` database. `env` adds to the server's pgBackRest settings (e.g. a
+ * second repository in S3).
  */
-export async function startArchivingPostgres(stanza = 'taskstack', archiveTimeout = '60s') {
+export async function startArchivingPostgres(
+  stanza = 'taskstack',
+  archiveTimeout = '60s',
+  env: Record<string, string> = {},
+) {
   const root = mkdtempSync(join(tmpdir(), 'taskstack-pitr-'));
   const repo = join(root, 'repo');
   mkdirSync(repo);
@@ -39,6 +44,7 @@ export async function startArchivingPostgres(stanza = 'taskstack', archiveTimeou
       PGBACKREST_LOG_LEVEL_FILE: 'off',
       PGBACKREST_LOCK_PATH: join(root, 'lock'),
       PGBACKREST_START_FAST: 'y',
+      ...env,
     }),
   });
   await prepareTemplateDatabase(server.url);

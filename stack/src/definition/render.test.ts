@@ -233,8 +233,31 @@ describe('renderStack', () => {
         (service.secrets ?? []).some((s: { target: string }) => s.target.startsWith('backup_s3_')),
       )
       .map(([name]) => name);
-    expect(holders).toEqual(['worker']);
+    // And the database server, for pgBackRest's copy in the bucket; never the api.
+    expect(holders).toEqual(['postgres', 'worker']);
     expect(JSON.stringify(s3.services.api)).not.toContain('S3_BACKUP');
+  });
+
+  it("keeps pgBackRest's second repository in the backups' bucket, over TLS only", () => {
+    const storage = {
+      driver: 's3',
+      endpoint: 'https://ams3.digitaloceanspaces.com',
+      bucket: 'f',
+      backupBucket: 'b',
+    };
+    expect(composeOf({ storage }).services.postgres!.environment).toMatchObject({
+      PGBACKREST_REPO2_TYPE: 's3',
+      PGBACKREST_REPO2_PATH: '/pitr',
+      PGBACKREST_REPO2_S3_BUCKET: 'b',
+      PGBACKREST_REPO2_S3_ENDPOINT: 'ams3.digitaloceanspaces.com',
+      PGBACKREST_REPO2_S3_URI_STYLE: 'host',
+      PGBACKREST_REPO2_S3_KEY_FILE: '/run/secrets/backup_s3_access_key_id',
+    });
+    const off = composeOf({ storage: { ...storage, pointInTimeCopy: false } }).services.postgres!;
+    expect(JSON.stringify(off)).not.toContain('REPO2');
+    expect(() =>
+      parseStackSettings({ ...base, storage: { ...storage, endpoint: 'http://10.0.0.3:9000' } }),
+    ).toThrow('storage.pointInTimeCopy: needs an https storage.endpoint');
   });
 
   it('adds the monitoring services with everything they refer to declared, on one switch', () => {

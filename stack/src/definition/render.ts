@@ -95,6 +95,27 @@ function appEnvironment(settings: StackSettings, service: 'api' | 'worker'): Rec
   return env;
 }
 
+/**
+ * pgBackRest's second repository, in the backups' bucket under `pitr/`: the server reaches it with the backups' key
+ * (its entrypoint reads the two secrets, as pgBackRest reads no *_FILE variables).
+ */
+function pgbackrestBucket(
+  storage: Extract<StackSettings['storage'], { driver: 's3' }>,
+): Record<string, string> {
+  const endpoint = new URL(storage.endpoint);
+  return {
+    PGBACKREST_REPO2_TYPE: 's3',
+    PGBACKREST_REPO2_PATH: '/pitr',
+    PGBACKREST_REPO2_S3_BUCKET: storage.backupBucket,
+    PGBACKREST_REPO2_S3_ENDPOINT: endpoint.hostname,
+    ...(endpoint.port ? { PGBACKREST_REPO2_STORAGE_PORT: endpoint.port } : {}),
+    PGBACKREST_REPO2_S3_REGION: storage.region,
+    PGBACKREST_REPO2_S3_URI_STYLE: storage.forcePathStyle ? 'path' : 'host',
+    PGBACKREST_REPO2_S3_KEY_FILE: secretPath('backup_s3_access_key_id'),
+    PGBACKREST_REPO2_S3_KEY_SECRET_FILE: secretPath('backup_s3_secret_access_key'),
+  };
+}
+
 function services(settings: StackSettings): Record<string, Service> {
   const { memory, placement } = settings;
   const s3 = settings.storage.driver === 's3';
@@ -103,6 +124,8 @@ function services(settings: StackSettings): Record<string, Service> {
   const backupSecrets: SecretKey[] = s3 ? ['backup_s3_access_key_id', 'backup_s3_secret_access_key'] : [];
 
   const pitr = settings.backup.pointInTime;
+  const storage = settings.storage;
+  const pitrCopy = pitr && storage.driver === 's3' && storage.pointInTimeCopy ? storage : undefined;
   const postgres: Service = {
     image: image(settings, 'postgres'),
     environment: {
@@ -120,10 +143,11 @@ function services(settings: StackSettings): Record<string, Service> {
             PGBACKREST_REPO1_PATH: '/var/lib/pgbackrest',
             PGBACKREST_LOCK_PATH: '/tmp/pgbackrest',
             PGBACKREST_START_FAST: 'y',
+            ...(pitrCopy && pgbackrestBucket(pitrCopy)),
           }
         : {}),
     },
-    secrets: secretRefs('postgres_password'),
+    secrets: secretRefs('postgres_password', ...(pitrCopy ? backupSecrets : [])),
     ...confined({
       capAdd: ROOT_ENTRYPOINT_CAPS,
       writable: ['/tmp', '/var/run/postgresql'],

@@ -170,6 +170,12 @@ export const stackSettingsSchema = z.object({
         /** The backups' own bucket, reached with a key only the worker holds (secrets backup_s3_*). */
         backupBucket: z.string().min(1),
         backupPrefix: z.string().default('backups/'),
+        /**
+         * With point-in-time recovery, pgBackRest keeps a second repository under `pitr/` in the backups' bucket
+         * (WAL and backups alike), so losing the node's volume still leaves every moment restorable. pgBackRest
+         * speaks only TLS to S3: an https endpoint is needed.
+         */
+        pointInTimeCopy: z.boolean().default(true),
       }),
     ])
     .default({ driver: 'local' }),
@@ -195,6 +201,17 @@ export function parseStackSettings(input: unknown): StackSettings {
       path: ['adminEmails'],
       message: 'monitoring needs at least one address for its alerts',
     })
+    .refine(
+      (s) =>
+        s.storage.driver !== 's3' ||
+        !s.storage.pointInTimeCopy ||
+        !s.backup.pointInTime ||
+        s.storage.endpoint.startsWith('https://'),
+      {
+        path: ['storage', 'pointInTimeCopy'],
+        message: 'needs an https storage.endpoint (pgBackRest uses S3 over TLS only)',
+      },
+    )
     .safeParse(input);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);

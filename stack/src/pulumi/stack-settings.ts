@@ -47,6 +47,8 @@ export function stackSettingsFor(config: StackConfig, target: DeployTarget): Sta
       bucket: config.uploadsBucket,
       backupBucket: config.backupBucket,
       backupPrefix: BACKUP_PREFIX,
+      // pgBackRest's copy in the bucket needs TLS, which the local stack's s3rver does not speak.
+      pointInTimeCopy: target.objectStore.endpoint.startsWith('https://'),
     },
   });
 }
