@@ -1,4 +1,4 @@
-import { workerConfigSchema } from '../config.js';
+import { workerConfigFields } from '../config.js';
 import { describePlan, parseTarget, planRestore, restoreToMoment } from '../pitr/restore-to-moment.js';
 import { pgbackrestFrom } from '../tasks/pitr-backup.js';
 import { fail, failRestore, restoreConfig, say } from './output.js';
@@ -9,7 +9,7 @@ import { fail, failRestore, restoreConfig, say } from './output.js';
  */
 export async function restoreToMomentCli(to: string, dryRun: boolean): Promise<void> {
   const config = restoreConfig(
-    workerConfigSchema.pick({
+    workerConfigFields.pick({
       DATABASE_URL: true,
       PITR_STANZA: true,
       PITR_RETENTION_DAYS: true,

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { locateBackup, restoreBackup } from '../backup/restore-backup.js';
 import { s3StoreFrom } from '../backup/s3-store.js';
-import { workerConfigSchema } from '../config.js';
+import { workerConfigFields } from '../config.js';
 import { fail, failRestore, restoreConfig, say } from './output.js';
 import { restoreToMomentCli } from './restore-to-moment.js';
 
@@ -46,7 +46,7 @@ if (args.values.to !== undefined) {
 if (args.positionals.length !== 1 || args.values['dry-run']) fail(USAGE);
 
 const config = restoreConfig(
-  workerConfigSchema.pick({
+  workerConfigFields.pick({
     DATABASE_URL: true,
     DATABASE_APP_ROLES: true,
     BACKUP_DIR: true,
