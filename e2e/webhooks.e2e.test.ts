@@ -109,7 +109,8 @@ describe('webhooks', () => {
     expect(received[1]!.body).toBe(first.body);
     expect(signatureOk(received[1]!, secret)).toBe(true);
     // The log refreshes by itself: the replay shows up, delivered.
-    await log.locator('tbody tr').filter({ hasText: 'replay' }).filter({ hasText: 'succeeded' }).waitFor();
+    // By the row's name: every row's Replay button also holds the text "replay".
+    await log.getByRole('row', { name: /replay succeeded/ }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 });
