@@ -44,10 +44,15 @@ export function authenticate(ctx: AuthContext): RequestHandler {
     if (isApiToken(bearer)) return authenticateApiToken(ctx, limiter, bearer, req, next);
     verifyAccessToken(bearer, ctx.config.JWT_SECRET)
       .then(async (claims) => {
-        if (!claims || (await sessionEnded(ctx, claims.sessionId))) {
-          return next(unauthorized('Your session has expired. Sign in again.'));
-        }
-        if (limiter) await consume(limiter, claims.userId);
+        if (!claims) return next(unauthorized('Your session has expired. Sign in again.'));
+        // Both Redis round trips at once: every authenticated request waits for them before any work.
+        const [ended, limited] = await Promise.allSettled([
+          sessionEnded(ctx, claims.sessionId),
+          limiter && consume(limiter, claims.userId),
+        ]);
+        if (ended.status === 'rejected') throw ended.reason;
+        if (ended.value) return next(unauthorized('Your session has expired. Sign in again.'));
+        if (limited.status === 'rejected') throw limited.reason;
         req.user = { id: claims.userId, sessionId: claims.sessionId, expiresAtMs: claims.expiresAtMs };
         next();
       })
