@@ -45,14 +45,21 @@ redis.call('PUBLISH', KEYS[2], cjson.encode({id = id, workspaceId = ARGV[5], typ
 return id
 `;
 
+/** Where fan-outs go, and the question that spares workspaces without a subscribed webhook a job per event. */
+export type WebhookFanOut = {
+  queue: WebhookQueue;
+  subscribed: (workspaceId: string, type: WebhookEventType) => Promise<boolean>;
+};
+
 type WithScript = Redis & {
   taskstackPublishEvent?: (...args: (string | number)[]) => Promise<string>;
 };
 
 /**
  * Publishes board events to every API replica (Redis pub/sub) and keeps a short per-workspace history (a stream
- * trimmed by age) so a reconnecting client can replay what it missed. Every event webhooks may subscribe to is
- * also handed to the worker as one fan-out job (`webhooks` unset: a publisher that only feeds live streams).
+ * trimmed by age) so a reconnecting client can replay what it missed. An event that some webhook of its workspace
+ * subscribes to is also handed to the worker as one fan-out job (`webhooks` unset: a publisher that only feeds
+ * live streams).
  */
 export class EventPublisher {
   private readonly redis: WithScript;
@@ -60,7 +67,7 @@ export class EventPublisher {
   constructor(
     redis: Redis,
     private readonly prefix: string,
-    private readonly webhooks?: WebhookQueue,
+    private readonly webhooks?: WebhookFanOut,
   ) {
     this.redis = redis as WithScript;
     if (!this.redis.taskstackPublishEvent) {
@@ -71,18 +78,22 @@ export class EventPublisher {
   /** Returns the event id. Call after the transaction commits, so nobody hears of a change that rolled back. */
   async publish(workspaceId: string, type: BoardEventType, data: unknown): Promise<string> {
     const now = Date.now();
-    const id = await this.redis.taskstackPublishEvent!(
-      eventStreamKey(this.prefix, workspaceId),
-      eventChannel(this.prefix),
-      String(now - EVENT_HISTORY_MS),
-      type,
-      JSON.stringify(data),
-      String(EVENT_HISTORY_MS * 2),
-      workspaceId,
-    );
-    // Which workspaces have webhooks is the worker's question: asking it here would add a query to every change.
-    if (this.webhooks && type !== 'inbox.updated') {
-      await this.webhooks.fanOut({ workspaceId, id, type, occurredAt: new Date(now).toISOString(), data });
+    const webhooks = this.webhooks;
+    // The question runs beside the publish, so it costs the change no extra round trip.
+    const [id, wanted] = await Promise.all([
+      this.redis.taskstackPublishEvent!(
+        eventStreamKey(this.prefix, workspaceId),
+        eventChannel(this.prefix),
+        String(now - EVENT_HISTORY_MS),
+        type,
+        JSON.stringify(data),
+        String(EVENT_HISTORY_MS * 2),
+        workspaceId,
+      ),
+      webhooks && type !== 'inbox.updated' ? webhooks.subscribed(workspaceId, type) : false,
+    ]);
+    if (wanted) {
+      await webhooks!.queue.fanOut({ workspaceId, id, type, occurredAt: new Date(now).toISOString(), data });
     }
     return id;
   }

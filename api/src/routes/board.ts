@@ -1,3 +1,4 @@
+import { hasWebhookFor } from '@taskstack/db/repositories';
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { EventHub } from '../events/hub.js';
@@ -21,7 +22,10 @@ import { trashRouter } from './trash/router.js';
 /** The work itself: projects, labels, tasks with subtasks and checklists, comments, attachments, activity, the trash, the inbox and the event stream. */
 export function boardRoutes(ctx: AppContext): Router {
   const router = Router();
-  const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX, ctx.webhooks);
+  const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX, {
+    queue: ctx.webhooks,
+    subscribed: (workspaceId, type) => hasWebhookFor(ctx.sql, workspaceId, type),
+  });
   const hub = new EventHub(ctx.redis, ctx.config.REDIS_PREFIX, ctx.logger);
   const storage = createStorage(ctx.config);
   ctx.shutdownSignal.addEventListener(

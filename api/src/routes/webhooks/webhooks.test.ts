@@ -84,7 +84,7 @@ describe('webhooks', () => {
     expect(patch.body).toHaveLength(before);
   });
 
-  it('enqueues one fan-out job per board event, whatever the number of webhooks, and none for inbox updates', async () => {
+  it('enqueues one fan-out job per board event some webhook subscribes to, whatever their number, and none for inbox updates', async () => {
     await api.context.webhooks.queue.drain();
     const project = await buildProject(workspace);
     const task = await createTask(api, owner, project);
@@ -100,6 +100,37 @@ describe('webhooks', () => {
       id: expect.stringMatching(/^\d+-\d+$/),
       data: { task: { id: task.id } },
     });
+  });
+
+  it('enqueues nothing for events no active webhook of the workspace subscribes to', async () => {
+    const founder = await buildUser();
+    const quiet = await buildWorkspace(founder);
+    const token = await tokenFor(api, founder);
+    const project = await buildProject(quiet);
+    await api.context.webhooks.queue.drain();
+    const task = await createTask(api, token, project);
+    expect(await waiting()).toEqual([]);
+
+    const moves = (
+      await create(token, { url: 'https://hooks.example.com/moves', events: ['task.moved'] }, quiet.id)
+    ).body.webhook;
+    await createTask(api, token, project);
+    expect(await waiting()).toEqual([]);
+    await api.call('POST', `/api/v1/tasks/${task.id}/move`, { token, body: { status: 'done' } });
+    expect((await waiting()).map((j) => [j.name, j.data.type])).toEqual([['fan-out', 'task.moved']]);
+
+    // Turned off, the webhook no longer calls for fan-outs; deleted, neither.
+    await api.context.webhooks.queue.drain();
+    await api.call('PATCH', `${hooks(quiet.id)}/${moves.id}`, { token, body: { active: false } });
+    await api.call('POST', `/api/v1/tasks/${task.id}/move`, { token, body: { status: 'todo' } });
+    expect(await waiting()).toEqual([]);
+    await api.call('PATCH', `${hooks(quiet.id)}/${moves.id}`, { token, body: { active: true } });
+    await api.call('POST', `/api/v1/tasks/${task.id}/move`, { token, body: { status: 'done' } });
+    expect(await waiting()).toHaveLength(1);
+    await api.context.webhooks.queue.drain();
+    expect((await api.call('DELETE', `${hooks(quiet.id)}/${moves.id}`, { token })).status).toBe(204);
+    await api.call('POST', `/api/v1/tasks/${task.id}/move`, { token, body: { status: 'todo' } });
+    expect(await waiting()).toEqual([]);
   });
 
   it('turns a webhook off and back on; turning it on clears the reason', async () => {

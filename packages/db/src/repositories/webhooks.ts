@@ -103,6 +103,20 @@ export async function countWebhooks(db: Queryable, workspaceId: string): Promise
   return row!.n;
 }
 
+/**
+ * Whether an event of `type` in the workspace would reach any webhook (active and subscribed to it), so its
+ * publisher can skip the fan-out job in the many workspaces without one. Asked of the table on every event rather
+ * than cached: every replica then sees a webhook's creation, change, deletion or disabling at once.
+ */
+export async function hasWebhookFor(db: Queryable, workspaceId: string, type: string): Promise<boolean> {
+  const [row] = await rowsOf<{ found: boolean }>(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM webhooks WHERE workspace_id = $1 AND active AND $2 = ANY (events)) AS found`,
+    [workspaceId, type],
+  );
+  return row!.found;
+}
+
 export async function insertWebhook(
   db: Queryable,
   webhook: Pick<WebhookRecord, 'workspaceId' | 'url' | 'description' | 'events'> & {
