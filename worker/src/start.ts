@@ -3,6 +3,7 @@ import {
   createRedis,
   EmailQueue,
   emailJobs,
+  EventPublisher,
   QUEUES,
   reminderJobs,
   WebhookQueue,
@@ -12,7 +13,7 @@ import {
 import { createLogger } from '@taskstack/runtime';
 import { Queue, type Worker } from 'bullmq';
 import pg from 'pg';
-import { backupState, lastDrill, pruneDeliveries } from '@taskstack/db/repositories';
+import { backupState, hasWebhookFor, lastDrill, pruneDeliveries } from '@taskstack/db/repositories';
 import { archiveStatus } from './pitr/archive-status.js';
 import { s3StoreFrom } from './backup/s3-store.js';
 import type { WorkerConfig } from './config.js';
@@ -74,11 +75,16 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
     config.PITR_STANZA ? () => archiveStatus(db) : undefined,
   );
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM, config.WORKER_CONCURRENCY);
+  const webhooks = new WebhookQueue(queues[QUEUES.webhooks]!);
   const ctx: TaskContext = {
     config,
     db,
     emails: new EmailQueue(redis, prefix),
-    webhooks: new WebhookQueue(queues[QUEUES.webhooks]!),
+    webhooks,
+    events: new EventPublisher(redis, prefix, {
+      queue: webhooks,
+      subscribed: (workspaceId, type) => hasWebhookFor(db, workspaceId, type),
+    }),
     s3: s3StoreFrom(config),
     files: attachmentFilesFrom(config),
     metrics,

@@ -1,6 +1,6 @@
 import { dueInstant, localDate } from '@taskstack/db';
-import { inTransaction, spawnNextOccurrence } from '@taskstack/db/repositories';
-import { QUEUES } from '@taskstack/queues';
+import { insertWebhook, inTransaction, spawnNextOccurrence } from '@taskstack/db/repositories';
+import { createRedis, eventChannel, eventStreamKey, QUEUES } from '@taskstack/queues';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerConfig } from '../src/config.js';
@@ -147,6 +147,75 @@ describe('recurrence catch-up', () => {
       ).rejects.toMatchObject({ code: '23505' });
     } finally {
       await pool.end();
+    }
+  });
+
+  it("announces an occurrence it creates on the board's event stream, as the API does, and to subscribed webhooks", async () => {
+    const { taskId } = await doneSeries('Feed the cat', day(-1));
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const hook = await insertWebhook(pool, {
+      workspaceId: ids.workspace!,
+      url: 'https://hooks.example.test/in',
+      description: '',
+      events: ['task.created'],
+      secret: 'whsec_test',
+      createdBy: null,
+    });
+    await pool.end();
+    const listener = createRedis(config.REDIS_URL);
+    const reader = createRedis(config.REDIS_URL);
+    const heard: string[] = [];
+    listener.on('message', (_channel, message: string) => heard.push(message));
+    await listener.subscribe(eventChannel(config.REDIS_PREFIX));
+    try {
+      const job = await runJob(config, QUEUES.reminders, 'catch-up-recurrences', {});
+      expect(job.returnvalue).toEqual({ created: 1 });
+      for (let i = 0; i < 50 && heard.length === 0; i++) await sleep(100);
+      const [next] = await sql<{ id: string; number: number }>(
+        db.url,
+        `SELECT id, number FROM tasks WHERE title = 'Feed the cat' AND id <> $1`,
+        [taskId],
+      );
+      expect(heard.map((message) => JSON.parse(message))).toEqual([
+        {
+          id: expect.stringMatching(/^\d+-\d+$/),
+          workspaceId: ids.workspace,
+          type: 'task.created',
+          data: expect.any(String),
+        },
+      ]);
+      const event = JSON.parse(heard[0]!) as { id: string; data: string };
+      // The payload the API's own announcement carries: the task as the API shows it and the occurrence's date.
+      expect(JSON.parse(event.data)).toEqual({
+        projectId: ids.project,
+        task: expect.objectContaining({
+          id: next!.id,
+          number: next!.number,
+          title: 'Feed the cat',
+          status: 'todo',
+          dueAt: dueInstant(day(0), '09:00', ZONE).toISOString(),
+          checklist: { done: 0, total: 2 },
+          labelIds: [],
+        }),
+        recurrence: { occurrenceDate: day(0) },
+      });
+      // Kept in the workspace's history, so a board reconnecting with Last-Event-ID replays it.
+      const history = await reader.xrange(eventStreamKey(config.REDIS_PREFIX, ids.workspace!), '-', '+');
+      expect(history.map(([id]) => id)).toContain(event.id);
+      // The running worker fans it out to the webhook subscribed to task.created.
+      let deliveries: { event_id: string; event_type: string }[] = [];
+      for (let i = 0; i < 100 && deliveries.length === 0; i++) {
+        await sleep(100);
+        deliveries = await sql(
+          db.url,
+          `SELECT event_id, event_type FROM webhook_deliveries WHERE webhook_id = $1`,
+          [hook.id],
+        );
+      }
+      expect(deliveries).toEqual([{ event_id: event.id, event_type: 'task.created' }]);
+    } finally {
+      listener.disconnect();
+      reader.disconnect();
     }
   });
 });

@@ -1,6 +1,12 @@
-import { insertDelivery, insertWebhook } from '@taskstack/db/repositories';
+import { hasWebhookFor, insertDelivery, insertWebhook } from '@taskstack/db/repositories';
 import { SmtpSink } from '@taskstack/devservices';
-import { createRedis, SINGLE_ATTEMPT, WebhookQueue } from '@taskstack/queues';
+import {
+  createRedis,
+  EventPublisher,
+  SINGLE_ATTEMPT,
+  WebhookQueue,
+  type BoardEventType,
+} from '@taskstack/queues';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,8 +31,8 @@ let pool: pg.Pool;
 let config: WorkerConfig;
 let worker: WorkerHandle;
 let webhooks: WebhookQueue;
+let events: EventPublisher;
 let workspaceId: string;
-let eventSeq = 0;
 
 const SECRET = 'whsec_test-secret';
 
@@ -62,7 +68,12 @@ beforeAll(async () => {
     WEBHOOK_TIMEOUT_MS: '2000',
   });
   worker = await startWorker(config);
-  webhooks = WebhookQueue.connect(createRedis(config.REDIS_URL), config.REDIS_PREFIX);
+  const redis = createRedis(config.REDIS_URL);
+  webhooks = WebhookQueue.connect(redis, config.REDIS_PREFIX);
+  events = new EventPublisher(redis, config.REDIS_PREFIX, {
+    queue: webhooks,
+    subscribed: (id, type) => hasWebhookFor(pool, id, type),
+  });
 });
 
 afterAll(async () => {
@@ -89,13 +100,9 @@ const hook = (path: string, events = ['task.created', 'task.moved']) =>
     createdBy: null,
   });
 
-/** Publishes a board event as the API does: one fan-out job. */
-async function publish(type: string, data: unknown = { task: { id: 't1', title: 'Launch' } }) {
-  eventSeq += 1;
-  const id = `${Date.now()}-${eventSeq}`;
-  await webhooks.fanOut({ workspaceId, id, type, occurredAt: new Date().toISOString(), data });
-  return id;
-}
+/** Publishes a board event with the API's publisher: a fan-out job when some webhook subscribes to it. */
+const publish = (type: BoardEventType, data: unknown = { task: { id: 't1', title: 'Launch' } }) =>
+  events.publish(workspaceId, type, data);
 
 const deliveries = (webhookId: string) =>
   sql<Record<string, unknown>>(

@@ -10,7 +10,7 @@ import {
 import type { Transaction } from 'sequelize';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
-import type { EventPublisher } from '../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { presentComment } from '../presenters/comment.js';
 import { inboxExcerpt, mentionedIds } from './inbox/mentions.js';
 import { writeInboxItems, type Recipient } from './inbox/notify.js';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import type { BoardEventType, EventPublisher } from '../events/publisher.js';
+import type { BoardEventType, EventPublisher } from '@taskstack/queues';
 
 export type PendingEvent = { workspaceId: string; type: BoardEventType; data: unknown };
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@taskstack/runtime';
 import type { Redis } from 'ioredis';
-import { EVENT_HISTORY_MS, eventChannel, eventStreamKey, type BoardEvent } from './publisher.js';
+import { EVENT_HISTORY_MS, eventChannel, eventStreamKey, type BoardEvent } from '@taskstack/queues';
 
 type Listener = (event: BoardEvent) => void;
 

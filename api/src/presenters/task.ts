@@ -1,4 +1,5 @@
 import { TASK_PRIORITIES, TASK_STATUSES } from '@taskstack/db';
+import { presentTask as sharedPresentTask } from '@taskstack/db/presenters';
 import type { TaskRecord } from '@taskstack/db/repositories';
 import { z } from 'zod';
 
@@ -33,25 +34,5 @@ export const taskOutput = z
   .openapi('Task');
 export type TaskOutput = z.infer<typeof taskOutput>;
 
-/** The public shape of a task (its record and sorted label ids, as the tasks repository reads them). */
-export function presentTask(task: TaskRecord, labelIds: string[]): TaskOutput {
-  return {
-    id: task.id,
-    projectId: task.projectId,
-    number: task.number,
-    title: task.title,
-    description: task.description,
-    status: task.status,
-    position: task.position,
-    priority: task.priority,
-    dueAt: task.dueAt ? task.dueAt.toISOString() : null,
-    assigneeId: task.assigneeId ?? null,
-    parentId: task.parentId ?? null,
-    checklist: task.checklist,
-    subtasks: task.subtasks,
-    labelIds,
-    createdBy: task.createdById ?? null,
-    createdAt: task.createdAt.toISOString(),
-    updatedAt: task.updatedAt.toISOString(),
-  };
-}
+/** Typed as the schema, so the shared presenter cannot drift from the documented shape. */
+export const presentTask: (task: TaskRecord, labelIds: string[]) => TaskOutput = sharedPresentTask;

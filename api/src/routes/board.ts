@@ -2,7 +2,7 @@ import { hasWebhookFor } from '@taskstack/db/repositories';
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { EventHub } from '../events/hub.js';
-import { EventPublisher } from '../events/publisher.js';
+import { EventPublisher } from '@taskstack/queues';
 import { createStorage } from '../storage/index.js';
 import { activityRouter } from './activity/router.js';
 import { attachmentsRouter } from './attachments/router.js';

@@ -1,3 +1,4 @@
+import { occurrenceCreatedEvent } from '@taskstack/db/presenters';
 import { inTransaction, seriesAwaitingNext, spawnNextOccurrence } from '@taskstack/db/repositories';
 import type { Job } from 'bullmq';
 import type { TaskContext } from './context.js';
@@ -12,6 +13,7 @@ const BATCH = 100;
  * transaction by the same repository function the API uses; its row lock and the (series, date) and (series,
  * follows) keys make a race with the API, another worker replica or a retry of this job create nothing twice.
  * Dates missed meanwhile are skipped: the next occurrence falls on today or later in the workspace's time zone.
+ * Each new occurrence is published on the board's event stream (and to subscribed webhooks) like the API's.
  */
 export function catchUpRecurrencesTask(ctx: TaskContext) {
   return async (_job: Job, now = new Date()): Promise<{ created: number }> => {
@@ -23,7 +25,14 @@ export function catchUpRecurrencesTask(ctx: TaskContext) {
       for (const id of owed) {
         seen.add(id);
         const result = await inTransaction(ctx.db, (db) => spawnNextOccurrence(db, id, now));
-        if (result.kind === 'created') created += 1;
+        if (result.kind !== 'created') continue;
+        created += 1;
+        // Announced as the API announces its own, so open boards show the card; the occurrence is saved either
+        // way, so a failed announcement is logged rather than retried (a reload shows it).
+        const event = occurrenceCreatedEvent(result);
+        await ctx.events
+          .publish(event.workspaceId, event.type, event.data)
+          .catch((err: unknown) => ctx.logger.warn({ err, seriesId: id }, 'occurrence not announced'));
       }
     }
     if (created > 0) ctx.logger.info({ created }, 'repeating tasks caught up');

@@ -18,7 +18,7 @@ import { generateNKeysBetween } from 'fractional-indexing';
 import type { Transaction } from 'sequelize';
 import type { AppContext } from '../../context.js';
 import { badRequest, HttpError } from '../../errors.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import { afterCommit, type PendingEvent } from '../side-effects.js';
 import { announceParent } from '../subtasks/announce-parent.js';

@@ -13,7 +13,7 @@ import { generateKeyBetween } from 'fractional-indexing';
 import type { Transaction } from 'sequelize';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../errors.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import {
   presentChecklistItem,
   type ChecklistEvent,

@@ -10,7 +10,7 @@ import {
 } from '@taskstack/db/repositories';
 import { inboxHeadline } from '@taskstack/queues';
 import type { AppContext } from '../../context.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { presentNotification } from '../../presenters/notification.js';
 
 /** Who should hear of a change to one task, and why; the first reason given for a user wins. */

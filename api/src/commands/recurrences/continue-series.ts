@@ -1,7 +1,7 @@
+import { occurrenceCreatedEvent } from '@taskstack/db/presenters';
 import { findSeriesOfTask, spawnNextOccurrence } from '@taskstack/db/repositories';
 import type { AppContext } from '../../context.js';
-import type { EventPublisher } from '../../events/publisher.js';
-import { presentTask } from '../../presenters/task.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { afterCommit } from '../side-effects.js';
 
 /**
@@ -22,17 +22,5 @@ export async function continueSeries(
     spawnNextOccurrence(ctx.sql.in(transaction), series.id, now),
   );
   if (result.kind !== 'created') return;
-  const { task, labelIds } = result.task;
-  const output = presentTask(task, labelIds);
-  await afterCommit(ctx, events, [
-    {
-      workspaceId: result.workspaceId,
-      type: 'task.created',
-      data: {
-        projectId: task.projectId,
-        task: output,
-        recurrence: { occurrenceDate: result.occurrenceDate },
-      },
-    },
-  ]);
+  await afterCommit(ctx, events, [occurrenceCreatedEvent(result)]);
 }

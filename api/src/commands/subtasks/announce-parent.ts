@@ -1,6 +1,6 @@
 import { findTask } from '@taskstack/db/repositories';
 import type { AppContext } from '../../context.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { presentTask } from '../../presenters/task.js';
 
 /**

@@ -10,7 +10,7 @@ import {
 import type { Transaction } from 'sequelize';
 import type { AppContext } from '../../context.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import { afterCommit } from '../side-effects.js';
 import { announceParent } from './announce-parent.js';

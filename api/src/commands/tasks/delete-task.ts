@@ -2,7 +2,7 @@ import { recordActivity, trashTaskRows } from '@taskstack/db/repositories';
 import type { Transaction } from 'sequelize';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { afterCommit } from '../side-effects.js';
 import { announceParent } from '../subtasks/announce-parent.js';
 

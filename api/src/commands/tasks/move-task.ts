@@ -3,7 +3,7 @@ import { moveTaskCommit, moveTaskOpen, taskFromRow, type TaskRef } from '@taskst
 import { generateKeyBetween } from 'fractional-indexing';
 import type { AppContext } from '../../context.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import type { MoveTaskInput } from './schema.js';
 import { afterCommit } from '../side-effects.js';

@@ -13,7 +13,7 @@ import { generateKeyBetween } from 'fractional-indexing';
 import type { Transaction } from 'sequelize';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { presentTask, type TaskOutput } from '../../presenters/task.js';
 import { afterCommit } from '../side-effects.js';
 import { announceParent } from '../subtasks/announce-parent.js';

@@ -14,7 +14,7 @@ import { generateKeyBetween } from 'fractional-indexing';
 import type { Transaction } from 'sequelize';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { presentComment } from '../../presenters/comment.js';
 import { presentProject } from '../../presenters/project.js';
 import { presentTask } from '../../presenters/task.js';

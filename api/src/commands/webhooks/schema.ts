@@ -1,6 +1,6 @@
 /** The inputs of the webhook routes. */
 import { z } from 'zod';
-import { WEBHOOK_EVENT_TYPES } from '../../events/publisher.js';
+import { WEBHOOK_EVENT_TYPES } from '@taskstack/queues';
 import { pageQuery } from '../../pagination.js';
 import '../../openapi/registry.js';
 

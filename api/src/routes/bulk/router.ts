@@ -4,7 +4,7 @@ import { bulkEdit } from '../../commands/bulk/bulk-edit.js';
 import { bulkEditBody } from '../../commands/bulk/schema.js';
 import { projectParams } from '../../commands/tasks/schema.js';
 import type { AppContext } from '../../context.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { projectAccessFor } from '../../policies/board.js';
 import { taskOutput } from '../../presenters/task.js';
 import { defineRoutes } from '../define.js';

@@ -15,7 +15,7 @@ import {
 } from '../../commands/checklists/schema.js';
 import { taskParams } from '../../commands/tasks/schema.js';
 import type { AppContext } from '../../context.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { taskAccessFor } from '../../policies/board.js';
 import { checklistItemAccessFor } from '../../policies/checklist.js';
 import { checklistItemOutput, checklistOutput } from '../../presenters/checklist.js';

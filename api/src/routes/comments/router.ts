@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import { addComment, changeComment } from '../../commands/comments.js';
 import type { AppContext } from '../../context.js';
 import { forbidden } from '../../errors.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { createdAtCursor, pageOf, toPage } from '../../pagination.js';
 import { commentAccessFor, taskAccessFor } from '../../policies/board.js';
 import { roleAtLeast } from '../../policies/membership.js';

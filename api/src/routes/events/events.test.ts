@@ -4,7 +4,7 @@ import { buildProject, createTask } from '../../../test/board-factories.js';
 import { buildMember, buildUser, buildWorkspace, tokenFor } from '../../../test/factories.js';
 import { startTestApi, type TestApi } from '../../../test/harness.js';
 import { openEventStream } from '../../../test/sse-client.js';
-import { EventPublisher } from '../../events/publisher.js';
+import { EventPublisher } from '@taskstack/queues';
 import { redactLoggedRequest } from '../../middlewares/log-redaction.js';
 
 let api: TestApi;

@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import { sessionEnded } from '../../auth/session-revocations.js';
 import type { AppContext } from '../../context.js';
 import { compareEventIds, isEventId, type EventHub } from '../../events/hub.js';
-import type { BoardEvent } from '../../events/publisher.js';
+import type { BoardEvent } from '@taskstack/queues';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { defineRoutes } from '../define.js';
 import { streamQuery } from './schema.js';

@@ -11,7 +11,7 @@ import type { Router } from 'express';
 import { publishInboxUpdate } from '../../commands/inbox/notify.js';
 import type { AppContext } from '../../context.js';
 import { notFound, unauthorized } from '../../errors.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { createdAtCursor, pageOf, toPage } from '../../pagination.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { notificationOutput, presentNotification } from '../../presenters/notification.js';

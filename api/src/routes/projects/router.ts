@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { afterCommit } from '../../commands/side-effects.js';
 import { notFound } from '../../errors.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { projectAccessFor } from '../../policies/board.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { emptyTaskCounts, presentProject, projectOutput, type TaskCounts } from '../../presenters/project.js';

@@ -4,7 +4,7 @@ import { listSubtasks, setParent } from '../../commands/subtasks/subtasks.js';
 import { createTask } from '../../commands/tasks/create-task.js';
 import { createTaskBody, taskParams } from '../../commands/tasks/schema.js';
 import type { AppContext } from '../../context.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { projectAccessFor, taskAccessFor } from '../../policies/board.js';
 import { taskOutput } from '../../presenters/task.js';
 import { defineRoutes } from '../define.js';

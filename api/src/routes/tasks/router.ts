@@ -15,7 +15,7 @@ import {
   workspaceParams,
 } from '../../commands/tasks/schema.js';
 import { updateTask } from '../../commands/tasks/update-task.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { pageOf } from '../../pagination.js';
 import { projectAccessFor, taskAccessFor } from '../../policies/board.js';
 import { workspaceAccessFor } from '../../policies/membership.js';

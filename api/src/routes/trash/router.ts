@@ -10,7 +10,7 @@ import {
   workspaceParams,
 } from '../../commands/trash/schema.js';
 import type { AppContext } from '../../context.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { EventPublisher } from '@taskstack/queues';
 import { decodeCursor, pageOf, timestampPart, toPage, uuidPart } from '../../pagination.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { checkHolderLive, purgeableFor, restorableFor } from '../../policies/trash.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, createTask } from '../../../test/board-factories.js';
 import { buildMember, buildUser, buildWorkspace, tokenFor } from '../../../test/factories.js';
 import { startTestApi, type TestApi } from '../../../test/harness.js';
-import { WEBHOOK_EVENT_TYPES } from '../../events/publisher.js';
+import { WEBHOOK_EVENT_TYPES } from '@taskstack/queues';
 import { MAX_WEBHOOKS_PER_WORKSPACE } from './router.js';
 
 let api: TestApi;

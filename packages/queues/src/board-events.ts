@@ -1,4 +1,4 @@
-import type { WebhookQueue } from '@taskstack/queues';
+import type { WebhookQueue } from './webhooks.js';
 import type { Redis } from 'ioredis';
 
 /** The events the board publishes; clients may ignore types they do not know. */
