@@ -3,14 +3,17 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import { ApiError } from '../services/errors.js';
-import type { Recovery, Task } from '../services/types.js';
+import type { Activity, Member, Recovery, Task } from '../services/types.js';
+import { useTaskStore } from '../stores/task.js';
 import { UNDO_MS, useToastStore } from '../stores/toasts.js';
+import { useWorkspaceStore } from '../stores/workspaces.js';
 import FormError from './FormError.vue';
 import MarkdownView from './MarkdownView.vue';
 import QuickAdd from './QuickAdd.vue';
 import RecoveryPanel from './RecoveryPanel.vue';
 import { SHORTCUTS } from './shortcuts.js';
 import ShortcutsDialog from './ShortcutsDialog.vue';
+import TaskActivity from './TaskActivity.vue';
 import TaskCard from './TaskCard.vue';
 import ToastHost from './ToastHost.vue';
 
@@ -296,5 +299,37 @@ describe('RecoveryPanel', () => {
     expect(text(fresh, 'recovery-point')).toBe('no WAL archived yet');
     expect(text(fresh, 'recovery-window')).toBe('none until the first pgBackRest backup');
     expect(text(fresh, 'recovery-drill')).toBe('none yet (nightly at 05:30 UTC)');
+  });
+});
+
+describe('TaskActivity', () => {
+  const ADA = '6f1c2b9e-1d2a-4c3b-9e8f-0a1b2c3d4e5f';
+  const BOB = '7a2d3c0f-2e3b-4d4c-8f9a-1b2c3d4e5f60';
+  const comment = (id: string, excerpt: string): Activity => ({
+    id,
+    verb: 'comment.created',
+    actorId: BOB,
+    subject: { type: 'task', id: 't1' },
+    data: { taskId: 't1', taskNumber: 12, excerpt },
+    createdAt: new Date().toISOString(),
+  });
+
+  it('quotes comment excerpts with their mentions as @Name chips, not their markup', () => {
+    useWorkspaceStore().members = [
+      { userId: BOB, name: 'Bob Hopper', email: 'bob@example.com', role: 'member' } as Member,
+    ];
+    useTaskStore().activity = [
+      comment('a1', `Ask @[Ada Lovelace](user:${ADA}) and @[Bob Hopper](user:${BOB}) <b>now</b>`),
+      // Cut at 140 characters by the API, inside the mention's markup.
+      comment('a2', `${'x'.repeat(100)} cc @[Ada Lovelace](user:6f1c2b9e…`),
+    ];
+    const wrapper = mount(TaskActivity);
+    const [first, cut] = wrapper.findAll('li .what');
+    expect(first!.text()).toBe('Bob Hopper commented: “Ask @Ada Lovelace and @Bob Hopper <b>now</b>”');
+    expect(first!.findAll('.mention').map((chip) => chip.text())).toEqual(['@Ada Lovelace', '@Bob Hopper']);
+    // Text stays text: markup in a comment is never turned into elements here.
+    expect(first!.find('b').exists()).toBe(false);
+    expect(cut!.text()).toBe(`Bob Hopper commented: “${'x'.repeat(100)} cc @Ada Lovelace…”`);
+    expect(wrapper.text()).not.toContain('](user:');
   });
 });

@@ -2,7 +2,7 @@ import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { defineComponent, nextTick, ref } from 'vue';
 import type { Member } from '../services/types.js';
-import { insertMention, matchMembers, mentionMarkup, mentionQueryAt } from './mentions.js';
+import { insertMention, matchMembers, mentionMarkup, mentionParts, mentionQueryAt } from './mentions.js';
 import MentionTextarea from './MentionTextarea.vue';
 
 const ADA = '6f1c2b9e-1d2a-4c3b-9e8f-0a1b2c3d4e5f';
@@ -23,6 +23,21 @@ const members: Member[] = [
 ] as Member[];
 
 describe('mention markup', () => {
+  it('splits into text and names, the way excerpts show it, also when an excerpt cut a mention short', () => {
+    expect(mentionParts(`Hi @[Ada Lovelace](user:${ADA}), see @bob`)).toEqual([
+      { text: 'Hi ' },
+      { name: 'Ada Lovelace' },
+      { text: ', see @bob' },
+    ]);
+    expect(mentionParts(`@[Ada](user:${ADA.toUpperCase()})`)).toEqual([{ name: 'Ada' }]);
+    expect(mentionParts('cc @[Ada Lovel…')).toEqual([{ text: 'cc ' }, { name: 'Ada Lovel' }, { text: '…' }]);
+    expect(mentionParts('cc @[Ada](user:6f1c…”')).toEqual([{ text: 'cc ' }, { name: 'Ada' }, { text: '…”' }]);
+    expect(mentionParts('a [link](https://x.test) and @[broken')).toEqual([
+      { text: 'a [link](https://x.test) and @[broken' },
+    ]);
+    expect(mentionParts('')).toEqual([]);
+  });
+
   it('is the format the API parses, with brackets and line breaks taken out of the name', () => {
     expect(mentionMarkup(members[0]!)).toBe(`@[Ada Lovelace](user:${ADA})`);
     expect(mentionMarkup({ userId: ADA, name: 'Ada [admin]\nL' })).toBe(`@[Ada admin L](user:${ADA})`);

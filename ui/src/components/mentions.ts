@@ -8,6 +8,34 @@ import type { Member } from '../services/types.js';
 export const MENTION_AT_START =
   /^@\[([^\]\n]{1,200})\]\(user:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)/i;
 
+/** A run of plain text, or a mention to show as "@name". */
+export type MentionPart = { text: string } | { name: string };
+
+const MENTION_ANYWHERE = new RegExp(MENTION_AT_START.source.slice(1), 'gi');
+// The API cuts excerpts at 140 characters and adds "…", which may fall inside a mention's markup.
+const CUT_MENTION = /@\[([^\]\n]{1,200}?)(?:\]\(user:[0-9a-f-]*)?…/i;
+
+/**
+ * `text` cut into plain runs and mentions, for the places that show mentions outside markdown (activity
+ * excerpts); a mention the excerpt cut short still shows as its name, followed by the "…".
+ */
+export function mentionParts(text: string): MentionPart[] {
+  const parts: MentionPart[] = [];
+  let at = 0;
+  for (const match of text.matchAll(MENTION_ANYWHERE)) {
+    if (match.index > at) parts.push({ text: text.slice(at, match.index) });
+    parts.push({ name: match[1]! });
+    at = match.index + match[0].length;
+  }
+  const rest = text.slice(at);
+  const cut = CUT_MENTION.exec(rest);
+  if (cut) {
+    if (cut.index > 0) parts.push({ text: rest.slice(0, cut.index) });
+    parts.push({ name: cut[1]! }, { text: `…${rest.slice(cut.index + cut[0].length)}` });
+  } else if (rest) parts.push({ text: rest });
+  return parts;
+}
+
 /** The markup that mentions `member`; brackets and line breaks in a name would end it early, so they go. */
 export function mentionMarkup(member: Pick<Member, 'userId' | 'name'>): string {
   const name =
