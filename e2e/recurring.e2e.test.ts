@@ -6,8 +6,8 @@ import { startStack, type Stack } from './stack.js';
 
 /**
  * Recurring tasks in the browser: a weekly rule set from the task panel's Repeat control (summary shown, repeat
- * icon on the card), the task completed, and its next occurrence appearing in To do with the checklist reset; no
- * axe finding on the open Repeat form in either theme.
+ * icon on the card), the task completed, and its next occurrence appearing in To do with the checklist reset; both
+ * marked as repeating in the list view too; no axe finding on the open Repeat form in either theme.
  */
 const PASSWORD = 'correct horse battery';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
@@ -100,6 +100,17 @@ describe('recurring tasks', () => {
     await expect
       .poll(() => page.getByTestId('repeat-summary').innerText())
       .toContain('Every week on Mon, Wed');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('marks the repeating tasks in the list view too, named for screen readers as on the cards', async () => {
+    await page.goto(`${projectUrl}/list`);
+    const rows = page.getByRole('row', { name: /Water the plants/ });
+    await expect.poll(() => rows.count()).toBe(2);
+    for (const row of await rows.all()) {
+      await expect.poll(() => row.getByTestId('row-repeats').innerText()).toContain('↻');
+      expect(await row.getByTestId('row-repeats').textContent()).toMatch(/repeats: Every week on Mon, Wed/);
+    }
     expect(pageErrors).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { useWorkspaceStore } from '../stores/workspaces.js';
 import FormError from './FormError.vue';
 import MarkdownView from './MarkdownView.vue';
 import QuickAdd from './QuickAdd.vue';
+import RepeatIcon from './RepeatIcon.vue';
 import RecoveryPanel from './RecoveryPanel.vue';
 import { SHORTCUTS } from './shortcuts.js';
 import ShortcutsDialog from './ShortcutsDialog.vue';
@@ -85,6 +86,19 @@ describe('TaskCard', () => {
     const wrapper = mount(TaskCard, { props: { task, labelMap: new Map(), grabbed: true } });
     expect(wrapper.get('article').attributes('aria-pressed')).toBe('true');
     expect(wrapper.get('article').classes()).toContain('grabbed');
+  });
+});
+
+describe('RepeatIcon', () => {
+  it('shows ↻ to the eye and its rule to screen readers, on cards as in list rows', () => {
+    const icon = mount(RepeatIcon, { props: { summary: 'Every week on Mon, Wed at 09:00' } });
+    expect(icon.get('[aria-hidden="true"]').text()).toBe('↻');
+    expect(icon.get('.sr-only').text()).toBe('repeats: Every week on Mon, Wed at 09:00');
+    expect(icon.attributes('title')).toBe('Every week on Mon, Wed at 09:00');
+    const card = mount(TaskCard, { props: { task, labelMap: new Map(), repeats: 'Every day at 08:00' } });
+    expect(card.get('[data-testid="card-repeats"]').text()).toContain('repeats: Every day at 08:00');
+    const plain = mount(TaskCard, { props: { task, labelMap: new Map() } });
+    expect(plain.find('[data-testid="card-repeats"]').exists()).toBe(false);
   });
 });
 
