@@ -1,5 +1,6 @@
 import { coreFields, emailList, loadConfig, port, s3Fields, storageFields } from '@taskstack/config';
 import { z } from 'zod';
+import { checkOidcFields, oidcFields } from './auth/oidc-config.js';
 
 export const apiConfigSchema = z
   .object({
@@ -34,11 +35,13 @@ export const apiConfigSchema = z
      * cached this task's address (nginx re-resolves `api` every 5 s) still reaches it meanwhile instead of failing.
      */
     SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(30).default(0),
+    ...oidcFields,
   })
   .superRefine((config, ctx) => {
     if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
     }
+    checkOidcFields(config, ctx);
   });
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 

@@ -28,13 +28,20 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
   });
 
 /**
- * Problem types of the two-factor flows, named so clients can branch on them: sign-in needs its second step, or a
- * workspace requires two-factor of a member who has not set it up.
+ * Problem types named so clients can branch on them: sign-in needs its second step, a workspace requires two-factor
+ * of a member who has not set it up, or passwords are turned off (OIDC_ONLY).
  */
 export const PROBLEM_TYPES = {
   totpRequired: 'urn:taskstack:problem:totp-required',
   totpEnrolmentRequired: 'urn:taskstack:problem:totp-enrolment-required',
+  passwordSignInDisabled: 'urn:taskstack:problem:password-sign-in-disabled',
 } as const;
+
+/** 403 of a password route when OIDC_ONLY makes the provider the only way in. */
+export const passwordSignInDisabled = (provider: string) =>
+  new HttpError(403, 'Password sign-in is turned off', `Sign in with ${provider} instead.`, {
+    type: PROBLEM_TYPES.passwordSignInDisabled,
+  });
 
 /** 401 of a correct password on an account with two-factor: `challenge` is the token for `POST /auth/totp`. */
 export const totpRequired = (challenge: string, expiresInSeconds: number) =>

@@ -19,7 +19,13 @@ import { startTestApi, type TestApi } from './harness.js';
 let api: TestApi;
 const filesDir = mkdtempSync(join(tmpdir(), 'taskstack-matrix-files-'));
 beforeAll(async () => {
-  api = await startTestApi({ STORAGE_DIR: filesDir });
+  // An unreachable provider (port 9): the signed-out OIDC routes run their handlers (see the end of this file).
+  api = await startTestApi({
+    STORAGE_DIR: filesDir,
+    OIDC_ISSUER: 'http://127.0.0.1:9',
+    OIDC_CLIENT_ID: 'matrix',
+    OIDC_CLIENT_SECRET: 'matrix',
+  });
 });
 afterAll(async () => {
   await api.close();
@@ -731,5 +737,48 @@ describe('authorization matrix', () => {
       (route) => !exempt.test(route) && !TABLE.some((r) => r.route === route),
     );
     expect(missing, 'add a row for each of these to TABLE in test/authorization-matrix.test.ts').toEqual([]);
+  });
+});
+
+/**
+ * The sign-in routes act on no workspace and take no token: every role, an outsider and a caller without a token
+ * get the same answer, so a session (or a stolen one) changes nothing about where they send a browser.
+ */
+describe('signed-out sign-in routes', () => {
+  const PUBLIC: { route: string; path: string; status: number; location?: string }[] = [
+    { route: 'GET /auth/methods', path: '/auth/methods', status: 200 },
+    // Discovery at the unreachable provider fails: back to the sign-in page.
+    {
+      route: 'GET /auth/oidc/start',
+      path: '/auth/oidc/start?redirect=/projects',
+      status: 302,
+      location: '/signin?oidc_error=unavailable&redirect=%2Fprojects',
+    },
+    // No flow cookie: nothing to complete, whoever asks.
+    {
+      route: 'GET /auth/oidc/callback',
+      path: '/auth/oidc/callback?code=c&state=s',
+      status: 302,
+      location: '/signin?oidc_error=expired',
+    },
+  ];
+  it.each(PUBLIC.map((row) => [row.route, row] as const))('%s', async (_name, row) => {
+    const world = await buildWorld();
+    const callers: [string, string | undefined][] = [
+      ...[...ROLES, 'outsider' as const].map((actor): [string, string] => [actor, world.tokens[actor]]),
+      ['anonymous', undefined],
+    ];
+    for (const [actor, token] of callers) {
+      const res = await fetch(`${api.url}/api/v1${row.path}`, {
+        redirect: 'manual',
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      expect(res.status, actor).toBe(row.status);
+      if (row.location) expect(res.headers.get('location'), actor).toBe(row.location);
+      expect(
+        res.headers.getSetCookie().some((c) => c.startsWith('taskstack_refresh=')),
+        actor,
+      ).toBe(false);
+    }
   });
 });

@@ -17,7 +17,14 @@ import { signInAsInstanceAdmin } from './admins.js';
 const RUNS_PER_ROUTE = 12;
 
 const filesDir = mkdtempSync(join(tmpdir(), 'taskstack-fuzz-files-'));
-const api = await startTestApi({ LOG_LEVEL: 'error', STORAGE_DIR: filesDir });
+// A provider that cannot be reached (port 9, discard): the OIDC routes run their handlers rather than answer 404.
+const api = await startTestApi({
+  LOG_LEVEL: 'error',
+  STORAGE_DIR: filesDir,
+  OIDC_ISSUER: 'http://127.0.0.1:9',
+  OIDC_CLIENT_ID: 'fuzz',
+  OIDC_CLIENT_SECRET: 'fuzz',
+});
 afterAll(async () => {
   await api.close();
   rmSync(filesDir, { recursive: true, force: true });

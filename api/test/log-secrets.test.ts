@@ -18,16 +18,18 @@ afterAll(() => api.close());
 const logged = () => lines.join('');
 
 describe('API logs', () => {
-  it('hold no invitation, reset or verification tokens from URLs', async () => {
+  it('hold no invitation, reset, verification tokens or OIDC codes from URLs', async () => {
     await api.call('GET', '/api/v1/invitations/SECRETinvite1');
     await api.call('POST', '/api/v1/invitations/SECRETinvite2/accept');
     await api.call('GET', '/invitations/SECRETinvite3');
     await api.call('GET', '/reset-password?token=SECRETreset');
     await api.call('GET', '/verify-email?x=1&token=SECRETverify');
     await api.call('GET', '/api/v1/events?access_token=SECRETaccess');
+    await api.call('GET', '/api/v1/auth/oidc/callback?code=SECRETcode&state=SECRETstate&iss=x');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(logged()).toContain('/api/v1/invitations/[redacted]/accept');
     expect(logged()).toContain('/verify-email?x=1&token=[redacted]');
+    expect(logged()).toContain('/api/v1/auth/oidc/callback?code=[redacted]&state=[redacted]&iss=x');
     expect(logged()).not.toContain('SECRET');
   });
 

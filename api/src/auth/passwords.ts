@@ -8,14 +8,20 @@ export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, OPTIONS);
 }
 
+/**
+ * The stored hash of an account that has no password (made by an OIDC sign-in): it matches nothing, and checking
+ * it costs as much as an unknown email, so a password attempt does not tell such accounts apart.
+ */
+export const NO_PASSWORD = '!';
+
 let dummyHash: Promise<string> | undefined;
 
 /**
- * Checks a password against a stored hash. Without a hash (unknown email) it verifies against a dummy one, so a
+ * Checks a password against a stored hash. Without a hash (unknown email, or NO_PASSWORD) it verifies against a dummy one, so a
  * login for an unknown account takes as long as a wrong password and does not reveal which emails exist.
  */
 export async function verifyPassword(hash: string | undefined, password: string): Promise<boolean> {
-  if (!hash) {
+  if (!hash || hash === NO_PASSWORD) {
     dummyHash ??= hashPassword('taskstack-dummy-password');
     await argon2.verify(await dummyHash, password).catch(() => false);
     return false;

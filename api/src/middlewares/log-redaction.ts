@@ -2,13 +2,14 @@ const REDACTED = '[redacted]';
 
 /**
  * Hides the secrets a URL can carry before it is logged: `access_token` (the event stream accepts it in the query),
- * `token` (the web app's reset and verify-email links, served by the API under `npm start`), and the invitation
+ * `token` (the web app's reset and verify-email links, served by the API under `npm start`), the OIDC callback's
+ * `code` and `state` (`/api/v1/auth/oidc/callback`: a code is worth a sign-in until used), and the invitation
  * token and the iCal feed's secret that are path segments (`/invitations/:token`, `/api/v1/invitations/:token/accept`,
  * `/api/v1/calendar/:token.ics`).
  */
 export function redactUrl(url: string): string {
   return url
-    .replace(/([?&](?:access_token|token)=)[^&#]*/gi, `$1${REDACTED}`)
+    .replace(/([?&](?:access_token|token|code|state)=)[^&#]*/gi, `$1${REDACTED}`)
     .replace(/^((?:\/api\/v1)?\/invitations\/)[^/?#]+/i, `$1${REDACTED}`)
     .replace(/^((?:\/api\/v1)?\/calendar\/)[^/?#]+/i, `$1${REDACTED}`);
 }

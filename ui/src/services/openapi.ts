@@ -1145,6 +1145,13 @@ export interface paths {
             'application/json': components['schemas']['TotpRequiredProblem'];
           };
         };
+        /** @description Password sign-in is turned off (OIDC_ONLY): sign in with the provider */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
         /** @description Rate limited */
         429: {
           headers: {
@@ -1241,6 +1248,247 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/methods': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How one signs in here: passwords, an OpenID Connect provider, or both */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The sign-in page shows what this says */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuthMethods'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/oidc/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the provider sends the browser back: completes the sign-in
+     * @description Checks state, exchanges the code with the PKCE verifier, verifies the id_token (signature, issuer, audience, expiry, nonce), then signs in the linked account. Sets the refresh cookie like a password sign-in; an account with two-factor is sent to `/signin#totp=CHALLENGE` for its code. Answers with a redirect: to the app when signed in, else to `/signin?oidc_error=CODE` (unavailable, expired, denied, failed, no-email, unverified-email, no-account).
+     */
+    get: {
+      parameters: {
+        query?: {
+          code?: string;
+          error?: string;
+          error_description?: string;
+          iss?: string;
+          state?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description To the app signed in, or to the sign-in page with the reason */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description OIDC sign-in is not configured */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/oidc/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Start signing in with the OpenID Connect provider (a browser navigation, not a fetch)
+     * @description Redirects to the provider's authorization endpoint with state, nonce and a PKCE challenge, and sets a short-lived cookie naming the sign-in. Answers with a redirect: to the app when signed in, else to `/signin?oidc_error=CODE` (unavailable, expired, denied, failed, no-email, unverified-email, no-account).
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Path of the app to open after signing in */
+          redirect?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description To the provider, or back to the sign-in page when it cannot be reached */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description OIDC sign-in is not configured */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/password/forgot': {
     parameters: {
       query?: never;
@@ -1293,6 +1541,13 @@ export interface paths {
               type: string;
             };
           };
+        };
+        /** @description Password sign-in is turned off (OIDC_ONLY): sign in with the provider */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
         /** @description Rate limited */
         429: {
@@ -1367,6 +1622,13 @@ export interface paths {
               type: string;
             };
           };
+        };
+        /** @description Password sign-in is turned off (OIDC_ONLY): sign in with the provider */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
         /** @description Rate limited */
         429: {
@@ -1522,6 +1784,13 @@ export interface paths {
               type: string;
             };
           };
+        };
+        /** @description Password sign-in is turned off (OIDC_ONLY): sign in with the provider */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
         /** @description Email already registered */
         409: {
@@ -11621,6 +11890,12 @@ export interface components {
       taskId: string;
       /** Format: uuid */
       uploadedBy: string | null;
+    };
+    AuthMethods: {
+      oidc: {
+        displayName: string;
+      } | null;
+      password: boolean;
     };
     Backup: {
       error: string | null;

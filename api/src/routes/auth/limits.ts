@@ -14,6 +14,9 @@ export const AUTH_LIMITS = {
   forgotPerIp: { name: 'forgot-ip', points: 10, durationSeconds: 10 * 60 },
   resetPerIp: { name: 'reset-ip', points: 20, durationSeconds: 10 * 60 },
   verifyEmailPerIp: { name: 'verify-email-ip', points: 20, durationSeconds: 10 * 60 },
+  // Each start stores a flow in Redis; each callback costs a token request to the provider.
+  oidcStartPerIp: { name: 'oidc-start-ip', points: 30, durationSeconds: 60 },
+  oidcCallbackPerIp: { name: 'oidc-callback-ip', points: 30, durationSeconds: 60 },
   totpPerIp: { name: 'totp-ip', points: 30, durationSeconds: 60 },
   /**
    * Wrong two-factor codes in a row per account, over sign-in challenges, enrolment and disabling (a right one clears

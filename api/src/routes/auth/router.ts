@@ -1,5 +1,5 @@
 import { findUser, findUserByEmail } from '@taskstack/db/repositories';
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { requestPasswordReset, resetPassword } from '../../commands/password-reset.js';
 import { registerUser } from '../../commands/register-user.js';
 import { challengeUser, completeChallenge, sessionOrChallenge } from '../../commands/sign-in.js';
@@ -9,7 +9,7 @@ import { verifyEmail } from '../../commands/verify-email.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from '../../auth/refresh-cookie.js';
 import type { AppContext } from '../../context.js';
-import { totpRequired, unauthorized } from '../../errors.js';
+import { passwordSignInDisabled, totpRequired, unauthorized } from '../../errors.js';
 import { GrowingDelay } from '../../middlewares/growing-delay.js';
 import { clientIp, consume, createLimiter, limitPerIp } from '../../middlewares/rate-limit.js';
 import { presentUser } from '../../presenters/user.js';
@@ -17,6 +17,7 @@ import { defineRoutes } from '../define.js';
 import { AUTH_DELAYS, AUTH_LIMITS } from './limits.js';
 import {
   acceptedResponse,
+  authMethodsResponse,
   forgotBody,
   loginBody,
   refreshResponse,
@@ -44,6 +45,13 @@ export function authRouter(ctx: AppContext): Router {
   const registerPerAccount = limiter('registerPerAccount');
   const totpPerUser = limiter('totpPerUser');
   const tags = ['auth'];
+  const disabledNote = {
+    description: 'Password sign-in is turned off (OIDC_ONLY): sign in with the provider',
+  };
+  /** With OIDC_ONLY the provider is the only way in: every password route answers 403 before reading its input. */
+  const passwordsOnly: RequestHandler = (_req, _res, next) => {
+    next(ctx.config.OIDC_ONLY ? passwordSignInDisabled(ctx.config.OIDC_DISPLAY_NAME) : undefined);
+  };
 
   const signedIn = (res: Response, session: Session) => {
     setRefreshCookie(res, session.refreshToken);
@@ -52,15 +60,34 @@ export function authRouter(ctx: AppContext): Router {
 
   route(
     {
+      method: 'get',
+      path: '/auth/methods',
+      summary: 'How one signs in here: passwords, an OpenID Connect provider, or both',
+      tags,
+      auth: 'public',
+      responses: {
+        200: { description: 'The sign-in page shows what this says', schema: authMethodsResponse },
+      },
+    },
+    async () => ({
+      password: !ctx.config.OIDC_ONLY,
+      oidc: ctx.config.OIDC_ISSUER ? { displayName: ctx.config.OIDC_DISPLAY_NAME } : null,
+    }),
+  );
+
+  route(
+    {
       method: 'post',
       path: '/auth/register',
       summary: 'Create an account and sign in',
       tags,
       auth: 'public',
+      guard: passwordsOnly,
       rateLimit: perIp('registerPerIp'),
       request: { body: registerBody },
       responses: {
         201: { description: `Signed in. ${cookieNote}`, schema: sessionResponse },
+        403: disabledNote,
         409: { description: 'Email already registered' },
       },
     },
@@ -79,6 +106,7 @@ export function authRouter(ctx: AppContext): Router {
       summary: 'Sign in',
       tags,
       auth: 'public',
+      guard: passwordsOnly,
       rateLimit: perIp('loginPerIp'),
       request: { body: loginBody },
       responses: {
@@ -89,6 +117,7 @@ export function authRouter(ctx: AppContext): Router {
             '`challenge` goes to `POST /auth/totp` with a code',
           schema: totpRequiredProblem,
         },
+        403: disabledNote,
       },
     },
     async ({ body, req, res }) => {
@@ -191,9 +220,10 @@ export function authRouter(ctx: AppContext): Router {
       summary: 'Email a password-reset link (answers the same whether or not the account exists)',
       tags,
       auth: 'public',
+      guard: passwordsOnly,
       rateLimit: perIp('forgotPerIp'),
       request: { body: forgotBody },
-      responses: { 202: { description: 'Accepted', schema: acceptedResponse } },
+      responses: { 202: { description: 'Accepted', schema: acceptedResponse }, 403: disabledNote },
     },
     async ({ body, req, res }) => {
       const request = accountFrom(req, body.email);
@@ -214,9 +244,10 @@ export function authRouter(ctx: AppContext): Router {
       summary: 'Set a new password with a reset token; ends every session',
       tags,
       auth: 'public',
+      guard: passwordsOnly,
       rateLimit: perIp('resetPerIp'),
       request: { body: resetBody },
-      responses: { 204: { description: 'Password changed' } },
+      responses: { 204: { description: 'Password changed' }, 403: disabledNote },
       transaction: true,
     },
     async ({ body, transaction }) => {

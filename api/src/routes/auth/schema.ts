@@ -46,3 +46,12 @@ export const totpRequiredProblem = z
     expiresInSeconds: z.number().int(),
   })
   .openapi('TotpRequiredProblem');
+
+export const authMethodsResponse = z
+  .object({
+    /** False with OIDC_ONLY: sign-in, sign-up and reset by password answer 403. */
+    password: z.boolean(),
+    /** The OpenID Connect provider, when one is configured; its button says "Sign in with {displayName}". */
+    oidc: z.object({ displayName: z.string() }).nullable(),
+  })
+  .openapi('AuthMethods');

@@ -11,6 +11,7 @@ import { recurrences } from './0010-recurrences.js';
 import { trash } from './0011-trash.js';
 import { webhooks } from './0012-webhooks.js';
 import { calendarFeeds } from './0013-calendar-feeds.js';
+import { oidcIdentities } from './0014-oidc-identities.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -28,4 +29,5 @@ export const migrations: Migration[] = [
   trash,
   webhooks,
   calendarFeeds,
+  oidcIdentities,
 ];

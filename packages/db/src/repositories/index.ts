@@ -15,6 +15,7 @@ export * from './keyset.js';
 export * from './labels.js';
 export * from './memberships.js';
 export * from './notifications.js';
+export * from './oidc-identities.js';
 export * from './projects.js';
 export * from './recurrences.js';
 export * from './sessions.js';
