@@ -46,7 +46,13 @@ export type Admin = { email: string; name: string; password: string };
  * an operator creates the first admin (signing up makes none).
  */
 export async function startStack(
-  env: { ADMIN_EMAILS?: string; admin?: Admin; USER_RATE_LIMIT_PER_MINUTE?: string } = {},
+  env: {
+    ADMIN_EMAILS?: string;
+    admin?: Admin;
+    USER_RATE_LIMIT_PER_MINUTE?: string;
+    /** More API settings (the OIDC_* keys of a sign-in provider). */
+    api?: Record<string, string>;
+  } = {},
 ): Promise<Stack> {
   const db = await createTestDatabase();
   const sink = await SmtpSink.start();
@@ -71,6 +77,7 @@ export async function startStack(
         ...(env.USER_RATE_LIMIT_PER_MINUTE
           ? { USER_RATE_LIMIT_PER_MINUTE: env.USER_RATE_LIMIT_PER_MINUTE }
           : {}),
+        ...env.api,
       }),
       { staticDir: resolve(import.meta.dirname, '../ui/dist'), port },
     );

@@ -1,7 +1,7 @@
 import { ApiError, PROBLEM_TYPES } from './errors.js';
 import type { HttpClient } from './http.js';
 import { ENDPOINTS as E } from './endpoints.js';
-import type { Session, User } from './types.js';
+import type { AuthMethods, Session, User } from './types.js';
 
 /** Accounts and sessions; keeps the client's in-memory token in step with sign-in and sign-out. */
 export class AuthService {
@@ -34,6 +34,20 @@ export class AuthService {
     const session = await this.http.call<Session>(E.signInWithTotp, { body: { challenge, code } });
     this.http.setAccessToken(session.accessToken);
     return session.user;
+  }
+
+  /** Which ways in this instance offers (an OIDC provider's button, the password form). */
+  methods(): Promise<AuthMethods> {
+    return this.http.call<AuthMethods>(E.authMethods);
+  }
+
+  /**
+   * Where the browser goes to sign in at the OpenID Connect provider: the API redirects there and, once the
+   * provider sends the browser back, to `redirect` signed in (the page then resumes from the refresh cookie).
+   */
+  oidcStartUrl(redirect: string): string {
+    const path = E.oidcStart.split(' ')[1]!;
+    return `${this.http.baseUrl}${path}?${new URLSearchParams({ redirect })}`;
   }
 
   /** Resumes a session after a reload from the refresh cookie; null when there is none. */

@@ -11,6 +11,9 @@ export const ENDPOINTS = {
   resetPassword: 'POST /auth/password/reset',
   verifyEmail: 'POST /auth/email/verify',
   signInWithTotp: 'POST /auth/totp',
+  authMethods: 'GET /auth/methods',
+  /** A browser navigation, not a fetch: it redirects to the OpenID Connect provider. */
+  oidcStart: 'GET /auth/oidc/start',
   me: 'GET /me',
   listSessions: 'GET /me/sessions',
   endSession: 'DELETE /me/sessions/{id}',

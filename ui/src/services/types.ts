@@ -20,6 +20,8 @@ export type User = Schemas['User'];
 /** A user in the instance admin's list (with whether two-factor sign-in is on). */
 export type AdminUser = Schemas['AdminUser'];
 export type Session = Schemas['Session'];
+/** Which ways in the sign-in page offers: passwords, an OpenID Connect provider, or both. */
+export type AuthMethods = Schemas['AuthMethods'];
 
 /** One of the account's signed-in sessions, as the sessions screen lists it. */
 export type SignInSession = Schemas['SignInSession'];

@@ -6,6 +6,7 @@ describe('safeRedirect', () => {
   it('only follows paths inside the app', () => {
     expect(safeRedirect('/w/1/projects/2?task=3')).toBe('/w/1/projects/2?task=3');
     expect(safeRedirect('//evil.example/')).toBe('/');
+    expect(safeRedirect('/\\evil.example/')).toBe('/');
     expect(safeRedirect('https://evil.example/')).toBe('/');
     expect(safeRedirect(undefined)).toBe('/');
   });
