@@ -219,6 +219,34 @@ describe('renderStack', () => {
     });
   });
 
+  it('gives the api its sign-in provider and the client secret as a Docker secret only with oidc set', () => {
+    const plain = composeOf({});
+    expect(plain.secrets.oidc_client_secret).toBeUndefined();
+    expect(Object.keys(plain.services.api!.environment).filter((key) => key.startsWith('OIDC_'))).toEqual([]);
+    const oidc = composeOf({
+      oidc: { issuer: 'https://id.example.com/realms/team', clientId: 'taskstack', only: true },
+    });
+    expect(oidc.secrets.oidc_client_secret!.external).toBe(true);
+    expect(oidc.services.api!.environment).toMatchObject({
+      OIDC_ISSUER: 'https://id.example.com/realms/team',
+      OIDC_CLIENT_ID: 'taskstack',
+      OIDC_CLIENT_SECRET_FILE: '/run/secrets/oidc_client_secret',
+      OIDC_AUTO_PROVISION: 'false',
+      OIDC_ONLY: 'true',
+    });
+    // The api's own default names the button when the settings do not.
+    expect(oidc.services.api!.environment.OIDC_DISPLAY_NAME).toBeUndefined();
+    const holders = Object.entries(oidc.services)
+      .filter(([, service]) =>
+        ((service.secrets ?? []) as { source: string }[]).some((s) => s.source === 'oidc_client_secret'),
+      )
+      .map(([name]) => name);
+    expect(holders).toEqual(['api']);
+    expect(() =>
+      parseStackSettings({ ...base, oidc: { issuer: 'http://id.example.com', clientId: 'x' } }),
+    ).toThrow(/oidc\.issuer: must be an https:\/\/ URL/);
+  });
+
   it('gives the backups key to the worker alone', () => {
     const s3 = composeOf({
       storage: {

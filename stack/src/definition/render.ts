@@ -95,6 +95,20 @@ function appEnvironment(settings: StackSettings, service: 'api' | 'worker'): Rec
   return env;
 }
 
+/** The api's sign-in provider (api/README.md), when the settings name one; its secret is a Docker secret. */
+function oidcEnvironment(settings: StackSettings): Record<string, string> {
+  if (!settings.oidc) return {};
+  const { issuer, clientId, displayName, autoProvision, only } = settings.oidc;
+  return {
+    OIDC_ISSUER: issuer,
+    OIDC_CLIENT_ID: clientId,
+    OIDC_CLIENT_SECRET_FILE: secretPath('oidc_client_secret'),
+    ...(displayName ? { OIDC_DISPLAY_NAME: displayName } : {}),
+    OIDC_AUTO_PROVISION: String(autoProvision),
+    OIDC_ONLY: String(only),
+  };
+}
+
 /**
  * pgBackRest's second repository, in the backups' bucket under `pitr/`: the server reaches it with the backups' key
  * (its entrypoint reads the two secrets, as pgBackRest reads no *_FILE variables).
@@ -259,6 +273,7 @@ function services(settings: StackSettings): Record<string, Service> {
       SHUTDOWN_DRAIN_SECONDS: '6',
       STORAGE_DRIVER: settings.storage.driver,
       ...(s3 ? {} : { STORAGE_DIR: '/data/attachments' }),
+      ...oidcEnvironment(settings),
     },
     secrets: secretRefs(
       'api_database_url',
@@ -266,6 +281,7 @@ function services(settings: StackSettings): Record<string, Service> {
       'jwt_secret',
       'totp_encryption_key',
       ...s3Secrets,
+      ...(settings.oidc ? (['oidc_client_secret'] as const) : []),
     ),
     ...confined({ volumes: s3 ? [] : ['attachments:/data/attachments'] }),
     networks: ['backend', 'egress'],

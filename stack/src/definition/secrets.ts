@@ -19,6 +19,8 @@ export const secretKeys = [
   'jwt_secret',
   // Seals the TOTP secrets at rest (api only); kept apart from jwt_secret so that one can be rotated freely.
   'totp_encryption_key',
+  // The OpenID Connect client's secret (api only), with OIDC sign-in on.
+  'oidc_client_secret',
   'smtp_url',
   's3_access_key_id',
   's3_secret_access_key',
@@ -33,7 +35,10 @@ export const secretKeys = [
 ] as const;
 export type SecretKey = (typeof secretKeys)[number];
 
-/** The secrets these settings need (S3 keys only with S3 storage, the monitoring ones only with monitoring). */
+/**
+ * The secrets these settings need (S3 keys only with S3 storage, the monitoring ones only with monitoring, the
+ * OIDC client's only with a provider).
+ */
 export function requiredSecrets(settings: StackSettings): SecretKey[] {
   const needed: Partial<Record<SecretKey, boolean>> = {
     s3_access_key_id: settings.storage.driver === 's3',
@@ -45,6 +50,7 @@ export function requiredSecrets(settings: StackSettings): SecretKey[] {
     grafana_admin_password: settings.monitoring && settings.grafana,
     monitor_database_password: settings.monitoring,
     monitor_redis_password: settings.monitoring,
+    oidc_client_secret: settings.oidc !== undefined,
   };
   return secretKeys.filter((key) => needed[key] ?? true);
 }

@@ -156,6 +156,21 @@ export const stackSettingsSchema = z.object({
     })
     .prefault({}),
   adminEmails: z.array(z.email()).default([]),
+  /**
+   * Sign-in with an OpenID Connect provider (api/README.md): the api gets the OIDC_* settings, and the client's
+   * secret as the Docker secret `oidc_client_secret`. Absent: passwords only.
+   */
+  oidc: z
+    .object({
+      issuer: z.url().refine((url) => url.startsWith('https://'), 'must be an https:// URL'),
+      clientId: z.string().min(1),
+      /** The sign-in button reads "Sign in with …" (the API's default when absent). */
+      displayName: z.string().min(1).max(40).optional(),
+      autoProvision: z.boolean().default(false),
+      /** No sign-in, sign-up or reset by password. */
+      only: z.boolean().default(false),
+    })
+    .optional(),
   mailFrom: z.string().default('taskstack <no-reply@localhost>'),
   storage: z
     .discriminatedUnion('driver', [

@@ -30,6 +30,8 @@ export interface SecretInputs {
   backupS3SecretAccessKey?: string;
   /** Grafana's `admin` login, needed with monitoring (and Grafana) on. */
   grafanaAdminPassword?: string;
+  /** The OpenID Connect client's secret, needed with `oidc` in the settings; the provider issued it. */
+  oidcClientSecret?: string;
 }
 
 const token = () => randomBytes(32).toString('base64url');
@@ -98,6 +100,7 @@ export function secretValues(
     worker_redis_url: () => `redis://worker:${encodeURIComponent(redis.worker)}@redis:6379`,
     jwt_secret: () => inputs.jwtSecret,
     totp_encryption_key: () => inputs.totpEncryptionKey,
+    oidc_client_secret: () => inputs.oidcClientSecret ?? '',
     smtp_url: () => inputs.smtpUrl,
     s3_access_key_id: () => inputs.s3AccessKeyId ?? '',
     s3_secret_access_key: () => inputs.s3SecretAccessKey ?? '',

@@ -66,10 +66,15 @@ const PLAIN_KEYS = [
   'ghcrUser',
   'imageTag',
   'monitoring',
+  'oidcIssuer',
+  'oidcClientId',
+  'oidcDisplayName',
+  'oidcAutoProvision',
+  'oidcOnly',
 ] as const;
 
 /** Keys that must only ever be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ['smtpUrl', 'ghcrToken'] as const;
+export const SECRET_KEYS = ['smtpUrl', 'ghcrToken', 'oidcClientSecret'] as const;
 
 /** Keys whose value is structured (a YAML list/number/boolean in the stack file, JSON in the engine). */
 const STRUCTURED_KEYS = new Set<string>([
@@ -87,6 +92,8 @@ const STRUCTURED_KEYS = new Set<string>([
   'adminEmails',
   'createRegistry',
   'monitoring',
+  'oidcAutoProvision',
+  'oidcOnly',
 ]);
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)+$/, 'must be a DigitalOcean slug such as s-2vcpu-4gb');
@@ -207,6 +214,15 @@ const schema = z
     monitoring: z.boolean({ message: 'must be true or false' }).default(false),
     smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL'),
     ghcrToken: z.string().min(1).optional(),
+    oidcIssuer: z
+      .url({ message: 'must be the provider’s issuer URL, e.g. https://id.example.com/realms/team' })
+      .refine((url) => url.startsWith('https://'), 'must be an https:// URL')
+      .optional(),
+    oidcClientId: z.string().min(1).optional(),
+    oidcDisplayName: z.string().trim().min(1).max(40, 'must be at most 40 characters').optional(),
+    oidcAutoProvision: z.boolean({ message: 'must be true or false' }).default(false),
+    oidcOnly: z.boolean({ message: 'must be true or false' }).default(false),
+    oidcClientSecret: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
     const [role, n] = c.dbNode.split('-');
@@ -246,6 +262,21 @@ const schema = z
         message: 'required when monitoring is on (alerts are mailed there)',
       });
     }
+    const provider = c.oidcIssuer !== undefined;
+    for (const key of ['oidcClientId', 'oidcClientSecret'] as const) {
+      if (provider && c[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'required when oidcIssuer is set' });
+      } else if (!provider && c[key] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is set but oidcIssuer is not' });
+      }
+    }
+    if (c.oidcOnly && !provider) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oidcOnly'],
+        message: 'needs oidcIssuer (otherwise nobody could sign in)',
+      });
+    }
     if (c.registry === 'ghcr' && (!c.ghcrUser || !c.ghcrToken)) {
       const missing = c.ghcrUser ? 'ghcrToken' : 'ghcrUser';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'required when registry is ghcr' });
@@ -255,13 +286,15 @@ const schema = z
 type Parsed = z.output<typeof schema>;
 
 /** The validated stack configuration; secret values are Outputs so they stay encrypted in state. */
-export type StackConfig = Omit<Parsed, 'smtpUrl' | 'ghcrToken' | 'spacesRegion'> & {
+export type StackConfig = Omit<Parsed, 'smtpUrl' | 'ghcrToken' | 'oidcClientSecret' | 'spacesRegion'> & {
   project: string;
   /** Defaults to `region` (validated to have Spaces); absent on the local stack. */
   spacesRegion?: (typeof SPACES_REGIONS)[number];
   stack: string;
   smtpUrl: pulumi.Output<string>;
   ghcrToken?: pulumi.Output<string>;
+  /** The OpenID Connect client's secret, with oidcIssuer. */
+  oidcClientSecret?: pulumi.Output<string>;
 };
 
 /**
@@ -321,7 +354,7 @@ export function loadStackConfig(): StackConfig {
       `invalid Pulumi config for stack ${pulumi.getStack()}:\n${problems.join('\n')}`,
     );
   }
-  const { smtpUrl, ghcrToken, spacesRegion, ...plain } = result.data;
+  const { smtpUrl, ghcrToken, oidcClientSecret, spacesRegion, ...plain } = result.data;
   return {
     ...plain,
     project,
@@ -329,5 +362,6 @@ export function loadStackConfig(): StackConfig {
     spacesRegion: spacesRegion ?? (plain.region as StackConfig['spacesRegion']),
     smtpUrl: pulumi.secret(smtpUrl),
     ghcrToken: ghcrToken === undefined ? undefined : pulumi.secret(ghcrToken),
+    oidcClientSecret: oidcClientSecret === undefined ? undefined : pulumi.secret(oidcClientSecret),
   };
 }

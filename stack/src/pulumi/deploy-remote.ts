@@ -32,6 +32,8 @@ export const remoteDeployRequest = z.object({
     backupS3AccessKeyId: z.string().min(1),
     backupS3SecretAccessKey: z.string().min(1),
     grafanaAdminPassword: z.string().min(16),
+    /** Empty without a sign-in provider. */
+    oidcClientSecret: z.string().optional(),
   }),
 });
 export type RemoteDeployRequest = z.infer<typeof remoteDeployRequest>;

@@ -76,6 +76,7 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
         totpEncryptionKey: secrets.totpEncryptionKey,
         grafanaAdminPassword: secrets.grafanaAdminPassword,
         smtpUrl: config.smtpUrl,
+        oidcClientSecret: config.oidcClientSecret ?? '',
         s3AccessKeyId: infra.uploads.accessKeyId,
         s3SecretAccessKey: infra.uploads.secretAccessKey,
         backupS3AccessKeyId: infra.backups.accessKeyId,

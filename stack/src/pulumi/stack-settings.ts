@@ -36,6 +36,15 @@ export function stackSettingsFor(config: StackConfig, target: DeployTarget): Sta
       keepMonthly: config.backupKeepMonthly,
     },
     adminEmails: config.adminEmails,
+    ...(config.oidcIssuer && {
+      oidc: {
+        issuer: config.oidcIssuer,
+        clientId: config.oidcClientId,
+        displayName: config.oidcDisplayName,
+        autoProvision: config.oidcAutoProvision,
+        only: config.oidcOnly,
+      },
+    }),
     monitoring: config.monitoring,
     mailFrom: config.mailFrom,
     // An object store, not a node's disk: with S3 the api replicas can run on any node of the swarm.

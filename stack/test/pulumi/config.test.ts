@@ -70,6 +70,35 @@ describe('config validation (before any resource exists)', () => {
     expect(bad.join()).not.toContain('hunter2');
   });
 
+  it('requires the OIDC client with an issuer, takes its secret only as a secret, and never echoes it', async () => {
+    expect(await failing({ oidcIssuer: 'https://id.example.com/realms/team' })).toEqual([
+      'taskstack:oidcClientId: required when oidcIssuer is set',
+      'taskstack:oidcClientSecret: required when oidcIssuer is set',
+    ]);
+    expect(await failing({ oidcOnly: true })).toEqual([
+      'taskstack:oidcOnly: needs oidcIssuer (otherwise nobody could sign in)',
+    ]);
+    const secrets = { smtpUrl: MOCK_SECRETS.smtpUrl, oidcClientSecret: 'oidc-secret-mock' };
+    expect(await failing({ oidcIssuer: 'http://id.example.com', oidcClientId: 'x' }, secrets)).toEqual([
+      'taskstack:oidcIssuer: must be an https:// URL',
+    ]);
+    const plaintext = await runWithMocks(
+      'staging',
+      {
+        imageTag: 'x',
+        oidcIssuer: 'https://id.example.com',
+        oidcClientId: 'x',
+        oidcClientSecret: 'plain-oidc',
+      },
+      () => taskstack(),
+    );
+    const message = (plaintext.error as Error).message;
+    expect(message).toContain(
+      'taskstack:oidcClientSecret: must be set with `pulumi config set --secret oidcClientSecret`',
+    );
+    expect(message).not.toContain('plain-oidc');
+  });
+
   it('accepts both stack files and applies the documented defaults', async () => {
     for (const stack of ['staging', 'prod']) {
       const r = await runWithMocks(stack, { imageTag: 'x' }, () => loadStackConfig());

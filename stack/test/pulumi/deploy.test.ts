@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { renderStack } from '../../src/definition/render.js';
 import { requiredSecrets } from '../../src/definition/secrets.js';
 import { parseStackSettings } from '../../src/definition/settings.js';
@@ -11,6 +12,7 @@ import { stackSettingsFor } from '../../src/pulumi/stack-settings.js';
 import {
   MOCK_HOST_KEY,
   MOCK_SECRETS,
+  plainStrings,
   runStack,
   runWithMocks,
   valueOf,
@@ -137,5 +139,63 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
     ];
     expect(Object.keys(triggers(base)[1]).sort()).toEqual(images.sort());
     expect(triggers(retagged)[1].api).not.toBe(triggers(base)[1].api);
+  });
+});
+
+describe('sign-in with an OpenID Connect provider', () => {
+  const CLIENT_SECRET = 'oidc-client-secret-mock-0123456789';
+  const provider = {
+    oidcIssuer: 'https://id.example.com/realms/team',
+    oidcClientId: 'taskstack',
+    oidcDisplayName: 'Example ID',
+    oidcOnly: true,
+  };
+
+  it('hands the api its provider, and the client secret as a Docker secret only inside secret envelopes', async () => {
+    const r = await runWithMocks('staging', { imageTag: 'abc123def456', ...provider }, () => taskstack(), {
+      smtpUrl: MOCK_SECRETS.smtpUrl,
+      oidcClientSecret: CLIENT_SECRET,
+    });
+    expect(r.error).toBeUndefined();
+    const request = remoteDeployRequest.parse(JSON.parse(String(r.named('deploy').inputs.stdin)));
+    expect(request.secrets.oidcClientSecret).toBe(CLIENT_SECRET);
+    const settings = parseStackSettings(request.settings);
+    expect(settings.oidc).toEqual({
+      issuer: 'https://id.example.com/realms/team',
+      clientId: 'taskstack',
+      displayName: 'Example ID',
+      autoProvision: false,
+      only: true,
+    });
+    const stackFile = await valueOf(r.outputs.deployment.stackFile);
+    const compose = parse(stackFile) as {
+      services: Record<string, { environment: Record<string, string>; secrets?: { source: string }[] }>;
+      secrets: Record<string, { name: string }>;
+    };
+    expect(compose.services.api!.environment).toMatchObject({
+      OIDC_ISSUER: 'https://id.example.com/realms/team',
+      OIDC_CLIENT_ID: 'taskstack',
+      OIDC_CLIENT_SECRET_FILE: '/run/secrets/oidc_client_secret',
+      OIDC_DISPLAY_NAME: 'Example ID',
+      OIDC_AUTO_PROVISION: 'false',
+      OIDC_ONLY: 'true',
+    });
+    // The Docker secret is named by its value's hash: a rotated secret at the provider rolls the api onto it.
+    expect(compose.secrets.oidc_client_secret!.name).toBe(
+      `taskstack_oidc_client_secret_${secretVersion(CLIENT_SECRET)}`,
+    );
+    expect(stackFile).not.toContain(CLIENT_SECRET);
+    const exposed = r.resources.filter((res) =>
+      plainStrings(res.raw).some((text) => text.includes(CLIENT_SECRET)),
+    );
+    expect(exposed.map((res) => res.name)).toEqual([]);
+  });
+
+  it('gives the api no provider and no such secret without oidcIssuer', async () => {
+    const { request, stackFile } = await deployStep('staging');
+    expect(request.secrets.oidcClientSecret).toBe('');
+    expect(parseStackSettings(request.settings).oidc).toBeUndefined();
+    expect(stackFile).not.toContain('OIDC_');
+    expect(stackFile).not.toContain('oidc_client_secret');
   });
 });
