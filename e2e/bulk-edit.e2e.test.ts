@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, report, setTheme, THEMES } from './accessibility.js';
-import { callAs } from './session.js';
+import { callAs, openPage, signInAs, workspaceWithProject } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
@@ -27,34 +27,16 @@ const tasksOf = async (id: string) =>
   (await callAs<{ items: Task[] }>(page, 'GET', `/projects/${id}/tasks`)).items;
 const titles = Array.from({ length: 5 }, (_, i) => `Bulk task ${i + 1}`);
 
-async function signIn(on: Page) {
-  await on.goto(`${stack.url}/signin`);
-  await on.getByLabel('Email').fill(ada.email);
-  await on.getByLabel('Password').fill(PASSWORD);
-  await on.getByRole('button', { name: 'Sign in' }).click();
-  await on.waitForURL((url) => !url.pathname.startsWith('/signin'));
-}
-
 beforeAll(async () => {
   stack = await startStack({ admin: { ...ada, password: PASSWORD } });
-  const open = async () =>
-    (
-      await stack.browser.newContext({
-        viewport: { width: 1280, height: 800 },
-        // The app's CSP allows only its own scripts; axe is injected by the test.
-        bypassCSP: true,
-        reducedMotion: 'reduce',
-      })
-    ).newPage();
-  page = await open();
-  watcher = await open();
-  for (const p of [page, watcher]) p.on('pageerror', (error) => pageErrors.push(error.message));
-  await signIn(page);
-  workspaceId = (await callAs<{ id: string }>(page, 'POST', '/workspaces', { name: 'Acme' })).id;
-  const project = (name: string) =>
-    callAs<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/projects`, { name });
-  projectId = (await project('Website')).id;
-  otherId = (await project('Mobile app')).id;
+  // The app's CSP allows only its own scripts; axe is injected by the test.
+  page = await openPage(stack, pageErrors, { bypassCSP: true });
+  watcher = await openPage(stack, pageErrors, { bypassCSP: true });
+  await signInAs(stack, page, { ...ada, password: PASSWORD });
+  ({ workspaceId, projectId } = await workspaceWithProject(page, { project: 'Website' }));
+  otherId = (
+    await callAs<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/projects`, { name: 'Mobile app' })
+  ).id;
   labelId = (
     await callAs<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/labels`, {
       name: 'copy',
@@ -62,7 +44,7 @@ beforeAll(async () => {
     })
   ).id;
   for (const title of titles) await callAs(page, 'POST', `/projects/${projectId}/tasks`, { title });
-  await signIn(watcher);
+  await signInAs(stack, watcher, { ...ada, password: PASSWORD });
   await watcher.goto(`${stack.url}/w/${workspaceId}/projects/${projectId}`);
   await card(watcher, titles[4]!).waitFor();
   await page.goto(`${stack.url}/w/${workspaceId}/projects/${projectId}/list`);

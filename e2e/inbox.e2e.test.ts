@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, report, setTheme, THEMES } from './accessibility.js';
-import { callAs, joinWorkspace } from './session.js';
+import { callAs, joinWorkspace, openPage, signInAs, workspaceWithProject } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
@@ -32,29 +32,12 @@ const readStates = (on: Page) =>
 
 beforeAll(async () => {
   stack = await startStack({ admin: { ...ada, password: PASSWORD } });
-  const open = async () => {
-    const context = await stack.browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      // The app's CSP allows only its own scripts; axe is injected by the test.
-      bypassCSP: true,
-      reducedMotion: 'reduce',
-    });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  };
-  adaPage = await open();
-  bobPage = await open();
+  // The app's CSP allows only its own scripts; axe is injected by the test.
+  adaPage = await openPage(stack, pageErrors, { bypassCSP: true });
+  bobPage = await openPage(stack, pageErrors, { bypassCSP: true });
 
-  await adaPage.goto(`${stack.url}/signin`);
-  await adaPage.getByLabel('Email').fill(ada.email);
-  await adaPage.getByLabel('Password').fill(PASSWORD);
-  await adaPage.getByRole('button', { name: 'Sign in' }).click();
-  await adaPage.waitForURL((url) => !url.pathname.startsWith('/signin'));
-  workspaceId = (await callAs<{ id: string }>(adaPage, 'POST', '/workspaces', { name: 'Acme' })).id;
-  projectId = (
-    await callAs<{ id: string }>(adaPage, 'POST', `/workspaces/${workspaceId}/projects`, { name: 'Launch' })
-  ).id;
+  await signInAs(stack, adaPage, { ...ada, password: PASSWORD });
+  ({ workspaceId, projectId } = await workspaceWithProject(adaPage));
   bobId = await joinWorkspace(stack, bobPage, adaPage, workspaceId, { ...bob, password: PASSWORD });
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, report, setTheme, THEMES } from './accessibility.js';
-import { callAs } from './session.js';
+import { callAs, openPage, signInAs, workspaceWithProject } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
@@ -13,7 +13,6 @@ const PASSWORD = 'correct horse battery';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 
 let stack: Stack;
-let context: BrowserContext;
 let page: Page;
 let projectUrl = '';
 let taskId = '';
@@ -24,22 +23,10 @@ const panel = () => page.getByTestId('task-panel');
 
 beforeAll(async () => {
   stack = await startStack({ admin: { ...ada, password: PASSWORD } });
-  context = await stack.browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    reducedMotion: 'reduce',
-  });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${stack.url}/signin`);
-  await page.getByLabel('Email').fill(ada.email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-  const workspace = await callAs<{ id: string }>(page, 'POST', '/workspaces', { name: 'Acme' });
-  const project = await callAs<{ id: string }>(page, 'POST', `/workspaces/${workspace.id}/projects`, {
-    name: 'Home',
-  });
-  const task = await callAs<{ id: string }>(page, 'POST', `/projects/${project.id}/tasks`, {
+  page = await openPage(stack, pageErrors);
+  await signInAs(stack, page, { ...ada, password: PASSWORD });
+  const { projectId, boardPath } = await workspaceWithProject(page, { project: 'Home' });
+  const task = await callAs<{ id: string }>(page, 'POST', `/projects/${projectId}/tasks`, {
     title: 'Water the plants',
     status: 'todo',
   });
@@ -48,7 +35,7 @@ beforeAll(async () => {
     const item = await callAs<{ id: string }>(page, 'POST', `/tasks/${task.id}/checklist`, { text });
     await callAs(page, 'PATCH', `/checklist-items/${item.id}`, { done: true });
   }
-  projectUrl = `${stack.url}/w/${workspace.id}/projects/${project.id}`;
+  projectUrl = `${stack.url}${boardPath}`;
 });
 afterAll(async () => {
   await stack?.close();

@@ -1,7 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, report, setTheme, THEMES } from './accessibility.js';
-import { callAs } from './session.js';
+import { callAs, openPage, signInAs, workspaceWithProject } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
@@ -12,35 +12,22 @@ const PASSWORD = 'correct horse battery';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 
 let stack: Stack;
-let context: BrowserContext;
 let page: Page;
 let projectUrl = '';
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ admin: { ...ada, password: PASSWORD } });
-  context = await stack.browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    reducedMotion: 'reduce',
-  });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${stack.url}/signin`);
-  await page.getByLabel('Email').fill(ada.email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-  const workspace = await callAs<{ id: string }>(page, 'POST', '/workspaces', { name: 'Acme' });
-  const project = await callAs<{ id: string }>(page, 'POST', `/workspaces/${workspace.id}/projects`, {
-    name: 'Launch',
-  });
+  page = await openPage(stack, pageErrors);
+  await signInAs(stack, page, { ...ada, password: PASSWORD });
+  const { projectId, boardPath } = await workspaceWithProject(page);
   for (const [title, status] of [
     ['Write the announcement', 'todo'],
     ['Ship the release', 'done'],
   ]) {
-    await callAs(page, 'POST', `/projects/${project.id}/tasks`, { title, status });
+    await callAs(page, 'POST', `/projects/${projectId}/tasks`, { title, status });
   }
-  projectUrl = `${stack.url}/w/${workspace.id}/projects/${project.id}`;
+  projectUrl = `${stack.url}${boardPath}`;
 });
 afterAll(async () => {
   await stack?.close();

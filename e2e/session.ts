@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { linkFromMail, type Stack } from './stack.js';
 
 /**
@@ -20,6 +20,68 @@ export async function callAs<T>(page: Page, method: string, path: string, body?:
     },
     { method, path, body },
   ) as Promise<T>;
+}
+
+/**
+ * A page in a browser context of its own (a separate person or device: own cookies), desktop-sized with reduced
+ * motion unless `options` say otherwise; its uncaught exceptions go to `errors`, which tests expect to stay empty.
+ */
+export async function openPage(
+  stack: Stack,
+  errors?: string[],
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await stack.browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    reducedMotion: 'reduce',
+    ...options,
+  });
+  const page = await context.newPage();
+  if (errors) page.on('pageerror', (error) => errors.push(error.message));
+  return page;
+}
+
+/** Fills and sends the sign-in form in `page`; where it goes next (the app, or the two-factor step) is the caller's. */
+export async function submitSignIn(
+  stack: Stack,
+  page: Page,
+  person: { email: string; password: string },
+): Promise<void> {
+  await page.goto(`${stack.url}/signin`);
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs `person` in through the form and waits until the app has them; `callAs(page, …)` then works. */
+export async function signInAs(
+  stack: Stack,
+  page: Page,
+  person: { email: string; password: string },
+): Promise<void> {
+  await submitSignIn(stack, page, person);
+  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
+
+/**
+ * A workspace with one project, made through the API as whoever `page` is signed in as; `boardPath` is the
+ * project's board in the app.
+ */
+export async function workspaceWithProject(
+  page: Page,
+  names: { workspace?: string; project?: string } = {},
+): Promise<{ workspaceId: string; projectId: string; boardPath: string }> {
+  const workspace = await callAs<{ id: string }>(page, 'POST', '/workspaces', {
+    name: names.workspace ?? 'Acme',
+  });
+  const project = await callAs<{ id: string }>(page, 'POST', `/workspaces/${workspace.id}/projects`, {
+    name: names.project ?? 'Launch',
+  });
+  return {
+    workspaceId: workspace.id,
+    projectId: project.id,
+    boardPath: `/w/${workspace.id}/projects/${project.id}`,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, report, setTheme, THEMES } from './accessibility.js';
-import { callAs } from './session.js';
+import { callAs, openPage, signInAs, workspaceWithProject } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
@@ -13,45 +13,25 @@ const PASSWORD = 'correct horse battery';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 
 let stack: Stack;
-let contexts: BrowserContext[] = [];
 let laptop: Page;
 let phone: Page;
 let workspaceId = '';
 const pageErrors: string[] = [];
 
-async function signIn(on: Page) {
-  await on.goto(`${stack.url}/signin`);
-  await on.getByLabel('Email').fill(ada.email);
-  await on.getByLabel('Password').fill(PASSWORD);
-  await on.getByRole('button', { name: 'Sign in' }).click();
-  await on.waitForURL((url) => !url.pathname.startsWith('/signin'));
-}
-
 beforeAll(async () => {
   stack = await startStack({ admin: { ...ada, password: PASSWORD } });
-  for (const userAgent of [
-    undefined,
-    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1',
-  ]) {
-    const context = await stack.browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      bypassCSP: true,
-      reducedMotion: 'reduce',
-      ...(userAgent ? { userAgent } : {}),
-    });
-    contexts.push(context);
-  }
-  laptop = await contexts[0]!.newPage();
-  phone = await contexts[1]!.newPage();
-  laptop.on('pageerror', (error) => pageErrors.push(error.message));
-  await signIn(laptop);
-  workspaceId = (await callAs<{ id: string }>(laptop, 'POST', '/workspaces', { name: 'Acme' })).id;
-  await callAs(laptop, 'POST', `/workspaces/${workspaceId}/projects`, { name: 'Launch' });
-  await signIn(phone);
+  laptop = await openPage(stack, pageErrors, { bypassCSP: true });
+  // Signed out by the laptop during the test: what the phone's page then does is not what is under test.
+  phone = await openPage(stack, undefined, {
+    bypassCSP: true,
+    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1',
+  });
+  await signInAs(stack, laptop, { ...ada, password: PASSWORD });
+  ({ workspaceId } = await workspaceWithProject(laptop));
+  await signInAs(stack, phone, { ...ada, password: PASSWORD });
 });
 afterAll(async () => {
   await stack?.close();
-  contexts = [];
 });
 
 describe('sessions screen', () => {

@@ -1,7 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, report, setTheme, THEMES } from './accessibility.js';
-import { callAs } from './session.js';
+import { callAs, openPage, signInAs, workspaceWithProject } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
@@ -12,7 +12,6 @@ const PASSWORD = 'correct horse battery';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 
 let stack: Stack;
-let contexts: BrowserContext[] = [];
 let page: Page;
 let watcher: Page;
 let projectId = '';
@@ -22,42 +21,19 @@ const pageErrors: string[] = [];
 
 const card = (on: Page, title: string) => on.locator('[data-task-id]', { hasText: title });
 
-async function signIn(on: Page) {
-  await on.goto(`${stack.url}/signin`);
-  await on.getByLabel('Email').fill(ada.email);
-  await on.getByLabel('Password').fill(PASSWORD);
-  await on.getByRole('button', { name: 'Sign in' }).click();
-  await on.waitForURL((url) => !url.pathname.startsWith('/signin'));
-}
-
 beforeAll(async () => {
   stack = await startStack({ admin: { ...ada, password: PASSWORD } });
-  for (let i = 0; i < 2; i += 1) {
-    // The app's CSP allows only its own scripts; axe is injected by the test.
-    const context = await stack.browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      bypassCSP: true,
-      reducedMotion: 'reduce',
-    });
-    contexts.push(context);
-  }
-  page = await contexts[0]!.newPage();
-  watcher = await contexts[1]!.newPage();
-  for (const p of [page, watcher]) p.on('pageerror', (error) => pageErrors.push(error.message));
-  await signIn(page);
-  const workspace = await callAs<{ id: string }>(page, 'POST', '/workspaces', { name: 'Acme' });
-  projectId = (
-    await callAs<{ id: string }>(page, 'POST', `/workspaces/${workspace.id}/projects`, {
-      name: 'Launch',
-    })
-  ).id;
+  // The app's CSP allows only its own scripts; axe is injected by the test.
+  page = await openPage(stack, pageErrors, { bypassCSP: true });
+  watcher = await openPage(stack, pageErrors, { bypassCSP: true });
+  await signInAs(stack, page, { ...ada, password: PASSWORD });
+  ({ projectId, boardPath } = await workspaceWithProject(page));
   parentId = (
     await callAs<{ id: string }>(page, 'POST', `/projects/${projectId}/tasks`, {
       title: 'Ship the release',
     })
   ).id;
-  boardPath = `/w/${workspace.id}/projects/${projectId}`;
-  await signIn(watcher);
+  await signInAs(stack, watcher, { ...ada, password: PASSWORD });
   for (const p of [page, watcher]) {
     await p.goto(`${stack.url}${boardPath}`);
     await card(p, 'Ship the release').waitFor();
@@ -65,7 +41,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.close();
-  contexts = [];
 });
 
 describe('checklists and subtasks', () => {

@@ -1,7 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callAs } from './session.js';
+import { callAs, openPage, signInAs, submitSignIn } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
@@ -13,7 +13,6 @@ const PASSWORD = 'correct horse battery';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 
 let stack: Stack;
-let contexts: BrowserContext[] = [];
 let laptop: Page;
 let workspaceId = '';
 const pageErrors: string[] = [];
@@ -22,34 +21,14 @@ const pageErrors: string[] = [];
 const codeOf = (secret: string, steps = 0) =>
   new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + steps * 30_000 });
 
-async function newPage(): Promise<Page> {
-  const context = await stack.browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    reducedMotion: 'reduce',
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
-
-async function enterPassword(on: Page) {
-  await on.goto(`${stack.url}/signin`);
-  await on.getByLabel('Email').fill(ada.email);
-  await on.getByLabel('Password').fill(PASSWORD);
-  await on.getByRole('button', { name: 'Sign in' }).click();
-}
-
 beforeAll(async () => {
   stack = await startStack({ admin: { ...ada, password: PASSWORD } });
-  laptop = await newPage();
-  await enterPassword(laptop);
-  await laptop.waitForURL((url) => !url.pathname.startsWith('/signin'));
+  laptop = await openPage(stack, pageErrors);
+  await signInAs(stack, laptop, { ...ada, password: PASSWORD });
   workspaceId = (await callAs<{ id: string }>(laptop, 'POST', '/workspaces', { name: 'Acme' })).id;
 });
 afterAll(async () => {
   await stack?.close();
-  contexts = [];
 });
 
 describe('two-factor sign-in', () => {
@@ -94,8 +73,8 @@ describe('two-factor sign-in', () => {
   });
 
   it('asks for a code after the password, refuses a wrong one and signs in with the right one', async () => {
-    const phone = await newPage();
-    await enterPassword(phone);
+    const phone = await openPage(stack, pageErrors);
+    await submitSignIn(stack, phone, { ...ada, password: PASSWORD });
     await phone.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
     await phone.getByLabel('Code').fill('000000');
     await phone.getByRole('button', { name: 'Verify' }).click();
@@ -117,9 +96,8 @@ describe('two-factor sign-in', () => {
     await laptop.getByTestId('confirm-totp-reset').click();
     await row.getByText('off', { exact: true }).waitFor();
 
-    const tablet = await newPage();
-    await enterPassword(tablet);
-    await tablet.waitForURL((url) => !url.pathname.startsWith('/signin'));
+    const tablet = await openPage(stack, pageErrors);
+    await signInAs(stack, tablet, { ...ada, password: PASSWORD });
     expect(await tablet.getByRole('heading', { name: 'Two-factor sign-in' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });

@@ -1,6 +1,6 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callAs } from './session.js';
+import { callAs, openPage, signInAs, workspaceWithProject } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
@@ -12,7 +12,6 @@ const PASSWORD = 'correct horse battery';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 
 let stack: Stack;
-const contexts: BrowserContext[] = [];
 let page: Page;
 let watcher: Page;
 let workspaceId = '';
@@ -20,14 +19,6 @@ let boardPath = '';
 const pageErrors: string[] = [];
 
 const card = (on: Page, title: string) => on.locator('[data-task-id]', { hasText: title });
-
-async function signIn(on: Page) {
-  await on.goto(`${stack.url}/signin`);
-  await on.getByLabel('Email').fill(ada.email);
-  await on.getByLabel('Password').fill(PASSWORD);
-  await on.getByRole('button', { name: 'Sign in' }).click();
-  await on.waitForURL((url) => !url.pathname.startsWith('/signin'));
-}
 
 async function deleteFromPanel(title: string) {
   await card(page, title).click();
@@ -40,24 +31,15 @@ async function deleteFromPanel(title: string) {
 
 beforeAll(async () => {
   stack = await startStack({ admin: { ...ada, password: PASSWORD } });
-  for (let i = 0; i < 2; i++) {
-    contexts.push(
-      await stack.browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' }),
-    );
-  }
-  page = await contexts[0]!.newPage();
-  watcher = await contexts[1]!.newPage();
-  for (const p of [page, watcher]) p.on('pageerror', (error) => pageErrors.push(error.message));
-  await signIn(page);
-  workspaceId = (await callAs<{ id: string }>(page, 'POST', '/workspaces', { name: 'Acme' })).id;
-  const project = await callAs<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/projects`, {
-    name: 'Launch',
-  });
+  page = await openPage(stack, pageErrors);
+  watcher = await openPage(stack, pageErrors);
+  await signInAs(stack, page, { ...ada, password: PASSWORD });
+  const made = await workspaceWithProject(page);
+  ({ workspaceId, boardPath } = made);
   for (const title of ['Write the announcement', 'Ship the release']) {
-    await callAs(page, 'POST', `/projects/${project.id}/tasks`, { title });
+    await callAs(page, 'POST', `/projects/${made.projectId}/tasks`, { title });
   }
-  boardPath = `/w/${workspaceId}/projects/${project.id}`;
-  await signIn(watcher);
+  await signInAs(stack, watcher, { ...ada, password: PASSWORD });
   for (const p of [page, watcher]) {
     await p.goto(`${stack.url}${boardPath}`);
     await card(p, 'Ship the release').waitFor();

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callAs } from './session.js';
+import { openPage, signInAs, workspaceWithProject } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
@@ -15,7 +15,6 @@ const PASSWORD = 'correct horse battery';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
 
 let stack: Stack;
-let context: BrowserContext;
 let page: Page;
 let workspaceId = '';
 let projectId = '';
@@ -36,21 +35,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   stack = await startStack({ admin: { ...ada, password: PASSWORD } });
-  context = await stack.browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    reducedMotion: 'reduce',
-  });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${stack.url}/signin`);
-  await page.getByLabel('Email').fill(ada.email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-  workspaceId = (await callAs<{ id: string }>(page, 'POST', '/workspaces', { name: 'Acme' })).id;
-  projectId = (
-    await callAs<{ id: string }>(page, 'POST', `/workspaces/${workspaceId}/projects`, { name: 'Launch' })
-  ).id;
+  page = await openPage(stack, pageErrors);
+  await signInAs(stack, page, { ...ada, password: PASSWORD });
+  ({ workspaceId, projectId } = await workspaceWithProject(page));
 });
 afterAll(async () => {
   await stack?.close();
