@@ -95,6 +95,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'List' },
   },
   {
+    path: '/w/:workspaceId/projects/:projectId/calendar',
+    name: 'calendar',
+    component: () => import('./views/CalendarView.vue'),
+    meta: { title: 'Calendar' },
+  },
+  {
     path: '/tasks/:taskId',
     name: 'task',
     component: () => import('./views/TaskLinkView.vue'),

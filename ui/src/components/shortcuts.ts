@@ -32,6 +32,16 @@ export const SHORTCUTS: ShortcutGroup[] = [
     ],
   },
   {
+    where: 'Calendar',
+    shortcuts: [
+      { keys: ['Enter'], does: 'On a task: open it' },
+      { keys: ['Space'], does: 'Pick the task up, or drop it on the day it is on' },
+      { keys: ['←', '→'], does: 'Carry a picked-up task to the day before or after' },
+      { keys: ['↑', '↓'], does: 'Carry a picked-up task a week earlier or later' },
+      { keys: ['Esc'], does: 'Put a picked-up task back' },
+    ],
+  },
+  {
     where: 'Adding a task',
     shortcuts: [
       { keys: ['Enter'], does: 'Add it and start the next one' },
