@@ -77,6 +77,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Inbox' },
   },
   {
+    path: '/w/:workspaceId/my-tasks',
+    name: 'my-tasks',
+    component: () => import('./views/MyTasksView.vue'),
+    meta: { title: 'My tasks' },
+  },
+  {
     path: '/w/:workspaceId/trash',
     name: 'trash',
     component: () => import('./views/TrashView.vue'),

@@ -1,6 +1,7 @@
 import { AccountService } from './account.js';
 import { AdminService } from './admin.js';
 import { AuthService } from './auth.js';
+import { CalendarService } from './calendar.js';
 import { ChecklistService } from './checklists.js';
 import { EventService } from './events.js';
 import { HttpClient } from './http.js';
@@ -21,6 +22,7 @@ export const api = {
   workspaces: new WorkspaceService(http),
   projects: new ProjectService(http),
   tasks: new TaskService(http),
+  calendar: new CalendarService(http),
   checklists: new ChecklistService(http),
   recurrences: new RecurrenceService(http),
   views: new ViewService(http),

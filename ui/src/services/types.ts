@@ -80,6 +80,10 @@ export type InboxKind = InboxItem['kind'];
 /** How the inbox reaches the caller by email. */
 export type EmailPreference = Schemas['NotificationPreferences']['email'];
 
+/** The caller's iCal feed as the API describes it (never its URL), and the answer that creates it (with the URL). */
+export type CalendarFeed = Schemas['CalendarFeed'];
+export type CreatedCalendarFeed = Schemas['CreatedCalendarFeed'];
+
 /** Every list endpoint's envelope (api-contract.md, "Lists"). */
 export type Page<T> = { items: T[]; nextCursor: string | null };
 

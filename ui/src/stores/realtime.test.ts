@@ -5,6 +5,7 @@ import type { Comment, InboxItem, Task } from '../services/types.js';
 import { useBoardStore } from './board.js';
 import { useChecklistStore } from './checklist.js';
 import { useInboxStore } from './inbox.js';
+import { useMyTasksStore } from './myTasks.js';
 import { useProjectStore } from './projects.js';
 import { useRealtimeStore } from './realtime.js';
 import { useSubtaskStore } from './subtasks.js';
@@ -223,4 +224,53 @@ it('follows deletes and restores from the trash: tasks, comments and projects', 
     data: { project: { ...board.project!, id: 'p9', workspaceId: 'w2' } },
   });
   expect(projects.projects.map((p) => p.id)).toEqual(['p1']);
+});
+
+it('keeps "My tasks" to the tasks assigned to me and due in the window shown', () => {
+  const realtime = useRealtimeStore();
+  const mine = useMyTasksStore();
+  mine.workspaceId = 'w1';
+  mine.userId = 'me';
+  mine.window = { dueFrom: '2026-12-01T00:00:00.000Z', dueBefore: '2027-01-01T00:00:00.000Z' };
+  const at = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
+  const ids = () => Object.keys(mine.tasks).sort();
+
+  const inside = { assigneeId: 'me', dueAt: '2026-12-10T09:00:00.000Z' };
+  realtime.apply({ id: '1-0', type: 'task.updated', data: { task: task('a', inside) } });
+  realtime.apply({
+    id: '2-0',
+    type: 'task.created',
+    data: { task: task('b', { ...inside, projectId: 'p2' }) },
+  });
+  realtime.apply({ id: '3-0', type: 'task.created', data: { task: task('c', { dueAt: inside.dueAt }) } });
+  realtime.apply({
+    id: '4-0',
+    type: 'task.created',
+    data: { task: task('d', { assigneeId: 'me', dueAt: '2027-01-01T00:00:00.000Z' }) },
+  });
+  expect(ids()).toEqual(['a', 'b']);
+
+  // A teammate moves a's due date within the window, then out of it; b is given to someone else.
+  const moved = { ...inside, dueAt: '2026-12-24T09:00:00.000Z', updatedAt: at(1) };
+  realtime.apply({ id: '5-0', type: 'task.updated', data: { task: task('a', moved) } });
+  expect(mine.tasks.a!.dueAt).toBe('2026-12-24T09:00:00.000Z');
+  // An older copy arriving late changes nothing.
+  realtime.apply({ id: '6-0', type: 'task.updated', data: { task: task('a', inside) } });
+  expect(mine.tasks.a!.dueAt).toBe('2026-12-24T09:00:00.000Z');
+  realtime.apply({
+    id: '7-0',
+    type: 'task.updated',
+    data: { task: task('a', { ...moved, dueAt: '2026-11-30T23:59:00.000Z', updatedAt: at(2) }) },
+  });
+  realtime.apply({
+    id: '8-0',
+    type: 'task.updated',
+    data: { task: task('b', { ...inside, assigneeId: 'u2', updatedAt: at(2) }) },
+  });
+  expect(ids()).toEqual([]);
+
+  realtime.apply({ id: '9-0', type: 'task.restored', data: { task: task('e', inside) } });
+  expect(ids()).toEqual(['e']);
+  realtime.apply({ id: '10-0', type: 'task.deleted', data: { id: 'e' } });
+  expect(ids()).toEqual([]);
 });

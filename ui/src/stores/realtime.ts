@@ -8,6 +8,7 @@ import { useRecurrenceStore } from './recurrences.js';
 import { useProjectStore } from './projects.js';
 import { useChecklistStore, type ChecklistEvent } from './checklist.js';
 import { useInboxStore, type InboxEvent } from './inbox.js';
+import { useMyTasksStore } from './myTasks.js';
 import { useSubtaskStore } from './subtasks.js';
 import { useTaskStore } from './task.js';
 import { useWorkspaceStore } from './workspaces.js';
@@ -20,7 +21,7 @@ function payload<T extends { id: string }>(data: unknown, key: string): T | null
   return typeof value.id === 'string' ? (value as T) : null;
 }
 
-/** Keeps the board and the open task in step with what teammates change, through the workspace event stream. */
+/** Keeps the board, "My tasks" and the open task in step with what teammates change, through the workspace event stream. */
 export const useRealtimeStore = defineStore('realtime', () => {
   const state = ref<StreamState>('closed');
   const workspaceId = ref<string | null>(null);
@@ -32,6 +33,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
     if (event.type === 'resync') {
       // The API no longer holds what we missed: reload rather than show a stale board or inbox.
       if (board.project) void board.load(board.project.id);
+      useMyTasksStore().reload();
       void useInboxStore().refresh();
       return;
     }
@@ -40,6 +42,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
         payload<{ id: string }>(event.data, 'task')?.id ?? (event.data as { taskId?: string })?.taskId;
       if (id) {
         board.remove(id);
+        useMyTasksStore().remove(id);
         useSubtaskStore().drop(id);
       }
       return;
@@ -61,6 +64,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
       const task = payload<Task>(event.data, 'task');
       if (!task) return;
       board.upsert(task);
+      useMyTasksStore().upsert(task);
       detail.receiveTask(task);
       // The next occurrence of a repeating task: its card shows the repeat icon too.
       if (event.type === 'task.created' && (event.data as { recurrence?: unknown })?.recurrence) {
@@ -118,6 +122,7 @@ export const useRealtimeStore = defineStore('realtime', () => {
       onResync: () => {
         const board = useBoardStore();
         if (board.project) void board.load(board.project.id);
+        useMyTasksStore().reload();
         void useInboxStore().refresh();
       },
     });
