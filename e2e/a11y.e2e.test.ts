@@ -267,6 +267,35 @@ describe('accessibility, signed in', () => {
     expect(await focusInvisible(page)).toEqual([]);
   });
 
+  it('calendar: a project month and week, and my tasks', async () => {
+    const adaId = (await callAs<{ id: string }>(page, 'GET', '/me')).id;
+    await callAs(page, 'POST', `/projects/${projectId}/tasks`, {
+      title: 'Plan the launch party',
+      dueAt: '2030-05-20T09:00:00.000Z',
+      assigneeId: adaId,
+    });
+    const calendar = `/w/${workspaceId}/projects/${projectId}/calendar?date=2030-05-17`;
+    const due = page.locator('[data-day="2030-05-17"] [data-task-id]').first();
+    await open(page, calendar, due);
+    const failing = await violations(page, 'calendar (month)');
+    expect(await focusInvisible(page), 'calendar Tab stops without a visible focus').toEqual([]);
+    // A task picked up with the keyboard looks different from one that is only focused.
+    await due.focus();
+    await page.keyboard.press('Space');
+    failing.push(...(await violations(page, 'calendar (a task picked up)')));
+    await page.keyboard.press('Escape');
+    await open(page, `${calendar}&mode=week`, due);
+    failing.push(...(await violations(page, 'calendar (week)')));
+    await open(
+      page,
+      `/w/${workspaceId}/my-tasks?date=2030-05-17`,
+      page.locator('[data-day="2030-05-20"] [data-task-id]'),
+    );
+    failing.push(...(await violations(page, 'my tasks')));
+    expect(failing).toEqual([]);
+    expect(await focusInvisible(page)).toEqual([]);
+  });
+
   it('trash, with a deleted task and comment and the retention form', async () => {
     const doomed = await callAs<{ id: string }>(page, 'POST', `/projects/${projectId}/tasks`, {
       title: 'Old draft',
@@ -326,6 +355,18 @@ describe('accessibility, signed in', () => {
     await page.getByLabel('Code or recovery code').fill(code(0));
     await page.getByRole('button', { name: 'Turn off' }).click();
     await page.getByRole('button', { name: 'Set up two-factor sign-in' }).waitFor();
+    expect(failing).toEqual([]);
+  });
+
+  it('account security: the calendar feed, its URL shown once, and revoking it', async () => {
+    await open(page, '/account/security', page.getByRole('button', { name: 'Create calendar feed' }));
+    await page.getByRole('button', { name: 'Create calendar feed' }).click();
+    await page.getByLabel('Feed URL').waitFor();
+    const failing = await violations(page, 'account security (calendar feed URL)');
+    expect(await focusInvisible(page)).toEqual([]);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Revoke feed' }).click();
+    await page.getByRole('button', { name: 'Create calendar feed' }).waitFor();
     expect(failing).toEqual([]);
   });
 
