@@ -76,7 +76,7 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
     await down(engine, STACK, { volumes: true }); // a previous run that died half-way
     [edge.httpPort, edge.httpsPort] = [await freePort(), await freePort()];
     pebble = await startPebble({
-      hostAddress: hostAddressFromContainers(),
+      hostAddress: await hostAddressFromContainers(),
       httpPort: edge.httpPort,
       tlsPort: 0,
     });
@@ -490,6 +490,73 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
       expect(titles).toContain('Ship the stack');
     },
     seconds(300),
+  );
+
+  it(
+    'restores the database to a moment in a one-off job (pgBackRest in the postgres service)',
+    async () => {
+      const postgres = containerOf(STACK, 'postgres');
+      // pgBackRest runs as the server's OS user, with the container's PGBACKREST_* settings plus the two its
+      // entrypoint adds for the server process alone (the data directory; no log file on the read-only disk).
+      const onServer = (...command: string[]) =>
+        docker(
+          'exec',
+          '-u',
+          'postgres',
+          '-e',
+          'PGBACKREST_PG1_PATH=/var/lib/postgresql/data/pgdata',
+          '-e',
+          'PGBACKREST_LOG_LEVEL_FILE=off',
+          postgres,
+          ...command,
+        );
+      await until(
+        'the worker to create the stanza',
+        () => (/status: ok|no valid backups/.test(onServer('pgbackrest', 'info')) ? true : undefined),
+        seconds(120),
+      );
+      onServer('pgbackrest', 'backup', '--type=full');
+      const titles = async () => {
+        const list = await api<{ items: { title: string }[] }>(
+          edge,
+          'GET',
+          `/projects/${projectId}/tasks?limit=100`,
+          { token },
+        );
+        return list.status === 200 ? list.body.items.map((t) => t.title) : [];
+      };
+      const create = async (title: string) =>
+        expect(
+          (await api(edge, 'POST', `/projects/${projectId}/tasks`, { token, body: { title } })).status,
+        ).toBe(201);
+      await create('Written before the moment');
+      // The host and the containers share one clock; a second either side keeps the moment clear of both writes.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const moment = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await create('Written after the moment');
+      // The restore needs the WAL past the moment archived; switching segments archives it now, not in 60 s.
+      onServer('psql', '-U', 'taskstack', '-d', 'postgres', '-Atc', 'SELECT pg_switch_wal()');
+
+      const dryRun = await restore(engine, STACK, ['--to', moment, '--dry-run'], log);
+      expect(dryRun).toMatch(/dry run: would/);
+      expect(await titles()).toContain('Written after the moment');
+
+      const output = await restore(engine, STACK, ['--to', moment], log);
+      expect(output).toMatch(/holds the data of/);
+      const after = await until(
+        'the API to serve the database as it was at the moment',
+        async () => {
+          const names = await titles();
+          return names.includes('Written before the moment') && !names.includes('Written after the moment')
+            ? names
+            : undefined;
+        },
+        seconds(120),
+      );
+      expect(after).toContain('Ship the stack');
+    },
+    seconds(420),
   );
 
   it(

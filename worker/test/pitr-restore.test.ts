@@ -91,7 +91,12 @@ describe('restore to a moment (real PostgreSQL and pgBackRest)', () => {
     expect(await metric('worker_pitr_archive_failing')).toBe(0);
   }, 150_000);
 
-  it('brings back the rows written before T and none written after, keeping the previous data aside', async () => {
+  it('brings back the rows written before T and none written after, keeping the previous data aside, with the app roles given their grants', async () => {
+    // The app's DML-only role, as the stack has it: the copy comes without grants, so the restore gives them back.
+    await sql(
+      server.url,
+      `DO $$ BEGIN CREATE ROLE pitr_app; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+    );
     const full = (await info(server.pb)).backups[0]!;
     await sql(server.url, `INSERT INTO workspaces (name) VALUES ('before-1'), ('before-2')`);
     await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -108,10 +113,17 @@ describe('restore to a moment (real PostgreSQL and pgBackRest)', () => {
     const lines: string[] = [];
     const result = await restoreToMoment(server.pb, t, {
       scratchDir: server.scratch,
+      appRoles: ['pitr_app'],
       progress: (l) => lines.push(l),
     });
     expect(result.database).toBe('taskstack');
     expect(await names(server.url)).toEqual(['before-1', 'before-2']);
+    const [grants] = await sql<{ read: boolean; write: boolean }>(
+      server.url,
+      `SELECT has_table_privilege('pitr_app', 'public.workspaces', 'SELECT') AS read,
+              has_table_privilege('pitr_app', 'public.workspaces', 'UPDATE') AS write`,
+    );
+    expect(grants).toEqual({ read: true, write: true });
     expect(await names(withDatabase(server.url, result.previous!))).toEqual([
       'after-1',
       'before-1-renamed-after',

@@ -61,7 +61,7 @@ describe.skipIf(skipReason)(
 
       // Mail from the stack (Alertmanager, the worker) reaches the sink through the bridge gateway.
       sink = await SmtpSink.start();
-      const gateway = hostAddressFromContainers();
+      const gateway = await hostAddressFromContainers();
       relay = await forward(gateway, sink.port);
       const smtpUrl = `smtp://${gateway}:${relay.port}`;
 

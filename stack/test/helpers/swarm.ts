@@ -20,9 +20,16 @@ export const docker = (...args: string[]): string =>
 export const swarmActive = (): boolean =>
   docker('info', '--format', '{{.Swarm.LocalNodeState}}') === 'active';
 
-/** The address containers on overlay networks reach this machine at (the docker_gwbridge gateway). */
-export function hostAddressFromContainers(): string {
-  return docker('network', 'inspect', 'docker_gwbridge', '--format', '{{(index .IPAM.Config 0).Gateway}}');
+/**
+ * The address containers on overlay networks reach this machine at (the docker_gwbridge gateway). The engine
+ * creates that network a moment after `swarm init` returns, so a swarm made just now is waited for.
+ */
+export function hostAddressFromContainers(): Promise<string> {
+  return until(
+    'the docker_gwbridge network of the swarm',
+    () => docker('network', 'inspect', 'docker_gwbridge', '--format', '{{(index .IPAM.Config 0).Gateway}}'),
+    30_000,
+  );
 }
 
 /** ID of a running container of a stack service (single-node swarm, so it is local). */

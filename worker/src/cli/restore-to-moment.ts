@@ -11,6 +11,7 @@ export async function restoreToMomentCli(to: string, dryRun: boolean): Promise<v
   const config = restoreConfig(
     workerConfigFields.pick({
       DATABASE_URL: true,
+      DATABASE_APP_ROLES: true,
       PITR_STANZA: true,
       PITR_RETENTION_DAYS: true,
       PITR_SCRATCH_DIR: true,
@@ -26,7 +27,11 @@ export async function restoreToMomentCli(to: string, dryRun: boolean): Promise<v
       return;
     }
     const started = Date.now();
-    const result = await restoreToMoment(pb, target, { scratchDir: config.PITR_SCRATCH_DIR, progress: say });
+    const result = await restoreToMoment(pb, target, {
+      scratchDir: config.PITR_SCRATCH_DIR,
+      appRoles: config.DATABASE_APP_ROLES,
+      progress: say,
+    });
     say(
       `done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.database} holds the data of ${to}`,
     );

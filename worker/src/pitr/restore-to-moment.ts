@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { grantAppRoles } from '@taskstack/db';
 import { createDatabase, dropDatabase, swapDatabases } from '../backup/databases.js';
 import { utcStamp } from '../backup/names.js';
 import { databaseName, withClient, withDatabase } from '../backup/pg-tools.js';
@@ -142,6 +143,8 @@ export type MomentRestoreOptions = {
   scratchDir?: string;
   /** Leave the restored copy as its own database instead of switching the application to it. */
   keepAside?: boolean;
+  /** The app's roles (DATABASE_APP_ROLES): the copy is made without grants, so theirs are given back before it is live. */
+  appRoles?: string[];
   progress?: Progress;
 };
 
@@ -195,6 +198,9 @@ export async function restoreToMoment(
     if (!('public.schema_migrations' in tables))
       throw new Error(`the restored copy has no migrations table: not a taskstack database`);
     progress(`restored ${Object.keys(tables).length} tables into ${copy}`);
+    await withClient(withDatabase(pb.databaseUrl, copy), (c) =>
+      grantAppRoles((statement) => c.query(statement), options.appRoles ?? []),
+    );
     if (options.keepAside) return { plan, database: copy, tables };
     const previous = `${live}_before_${stamp}`;
     progress(`switching: ${live} becomes ${previous}, ${copy} becomes ${live}`);
