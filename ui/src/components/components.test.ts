@@ -14,6 +14,7 @@ import RepeatIcon from './RepeatIcon.vue';
 import RecoveryPanel from './RecoveryPanel.vue';
 import { SHORTCUTS } from './shortcuts.js';
 import ShortcutsDialog from './ShortcutsDialog.vue';
+import TableSection from './TableSection.vue';
 import TaskActivity from './TaskActivity.vue';
 import TaskCard from './TaskCard.vue';
 import ToastHost from './ToastHost.vue';
@@ -345,5 +346,41 @@ describe('TaskActivity', () => {
     expect(first!.find('b').exists()).toBe(false);
     expect(cut!.text()).toBe(`Bob Hopper commented: “${'x'.repeat(100)} cc @Ada Lovelace…”`);
     expect(wrapper.text()).not.toContain('](user:');
+  });
+});
+
+describe('TableSection', () => {
+  const empty = { icon: '↗', title: 'No webhooks', text: 'Add one.' };
+
+  it('is a region named by its heading, with the count beside it, over what it lists', () => {
+    const wrapper = mount(TableSection, {
+      props: { title: 'Members', count: 3 },
+      slots: { default: '<table data-testid="rows"><tbody><tr><td>Ada</td></tr></tbody></table>' },
+    });
+    const section = wrapper.get('section');
+    const heading = wrapper.get('h2');
+    expect(section.attributes('aria-labelledby')).toBe(heading.attributes('id'));
+    expect(heading.text()).toBe('Members 3');
+    expect(heading.get('.muted').text()).toBe('3');
+    expect(wrapper.find('[data-testid="rows"]').exists()).toBe(true);
+    // Two sections on one screen never share a heading id.
+    const screen = mount({
+      components: { TableSection },
+      template: '<TableSection title="Members" /><TableSection title="Webhooks" />',
+    });
+    const ids = screen.findAll('h2').map((h) => h.attributes('id'));
+    expect(new Set(ids).size).toBe(2);
+    expect(screen.findAll('h2').map((h) => h.text())).toEqual(['Members', 'Webhooks']);
+  });
+
+  it('shows its empty state instead of the content when there is nothing to list', () => {
+    const wrapper = mount(TableSection, {
+      props: { title: 'Webhooks', count: 0, empty },
+      slots: { default: '<ul data-testid="rows"></ul>' },
+    });
+    expect(wrapper.find('[data-testid="rows"]').exists()).toBe(false);
+    expect(wrapper.get('.empty h2').text()).toBe('No webhooks');
+    expect(wrapper.get('.empty').text()).toContain('Add one.');
+    expect(wrapper.get('h2').text()).toBe('Webhooks 0');
   });
 });
