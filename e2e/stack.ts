@@ -67,6 +67,8 @@ export async function startStack(
     PUBLIC_URL: url,
     LOG_LEVEL: 'silent',
     ADMIN_EMAILS: env.ADMIN_EMAILS ?? '',
+    // The api seals webhook secrets with it, the worker opens them: both hold the same key.
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
   };
   const serve = () =>
     startApi(

@@ -11,7 +11,7 @@ import { createLogger, Shutdown } from '@taskstack/runtime';
 import { loadWorkerConfig, startWorker } from '@taskstack/worker';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from './seed-demo.js';
@@ -60,6 +60,19 @@ async function localDatabase(): Promise<string> {
   return server.url.replace(/\/postgres$/, '/taskstack');
 }
 
+/**
+ * The data encryption key of this checkout, made once and kept in .data/ (git-ignored, 0600): unlike JWT_SECRET it
+ * cannot change from one run to the next, or a database given by DATABASE_URL could not open its webhook secrets.
+ */
+function localDataKey(): string {
+  const file = '.data/data-encryption-key';
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64url');
+  mkdirSync('.data', { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
 const env = { ...process.env };
 env.PORT ??= '3000';
 // Only this machine, unless told otherwise; the worker's health port follows PORT so two instances can run side by side.
@@ -80,6 +93,7 @@ if (!env.SMTP_URL) {
 }
 env.PUBLIC_URL ??= `http://localhost:${env.PORT}`;
 env.JWT_SECRET ??= randomBytes(32).toString('hex');
+if (!env.DATA_ENCRYPTION_KEY && !env.DATA_ENCRYPTION_KEY_FILE) env.DATA_ENCRYPTION_KEY = localDataKey();
 env.MAIL_FROM ??= 'taskstack <no-reply@taskstack.localhost>';
 env.BACKUP_DIR ??= '.data/backups';
 

@@ -87,6 +87,7 @@ async function startSide(name: Side['name'], redisUrl: string): Promise<Side> {
     REDIS_URL: redisUrl,
     REDIS_PREFIX: `bench-${name}-${process.pid}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
     USER_RATE_LIMIT_PER_MINUTE: '100000000',

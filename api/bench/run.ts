@@ -40,6 +40,7 @@ const env = {
   REDIS_URL: services.redisUrl,
   REDIS_PREFIX: `bench${process.pid}`,
   JWT_SECRET: randomBytes(32).toString('hex'),
+  DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   NODE_ENV: 'production',
   // One user drives hundreds of requests a second here: the limit is checked (its cost measured), never reached.

@@ -1,4 +1,12 @@
-import { coreFields, emailList, loadConfig, port, s3Fields, storageFields } from '@taskstack/config';
+import {
+  coreFields,
+  dataEncryptionKey,
+  emailList,
+  loadConfig,
+  port,
+  s3Fields,
+  storageFields,
+} from '@taskstack/config';
 import { z } from 'zod';
 import { checkOidcFields, oidcFields } from './auth/oidc-config.js';
 
@@ -14,6 +22,8 @@ export const apiConfigSchema = z
      * rotated without resetting everyone's two-factor sign-in; set it once and keep it.
      */
     TOTP_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Encrypts the webhooks' signing secrets in the database (the worker holds the same keys to sign with them). */
+    DATA_ENCRYPTION_KEY: dataEncryptionKey,
     ADMIN_EMAILS: emailList,
     MAX_UPLOAD_BYTES: z.coerce
       .number()

@@ -2,7 +2,7 @@ import type { Logger } from '@taskstack/runtime';
 import type { EmailQueue, WebhookQueue } from '@taskstack/queues';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Sql } from '@taskstack/db';
+import type { DataKeyring, Sql } from '@taskstack/db';
 import type { Sequelize } from 'sequelize';
 import type { ApiConfig } from './config.js';
 
@@ -13,6 +13,8 @@ export type AppContext = {
   sequelize: Sequelize;
   /** Raw SQL on the same pool, for the repositories. */
   sql: Sql;
+  /** Seals the secrets the database keeps for reading back (webhook signing secrets), from DATA_ENCRYPTION_KEY. */
+  keyring: DataKeyring;
   /** Commands, rate limits and the event log; request paths fail fast if Redis is down. */
   redis: Redis;
   emails: EmailQueue;

@@ -17,7 +17,7 @@ await exitIfUnreachable('api', {
   DATABASE_URL: waitForDatabase(config.DATABASE_URL, config.DATABASE_WAIT_SECONDS),
   REDIS_URL: probeRedis(config.REDIS_URL),
 });
-const api = await startApi(config);
+const api = await startApi(config).catch((error: unknown) => exitOnConfigError(error, 'api'));
 // The drain comes on top of the usual 10 s for in-flight requests and pools.
 new Shutdown(createLogger('api', config.LOG_LEVEL), (config.SHUTDOWN_DRAIN_SECONDS + 10) * 1000)
   .add('api', api.close)

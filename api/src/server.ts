@@ -1,4 +1,4 @@
-import { connectDatabase, Sql } from '@taskstack/db';
+import { connectDatabase, DataKeyring, sealPendingSecrets, Sql } from '@taskstack/db';
 import { createRedis, EmailQueue, QUEUES, WebhookQueue } from '@taskstack/queues';
 import { createLogger } from '@taskstack/runtime';
 import type { DestinationStream } from 'pino';
@@ -22,6 +22,15 @@ export async function startApi(
 ): Promise<RunningApi> {
   const logger = createLogger('api', config.LOG_LEVEL, options.logDestination);
   const sequelize = connectDatabase(config.DATABASE_URL, { applicationName: 'taskstack-api' });
+  const sql = new Sql(sequelize);
+  const keyring = new DataKeyring(config.DATA_ENCRYPTION_KEY);
+  // Before anything is served: plain secrets from before encryption get sealed, and a key that cannot open what
+  // the database holds is a start-up error (a ConfigError), not a failure of every later delivery.
+  const sealed = await sealPendingSecrets(sql, keyring).catch(async (error: unknown) => {
+    await sequelize.close();
+    throw error;
+  });
+  if (sealed > 0) logger.info({ sealed, keyId: keyring.currentKeyId }, 'secrets sealed with the current key');
   const redis = createRedis(config.REDIS_URL);
   const drain = new AbortController();
   const shutdown = new AbortController();
@@ -35,7 +44,8 @@ export async function startApi(
     config,
     logger,
     sequelize,
-    sql: new Sql(sequelize),
+    sql,
+    keyring,
     redis,
     emails,
     webhooks,

@@ -111,7 +111,7 @@ const trashedTask = async (w: World) => {
 /** A webhook of the workspace (straight in the database: creating one is a row of its own). */
 const webhook = async (w: World) =>
   (
-    await insertWebhook(api.context.sql, {
+    await insertWebhook(api.context.sql, api.context.keyring, {
       workspaceId: w.workspace.id,
       url: 'https://hooks.example.com/in',
       description: '',

@@ -30,6 +30,7 @@ export async function startTestApi(
     REDIS_URL: process.env.TEST_REDIS_URL,
     REDIS_PREFIX: `t${randomBytes(6).toString('hex')}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -7,6 +7,7 @@
 import { EMAIL_JOB_OPTIONS, QUEUES } from '@taskstack/queues';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,7 @@ const workerEnv = {
   BACKUP_DIR: backupDir,
   WORKER_CONCURRENCY: String(CONCURRENCY),
   BACKUP_KEEP_DAILY: '100',
+  DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
 };
 
 async function noopRate(): Promise<number> {

@@ -1,4 +1,13 @@
-import { coreFields, emailList, loadConfig, port, s3Fields, storageFields, urlWith } from '@taskstack/config';
+import {
+  coreFields,
+  dataEncryptionKey,
+  emailList,
+  loadConfig,
+  port,
+  s3Fields,
+  storageFields,
+  urlWith,
+} from '@taskstack/config';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
@@ -30,6 +39,8 @@ export const workerConfigFields = z.object({
   SMTP_URL: urlWith('smtp', 'smtps'),
   MAIL_FROM: z.string().min(3).default('taskstack <no-reply@localhost>'),
   ADMIN_EMAILS: emailList,
+  /** Opens the webhooks' signing secrets, which the api stores encrypted with the same keys. */
+  DATA_ENCRYPTION_KEY: dataEncryptionKey,
   WORKER_HTTP_PORT: port(3001),
   /** Jobs processed at once by each queue's worker (backups always run one at a time). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),

@@ -25,7 +25,7 @@ await exitIfUnreachable('worker', {
 });
 const worker = await startWorker(config).catch((error: unknown) => {
   if (error instanceof MissingHandlerError) fail(error.message);
-  throw error;
+  return exitOnConfigError(error, 'worker');
 });
 // In-flight jobs get up to a minute to finish; the stack gives the container a longer stop grace period.
 new Shutdown(createLogger('worker', config.LOG_LEVEL), 60_000).add('worker', worker.close).listen();

@@ -13,6 +13,7 @@ import {
 import { createLogger } from '@taskstack/runtime';
 import { Queue, type Worker } from 'bullmq';
 import pg from 'pg';
+import { DataKeyring, sealPendingSecrets } from '@taskstack/db';
 import { backupState, hasWebhookFor, lastDrill, pruneDeliveries } from '@taskstack/db/repositories';
 import { archiveStatus } from './pitr/archive-status.js';
 import { s3StoreFrom } from './backup/s3-store.js';
@@ -79,6 +80,7 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
   const ctx: TaskContext = {
     config,
     db,
+    keyring: new DataKeyring(config.DATA_ENCRYPTION_KEY),
     emails: new EmailQueue(redis, prefix),
     webhooks,
     events: new EventPublisher(redis, prefix, {
@@ -131,6 +133,10 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
   };
   try {
     for (const queue of Object.values(QUEUES)) assertHandlers(queue, declared[queue], handlers[queue]);
+    // Like the api: seal what is still plain, finish a rotation, and refuse a key that cannot open the secrets.
+    const sealed = await sealPendingSecrets(db, ctx.keyring);
+    if (sealed > 0)
+      logger.info({ sealed, keyId: ctx.keyring.currentKeyId }, 'secrets sealed with the current key');
   } catch (error) {
     await release();
     throw error;

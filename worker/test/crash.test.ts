@@ -55,6 +55,7 @@ async function spawnWorker(config: WorkerConfig, env: Record<string, string>): P
         REDIS_URL: config.REDIS_URL,
         REDIS_PREFIX: config.REDIS_PREFIX,
         BACKUP_DIR: config.BACKUP_DIR,
+        DATA_ENCRYPTION_KEY: config.DATA_ENCRYPTION_KEY.join(','),
         LOG_LEVEL: 'silent',
         WORKER_HTTP_PORT: String(await freePort()),
         ...env,

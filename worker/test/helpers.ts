@@ -25,6 +25,7 @@ export async function testConfig(
     BACKUP_DIR: mkdtempSync(join(tmpdir(), 'taskstack-backups-')),
     WORKER_HTTP_PORT: String(await freePort()),
     LOG_LEVEL: 'silent',
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
     ...env,
   });
 }

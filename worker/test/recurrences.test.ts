@@ -1,4 +1,4 @@
-import { dueInstant, localDate } from '@taskstack/db';
+import { DataKeyring, dueInstant, localDate } from '@taskstack/db';
 import { insertWebhook, inTransaction, spawnNextOccurrence } from '@taskstack/db/repositories';
 import { createRedis, eventChannel, eventStreamKey, QUEUES } from '@taskstack/queues';
 import pg from 'pg';
@@ -153,7 +153,7 @@ describe('recurrence catch-up', () => {
   it("announces an occurrence it creates on the board's event stream, as the API does, and to subscribed webhooks", async () => {
     const { taskId } = await doneSeries('Feed the cat', day(-1));
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
-    const hook = await insertWebhook(pool, {
+    const hook = await insertWebhook(pool, new DataKeyring(config.DATA_ENCRYPTION_KEY), {
       workspaceId: ids.workspace!,
       url: 'https://hooks.example.test/in',
       description: '',

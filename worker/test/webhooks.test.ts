@@ -1,3 +1,4 @@
+import { DataKeyring } from '@taskstack/db';
 import { hasWebhookFor, insertDelivery, insertWebhook } from '@taskstack/db/repositories';
 import { SmtpSink } from '@taskstack/devservices';
 import {
@@ -7,7 +8,7 @@ import {
   WebhookQueue,
   type BoardEventType,
 } from '@taskstack/queues';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -90,8 +91,13 @@ beforeEach(() => {
   answers = {};
 });
 
-const hook = (path: string, events = ['task.created', 'task.moved']) =>
-  insertWebhook(pool, {
+/** A webhook as the API adds it: its secret sealed with the key the worker holds (or another `keyring`). */
+const hook = (
+  path: string,
+  events = ['task.created', 'task.moved'],
+  keyring = new DataKeyring(config.DATA_ENCRYPTION_KEY),
+) =>
+  insertWebhook(pool, keyring, {
     workspaceId,
     url: `${receiverUrl}${path}`,
     description: '',
@@ -169,6 +175,12 @@ describe('webhook deliveries', () => {
       'taskstack-delivery': delivery!.id,
     });
     expect(Math.abs(verify(request.headers, request.body, SECRET) - Date.now() / 1000)).toBeLessThan(10);
+    // Signed with the secret as issued, which the database holds only sealed.
+    const [stored] = await sql<{ secret: string }>(db.url, `SELECT secret FROM webhooks WHERE id = $1`, [
+      subscribed.id,
+    ]);
+    expect(stored!.secret).toMatch(/^enc:v1:/);
+    expect(stored!.secret).not.toContain(SECRET.slice('whsec_'.length));
     expect(() => verify(request.headers, request.body, 'whsec_wrong')).toThrow('bad signature');
     expect(() => verify(request.headers, request.body.replace('Launch', 'Lunch'), SECRET)).toThrow();
     expect(JSON.parse(request.body)).toEqual({
@@ -297,7 +309,11 @@ describe('webhook deliveries', () => {
   });
 
   it('refuses a private address when the switch is off: no request, no retry', async () => {
-    const strict = await testConfig(db.url, { WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_RETRY_DELAY_MS: '100' });
+    const strict = await testConfig(db.url, {
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      WEBHOOK_RETRY_DELAY_MS: '100',
+      DATA_ENCRYPTION_KEY: config.DATA_ENCRYPTION_KEY.join(','),
+    });
     await worker.close();
     worker = await startWorker(strict);
     const guarded = WebhookQueue.connect(createRedis(strict.REDIS_URL), strict.REDIS_PREFIX);
@@ -319,6 +335,43 @@ describe('webhook deliveries', () => {
       expect(received.filter((r) => r.path === '/inside')).toEqual([]);
     } finally {
       await guarded.queue.close();
+    }
+  });
+
+  it('signs with a secret sealed by the old key once a worker starts with the new key before it', async () => {
+    const old = randomBytes(32).toString('base64url');
+    const rotated = await hook('/rotated', ['task.created'], new DataKeyring([old]));
+    await worker.close();
+    // The rotation's first step: the new key first, the old one after it.
+    const rotating = await testConfig(db.url, {
+      SMTP_URL: sink.url,
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      DATA_ENCRYPTION_KEY: `${config.DATA_ENCRYPTION_KEY.join(',')},${old}`,
+    });
+    worker = await startWorker(rotating);
+    const queue = WebhookQueue.connect(createRedis(rotating.REDIS_URL), rotating.REDIS_PREFIX);
+    try {
+      await queue.fanOut({
+        workspaceId,
+        id: 'rotated-1',
+        type: 'task.created',
+        occurredAt: new Date().toISOString(),
+        data: {},
+      });
+      await until(
+        () => deliveries(rotated.id),
+        (rows) => rows[0]?.status === 'succeeded',
+      );
+      const request = received.find((r) => r.path === '/rotated')!;
+      verify(request.headers, request.body, SECRET);
+      // Start-up re-sealed it under the new key: the old one may now go.
+      const [row] = await sql<{ secret: string }>(db.url, `SELECT secret FROM webhooks WHERE id = $1`, [
+        rotated.id,
+      ]);
+      const current = new DataKeyring(config.DATA_ENCRYPTION_KEY);
+      expect(row!.secret.startsWith(`enc:v1:${current.currentKeyId}:`)).toBe(true);
+    } finally {
+      await queue.queue.close();
     }
   });
 });

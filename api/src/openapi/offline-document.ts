@@ -1,4 +1,4 @@
-import { connectDatabase, Sql } from '@taskstack/db';
+import { connectDatabase, DataKeyring, Sql } from '@taskstack/db';
 import { createLogger } from '@taskstack/runtime';
 import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ export async function offlineOpenApiDocument(): Promise<unknown> {
     DATABASE_URL: 'postgres://offline.invalid/openapi',
     REDIS_URL: 'redis://offline.invalid',
     JWT_SECRET: 'offline-document-only-never-signs-anything',
+    DATA_ENCRYPTION_KEY: 'offline-document-only-never-seals-anything',
     STORAGE_DIR: join(tmpdir(), 'taskstack-openapi'),
     LOG_LEVEL: 'silent',
   });
@@ -28,6 +29,7 @@ export async function offlineOpenApiDocument(): Promise<unknown> {
     logger: createLogger('api', 'silent'),
     sequelize,
     sql: new Sql(sequelize),
+    keyring: new DataKeyring(config.DATA_ENCRYPTION_KEY),
     redis,
     // Queues connect when created; only request handlers use them, and none runs here.
     emails: undefined as never,

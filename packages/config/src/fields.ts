@@ -80,3 +80,22 @@ export const storageFields = {
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   STORAGE_DIR: z.string().default('.data/attachments'),
 };
+
+/**
+ * DATA_ENCRYPTION_KEY: the keys secrets stored in the database are encrypted with (webhook signing secrets), as
+ * comma-separated text, the sealing key first and older ones after it while a rotation completes. Both api and
+ * worker need it. Each key is at least 32 characters of random text, e.g. `openssl rand -base64 32`.
+ */
+export const dataEncryptionKey = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(z.string().min(32, 'each key must be at least 32 characters (e.g. `openssl rand -base64 32`)'))
+      .min(1, 'must hold a key'),
+  );

@@ -1,2 +1,11 @@
 export { ConfigError, exitOnConfigError, loadConfig } from './load.js';
-export { coreFields, emailList, logLevel, port, s3Fields, storageFields, urlWith } from './fields.js';
+export {
+  coreFields,
+  dataEncryptionKey,
+  emailList,
+  logLevel,
+  port,
+  s3Fields,
+  storageFields,
+  urlWith,
+} from './fields.js';

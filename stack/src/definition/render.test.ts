@@ -89,6 +89,12 @@ describe('renderStack', () => {
     expect(compose.services.api!.environment.TOTP_ENCRYPTION_KEY_FILE).toBe(
       '/run/secrets/totp_encryption_key',
     );
+    // The api seals webhook secrets with the key the worker opens them with.
+    for (const service of ['api', 'worker']) {
+      expect(compose.services[service]!.environment.DATA_ENCRYPTION_KEY_FILE).toBe(
+        '/run/secrets/data_encryption_key',
+      );
+    }
     expect(compose.services.postgres!.environment.POSTGRES_PASSWORD_FILE).toBe(
       '/run/secrets/postgres_password',
     );
@@ -101,10 +107,16 @@ describe('renderStack', () => {
     expect(secretsOf('api')).toEqual([
       'api_database_url',
       'api_redis_url',
+      'data_encryption_key',
       'jwt_secret',
       'totp_encryption_key',
     ]);
-    expect(secretsOf('worker')).toEqual(['smtp_url', 'worker_database_url', 'worker_redis_url']);
+    expect(secretsOf('worker')).toEqual([
+      'data_encryption_key',
+      'smtp_url',
+      'worker_database_url',
+      'worker_redis_url',
+    ]);
     expect(secretsOf('migrate')).toEqual([
       'api_database_password',
       'database_url',

@@ -81,6 +81,7 @@ function appEnvironment(settings: StackSettings, service: 'api' | 'worker'): Rec
     REDIS_PREFIX,
     PUBLIC_URL: `https://${settings.domain}${settings.ports.https === 443 ? '' : `:${settings.ports.https}`}`,
     ADMIN_EMAILS: settings.adminEmails.join(','),
+    DATA_ENCRYPTION_KEY_FILE: secretPath('data_encryption_key'),
   };
   if (settings.storage.driver === 's3') {
     Object.assign(env, {
@@ -280,6 +281,7 @@ function services(settings: StackSettings): Record<string, Service> {
       'api_redis_url',
       'jwt_secret',
       'totp_encryption_key',
+      'data_encryption_key',
       ...s3Secrets,
       ...(settings.oidc ? (['oidc_client_secret'] as const) : []),
     ),
@@ -325,6 +327,7 @@ function services(settings: StackSettings): Record<string, Service> {
     secrets: secretRefs(
       'worker_database_url',
       'worker_redis_url',
+      'data_encryption_key',
       'smtp_url',
       ...s3Secrets,
       ...backupSecrets,

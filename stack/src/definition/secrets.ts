@@ -21,6 +21,8 @@ export const secretKeys = [
   'totp_encryption_key',
   // The OpenID Connect client's secret (api only), with OIDC sign-in on.
   'oidc_client_secret',
+  // Seals the webhooks' signing secrets at rest: the api seals, the worker opens to sign (both hold it).
+  'data_encryption_key',
   'smtp_url',
   's3_access_key_id',
   's3_secret_access_key',

@@ -22,6 +22,11 @@ export interface SecretInputs {
   jwtSecret: string;
   /** Encrypts two-factor secrets in the database: unlike jwtSecret, never rotated (that would void enrolments). */
   totpEncryptionKey: string;
+  /**
+   * DATA_ENCRYPTION_KEY of api and worker (webhook secrets at rest). To rotate, give `new,old` and deploy, then `new`
+   * alone once both have restarted on it (they re-seal at start-up); a value without the old key refuses to start.
+   */
+  dataEncryptionKey: string;
   smtpUrl: string;
   s3AccessKeyId?: string;
   s3SecretAccessKey?: string;
@@ -43,6 +48,7 @@ export function generateSecretInputs(): SecretInputs {
     redisPassword: token(),
     jwtSecret: token(),
     totpEncryptionKey: token(),
+    dataEncryptionKey: token(),
     smtpUrl: 'smtp://127.0.0.1:25',
     grafanaAdminPassword: token(),
   };
@@ -101,6 +107,7 @@ export function secretValues(
     jwt_secret: () => inputs.jwtSecret,
     totp_encryption_key: () => inputs.totpEncryptionKey,
     oidc_client_secret: () => inputs.oidcClientSecret ?? '',
+    data_encryption_key: () => inputs.dataEncryptionKey,
     smtp_url: () => inputs.smtpUrl,
     s3_access_key_id: () => inputs.s3AccessKeyId ?? '',
     s3_secret_access_key: () => inputs.s3SecretAccessKey ?? '',

@@ -26,6 +26,7 @@ export const remoteDeployRequest = z.object({
     redisPassword: z.string().min(16),
     jwtSecret: z.string().min(32),
     totpEncryptionKey: z.string().min(32),
+    dataEncryptionKey: z.string().min(32),
     smtpUrl: z.string().min(1),
     s3AccessKeyId: z.string().min(1),
     s3SecretAccessKey: z.string().min(1),

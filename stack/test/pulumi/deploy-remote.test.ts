@@ -21,6 +21,7 @@ const request: RemoteDeployRequest = {
     redisPassword: 'r'.repeat(32),
     jwtSecret: 'j'.repeat(48),
     totpEncryptionKey: 't'.repeat(48),
+    dataEncryptionKey: 'd'.repeat(48),
     smtpUrl: MOCK_SECRETS.smtpUrl,
     s3AccessKeyId: 'DO00MOCKACCESSKEY',
     s3SecretAccessKey: MOCK_SECRETS.spacesSecret,

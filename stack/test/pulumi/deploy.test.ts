@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderStack } from '../../src/definition/render.js';
-import { requiredSecrets } from '../../src/definition/secrets.js';
+import { requiredSecrets, secretName } from '../../src/definition/secrets.js';
 import { parseStackSettings } from '../../src/definition/settings.js';
 import { secretValues, secretVersion } from '../../src/deployer/secrets.js';
 import { loadStackConfig } from '../../src/pulumi/config.js';
@@ -66,6 +66,20 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
       },
     });
     expect(request.secrets.postgresPassword.startsWith(MOCK_SECRETS.generated)).toBe(true);
+    // A generated key of its own, apart from the TOTP one, that reaches api and worker as one Docker secret.
+    expect(request.secrets.dataEncryptionKey).toMatch(
+      new RegExp(`^${MOCK_SECRETS.generated}secrets-data-encryption-`),
+    );
+    expect(request.secrets.dataEncryptionKey).not.toBe(request.secrets.totpEncryptionKey);
+    const settings = parseStackSettings(request.settings);
+    expect(secretValues(settings, request.secrets).data_encryption_key).toBe(
+      request.secrets.dataEncryptionKey,
+    );
+    const stackFile = await valueOf(r.outputs.deployment.stackFile);
+    const versions = { data_encryption_key: secretVersion(request.secrets.dataEncryptionKey) };
+    expect(stackFile).toContain(
+      `name: ${secretName({ ...settings, secretVersions: versions }, 'data_encryption_key')}`,
+    );
   });
 
   it("keeps the deployer's output in the state only as a secret", async () => {

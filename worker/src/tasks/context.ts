@@ -1,3 +1,4 @@
+import type { DataKeyring } from '@taskstack/db';
 import type { Logger } from '@taskstack/runtime';
 import type { EmailQueue, EventPublisher, WebhookQueue } from '@taskstack/queues';
 import type pg from 'pg';
@@ -7,12 +8,13 @@ import type { WorkerMetrics } from '../metrics.js';
 import type { AttachmentFiles } from '../trash/attachment-files.js';
 
 /**
- * What the tasks share: settings, the database pool, the outgoing mail and webhook queues, the board's event
- * stream (for what the worker changes on boards), attachment files, metrics.
+ * What the tasks share: settings, the database pool, the keys that open sealed secrets, the outgoing mail and webhook
+ * queues, the board's event stream (for what the worker changes on boards), attachment files, metrics.
  */
 export type TaskContext = {
   config: WorkerConfig;
   db: pg.Pool;
+  keyring: DataKeyring;
   emails: EmailQueue;
   webhooks: WebhookQueue;
   events: EventPublisher;

@@ -3,6 +3,7 @@ import {
   deliveryToSend,
   findWorkspace,
   membersOf,
+  openWebhookSecret,
   recordDeliveryAttempt,
   resetWebhookFailures,
 } from '@taskstack/db/repositories';
@@ -47,6 +48,8 @@ export function deliverWebhookTask(ctx: TaskContext) {
     let outcome: Outcome;
     let final = attempt >= (job.opts.attempts ?? 1);
     try {
+      // Opened per attempt and never kept: a key fixed in the meantime (see DATA_ENCRYPTION_KEY) is used on retry.
+      const secret = openWebhookSecret(ctx.keyring, webhook.id, webhook.sealedSecret);
       const result = await postOnce(
         webhook.url,
         delivery.body,
@@ -55,7 +58,7 @@ export function deliverWebhookTask(ctx: TaskContext) {
           'user-agent': 'taskstack-webhooks/1',
           'taskstack-event': delivery.eventType,
           'taskstack-delivery': delivery.id,
-          'taskstack-signature': signatureHeader(webhook.secret, delivery.body),
+          'taskstack-signature': signatureHeader(secret, delivery.body),
         },
         { timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
       );

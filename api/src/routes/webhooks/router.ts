@@ -92,7 +92,7 @@ export function webhooksRouter(ctx: AppContext): Router {
         );
       }
       const secret = newWebhookSecret();
-      const webhook = await insertWebhook(ctx.sql, {
+      const webhook = await insertWebhook(ctx.sql, ctx.keyring, {
         workspaceId: params.id,
         url,
         description: body.description,
@@ -150,7 +150,7 @@ export function webhooksRouter(ctx: AppContext): Router {
     async ({ user, params }) => {
       const webhook = await webhookFor(ctx.sql, user.id, params.id, params.webhookId);
       const secret = newWebhookSecret();
-      await setWebhookSecret(ctx.sql, webhook.id, secret);
+      await setWebhookSecret(ctx.sql, ctx.keyring, webhook.id, secret);
       return { secret, webhook: presentWebhook(webhook) };
     },
   );

@@ -156,6 +156,14 @@ describe('webhooks', () => {
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.secret).not.toBe(body.secret);
     expect(rotated.body.webhook.id).toBe(body.webhook.id);
+    // The database keeps it sealed (the worker opens it to sign), never as issued.
+    const { rows } = await api.context.sql.query('SELECT secret FROM webhooks WHERE id = $1', [
+      body.webhook.id,
+    ]);
+    const stored = String(rows[0]!.secret);
+    expect(stored.startsWith(`enc:v1:${api.context.keyring.currentKeyId}:`)).toBe(true);
+    expect(stored).not.toContain(rotated.body.secret.slice('whsec_'.length));
+    expect(api.context.keyring.open(stored, `webhooks.secret:${body.webhook.id}`)).toBe(rotated.body.secret);
   });
 
   it('queues a ping and a replay for one attempt each, logged as deliveries of their own', async () => {

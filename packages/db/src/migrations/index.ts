@@ -12,6 +12,7 @@ import { trash } from './0011-trash.js';
 import { webhooks } from './0012-webhooks.js';
 import { calendarFeeds } from './0013-calendar-feeds.js';
 import { oidcIdentities } from './0014-oidc-identities.js';
+import { webhookSecretsSealed } from './0015-webhook-secrets-sealed.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   webhooks,
   calendarFeeds,
   oidcIdentities,
+  webhookSecretsSealed,
 ];

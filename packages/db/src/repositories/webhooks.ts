@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { sealedKeyId, sealedWithPattern, type DataKeyring } from '../data-keyring.js';
 import { raw, rowsOf, run, sql, type Queryable, type Row } from '../sql.js';
 import { createdAtAfter } from './keyset.js';
 
@@ -35,7 +37,7 @@ export type DeliveryRecord = {
   completedAt: Date | null;
 };
 
-// The secret is never among these: only the worker reads it, through `deliveryToSend`.
+// The secret is never among these: only the worker reads it, through `deliveryToSend`, and opens it.
 const WEBHOOK_COLUMNS = `w.id, w.workspace_id, w.url, w.description, w.events, w.active, w.disabled_reason,
   w.consecutive_failures, w.created_at, w.updated_at`;
 
@@ -117,23 +119,37 @@ export async function hasWebhookFor(db: Queryable, workspaceId: string, type: st
   return row!.found;
 }
 
+/**
+ * What a webhook's signing secret is sealed for (the associated data of its encryption): a sealed secret moved onto
+ * another webhook's row does not open there.
+ */
+const secretContext = (webhookId: string) => `webhooks.secret:${webhookId}`;
+
+/** The signing secret as the worker signs with it, from the sealed value `deliveryToSend` read. */
+export const openWebhookSecret = (keyring: DataKeyring, webhookId: string, sealed: string) =>
+  keyring.open(sealed, secretContext(webhookId));
+
+/** Adds a webhook; its secret is stored sealed with the keyring's current key (the column holds no plain text). */
 export async function insertWebhook(
   db: Queryable,
+  keyring: DataKeyring,
   webhook: Pick<WebhookRecord, 'workspaceId' | 'url' | 'description' | 'events'> & {
     secret: string;
     createdBy: string | null;
   },
 ): Promise<WebhookRecord> {
+  const id = randomUUID();
   const [row] = await rowsOf(
     db,
-    `INSERT INTO webhooks AS w (workspace_id, url, description, events, secret, created_by)
-      VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${WEBHOOK_COLUMNS}`,
+    `INSERT INTO webhooks AS w (id, workspace_id, url, description, events, secret, created_by)
+      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${WEBHOOK_COLUMNS}`,
     [
+      id,
       webhook.workspaceId,
       webhook.url,
       webhook.description,
       webhook.events,
-      webhook.secret,
+      keyring.seal(webhook.secret, secretContext(id)),
       webhook.createdBy,
     ],
   );
@@ -163,9 +179,52 @@ export async function updateWebhook(
   return row && webhookFromRow(row);
 }
 
-/** Replaces the signing secret; deliveries from now on are signed with the new one. */
-export async function setWebhookSecret(db: Queryable, webhookId: string, secret: string): Promise<void> {
-  await db.query(`UPDATE webhooks SET secret = $2, updated_at = now() WHERE id = $1`, [webhookId, secret]);
+/** Replaces the signing secret (sealed); deliveries from now on are signed with the new one. */
+export async function setWebhookSecret(
+  db: Queryable,
+  keyring: DataKeyring,
+  webhookId: string,
+  secret: string,
+): Promise<void> {
+  await db.query(`UPDATE webhooks SET secret = $2, updated_at = now() WHERE id = $1`, [
+    webhookId,
+    keyring.seal(secret, secretContext(webhookId)),
+  ]);
+}
+
+/**
+ * Seals every signing secret not yet sealed with the keyring's current key: plain ones from before encryption, and
+ * those of an older key after a rotation. Run by the api and the worker at start-up; each row is replaced only if it
+ * still holds what was read, so processes starting together do not clash. Returns how many were re-sealed and the
+ * ids of the keys that rows are sealed with but the keyring lacks (those stay as they are).
+ */
+export async function resealWebhookSecrets(
+  db: Queryable,
+  keyring: DataKeyring,
+): Promise<{ resealed: number; missingKeys: Map<string, number> }> {
+  const rows = await rowsOf<{ id: string; secret: string }>(
+    db,
+    `SELECT id, secret FROM webhooks WHERE secret NOT LIKE $1`,
+    [sealedWithPattern(keyring.currentKeyId)],
+  );
+  let resealed = 0;
+  const missingKeys = new Map<string, number>();
+  for (const row of rows) {
+    const keyId = sealedKeyId(row.secret);
+    if (keyId !== undefined && !keyring.holds(keyId)) {
+      missingKeys.set(keyId, (missingKeys.get(keyId) ?? 0) + 1);
+      continue;
+    }
+    const context = secretContext(row.id);
+    const plain = keyId === undefined ? row.secret : keyring.open(row.secret, context);
+    const result = await db.query(`UPDATE webhooks SET secret = $3 WHERE id = $1 AND secret = $2`, [
+      row.id,
+      row.secret,
+      keyring.seal(plain, context),
+    ]);
+    resealed += result.rowCount ?? 0;
+  }
+  return { resealed, missingKeys };
 }
 
 export async function deleteWebhook(db: Queryable, webhookId: string): Promise<void> {
@@ -233,7 +292,7 @@ export async function insertEventDeliveries(
   );
 }
 
-/** What the worker needs to send a delivery: the row, and its webhook's address, secret and state. */
+/** What the worker needs to send a delivery: the row, and its webhook's address, sealed secret and state. */
 export async function deliveryToSend(db: Queryable, deliveryId: string) {
   const [row] = await rowsOf(
     db,
@@ -248,7 +307,7 @@ export async function deliveryToSend(db: Queryable, deliveryId: string) {
       id: row.webhook_id as string,
       workspaceId: row.workspace_id as string,
       url: row.url as string,
-      secret: row.secret as string,
+      sealedSecret: row.secret as string,
       active: row.active as boolean,
     },
   };

@@ -1,0 +1,131 @@
+import { ConfigError } from '@taskstack/config';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DataKeyring, sealPendingSecrets, SealedValueError } from '../src/index.js';
+import { insertWebhook, openWebhookSecret, setWebhookSecret } from '../src/repositories/index.js';
+import { createTestDatabase } from '../src/testing/index.js';
+
+const newKey = () => randomBytes(32).toString('base64url');
+const OLD = newKey();
+const NEW = newKey();
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: pg.Pool;
+let workspaceId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO workspaces (name) VALUES ('W') RETURNING id`,
+  );
+  workspaceId = rows[0]!.id;
+});
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+beforeEach(() => pool.query('DELETE FROM webhooks'));
+
+const stored = async (id: string) =>
+  (await pool.query<{ secret: string }>('SELECT secret FROM webhooks WHERE id = $1', [id])).rows[0]!.secret;
+
+const addWebhook = (keyring: DataKeyring, secret: string) =>
+  insertWebhook(pool, keyring, {
+    workspaceId,
+    url: 'https://hooks.example.com/in',
+    description: '',
+    events: ['task.created'],
+    secret,
+    createdBy: null,
+  });
+
+describe('the data keyring', () => {
+  it('seals with the first key under its id and opens only for the same context', () => {
+    const keyring = new DataKeyring([NEW]);
+    const sealed = keyring.seal('whsec_abc', 'webhooks.secret:1');
+    expect(sealed).toMatch(new RegExp(`^enc:v1:${keyring.currentKeyId}:[\\w-]+:[\\w-]+:[\\w-]+$`));
+    expect(sealed).not.toContain('whsec_abc');
+    expect(keyring.open(sealed, 'webhooks.secret:1')).toBe('whsec_abc');
+    // Moved onto another row, the value does not open.
+    expect(() => keyring.open(sealed, 'webhooks.secret:2')).toThrow(SealedValueError);
+    // Nor when altered.
+    const altered = sealed.slice(0, -2) + (sealed.endsWith('AA') ? 'BB' : 'AA');
+    expect(() => keyring.open(altered, 'webhooks.secret:1')).toThrow(/does not open/);
+  });
+
+  it('opens what an older key sealed when that key follows the new one, and nothing without it', () => {
+    const old = new DataKeyring([OLD]);
+    const sealed = old.seal('whsec_old', 'c');
+    const rotating = new DataKeyring([NEW, OLD]);
+    expect(rotating.currentKeyId).not.toBe(old.currentKeyId);
+    expect(rotating.open(sealed, 'c')).toBe('whsec_old');
+    expect(rotating.seal('x', 'c')).toContain(`:${rotating.currentKeyId}:`);
+    expect(() => new DataKeyring([NEW]).open(sealed, 'c')).toThrow(
+      `c is sealed with key ${old.currentKeyId}, which DATA_ENCRYPTION_KEY does not hold`,
+    );
+    expect(() => rotating.open('whsec_plain', 'c')).toThrow(/not sealed/);
+  });
+});
+
+describe('webhook secrets at rest', () => {
+  it('are stored sealed, and open to what was issued', async () => {
+    const keyring = new DataKeyring([NEW]);
+    const webhook = await addWebhook(keyring, 'whsec_issued');
+    const column = await stored(webhook.id);
+    expect(column).not.toContain('whsec_issued');
+    expect(openWebhookSecret(keyring, webhook.id, column)).toBe('whsec_issued');
+    await setWebhookSecret(pool, keyring, webhook.id, 'whsec_rotated');
+    const rotated = await stored(webhook.id);
+    expect(rotated).not.toContain('whsec_rotated');
+    expect(openWebhookSecret(keyring, webhook.id, rotated)).toBe('whsec_rotated');
+  });
+
+  it('cannot be written in plain text (the constraint of migration 0015)', async () => {
+    await addWebhook(new DataKeyring([NEW]), 'whsec_x');
+    await expect(pool.query(`UPDATE webhooks SET secret = 'whsec_plain'`)).rejects.toThrow(
+      /webhooks_secret_sealed/,
+    );
+  });
+
+  it('written plain before encryption are sealed at start-up, once', async () => {
+    const keyring = new DataKeyring([NEW]);
+    const webhook = await addWebhook(keyring, 'whsec_x');
+    // A row as 0012 left it: the constraint is NOT VALID, so only rows written since are held to it.
+    await pool.query(`ALTER TABLE webhooks DROP CONSTRAINT webhooks_secret_sealed`);
+    await pool.query(`UPDATE webhooks SET secret = 'whsec_legacy' WHERE id = $1`, [webhook.id]);
+    await pool.query(
+      `ALTER TABLE webhooks ADD CONSTRAINT webhooks_secret_sealed CHECK (secret LIKE 'enc:v1:%') NOT VALID`,
+    );
+    expect(await sealPendingSecrets(pool, keyring)).toBe(1);
+    const column = await stored(webhook.id);
+    expect(column.startsWith(`enc:v1:${keyring.currentKeyId}:`)).toBe(true);
+    expect(openWebhookSecret(keyring, webhook.id, column)).toBe('whsec_legacy');
+    expect(await sealPendingSecrets(pool, keyring)).toBe(0);
+  });
+
+  it('are re-sealed under the new key by a rotation, after which the old key can go', async () => {
+    const old = new DataKeyring([OLD]);
+    const webhook = await addWebhook(old, 'whsec_kept');
+    const rotating = new DataKeyring([NEW, OLD]);
+    expect(await sealPendingSecrets(pool, rotating)).toBe(1);
+    const column = await stored(webhook.id);
+    expect(column.startsWith(`enc:v1:${rotating.currentKeyId}:`)).toBe(true);
+    const newOnly = new DataKeyring([NEW]);
+    expect(openWebhookSecret(newOnly, webhook.id, column)).toBe('whsec_kept');
+    expect(await sealPendingSecrets(pool, newOnly)).toBe(0);
+  });
+
+  it('sealed with a key the setting lacks stop start-up with one line naming the setting', async () => {
+    const old = new DataKeyring([OLD]);
+    const webhook = await addWebhook(old, 'whsec_lost');
+    const error = await sealPendingSecrets(pool, new DataKeyring([NEW])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      `DATA_ENCRYPTION_KEY: does not hold key ${old.currentKeyId} (sealed 1 webhook secrets); to rotate, keep the old key after the new one`,
+    ]);
+    // Nothing was changed: the right key still opens it.
+    expect(openWebhookSecret(old, webhook.id, await stored(webhook.id))).toBe('whsec_lost');
+  });
+});
