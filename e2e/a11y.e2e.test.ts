@@ -223,7 +223,7 @@ describe('accessibility, signed in', () => {
     expect(await focusInvisible(page)).toEqual([]);
   });
 
-  it('webhooks: the shown-once secret, the list and an open delivery log', async () => {
+  it('webhooks: the shown-once secret, the list, an open delivery log and an edit form', async () => {
     const { webhook } = await callAs<{ webhook: { id: string } }>(
       page,
       'POST',
@@ -240,6 +240,8 @@ describe('accessibility, signed in', () => {
     const first = page.getByTestId('webhooks').locator('li').filter({ hasText: '127.0.0.1:9' });
     await first.getByRole('button', { name: 'Deliveries' }).click();
     await first.getByRole('table').getByText('ping').waitFor();
+    await first.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('form', { name: 'Edit the webhook to http://127.0.0.1:9/unreachable' }).waitFor();
     expect(await violations(page, 'webhooks')).toEqual([]);
     expect(await focusInvisible(page)).toEqual([]);
   });

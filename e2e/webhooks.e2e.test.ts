@@ -3,13 +3,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, signInAs, workspaceWithProject } from './session.js';
+import { callAs, openPage, signInAs, workspaceWithProject } from './session.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
  * Webhooks in the browser: an admin adds one pointing at a receiver on this machine and sees its secret once; a
  * task created through the app reaches the receiver signed with that secret; the delivery shows in the log, and a
- * replay of it arrives again with the same body.
+ * replay of it arrives again with the same body. Editing moves it to another address and set of events; rotating
+ * shows a new secret once, and from then on deliveries verify with it and no longer with the old one.
  */
 const PASSWORD = 'correct horse battery';
 const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
@@ -19,7 +20,8 @@ let page: Page;
 let workspaceId = '';
 let projectId = '';
 const pageErrors: string[] = [];
-const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+const received: { path: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+let firstSecret = '';
 let receiver: http.Server;
 let receiverUrl = '';
 
@@ -28,7 +30,7 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
-      received.push({ headers: req.headers, body });
+      received.push({ path: req.url ?? '/', headers: req.headers, body });
       res.writeHead(204).end();
     });
   });
@@ -65,6 +67,7 @@ describe('webhooks', () => {
     const secretBox = page.getByTestId('webhook-secret');
     const secret = (await secretBox.locator('code').innerText()).trim();
     expect(secret).toMatch(/^whsec_/);
+    firstSecret = secret;
     await page.getByRole('button', { name: 'Done' }).click();
     await expect.poll(() => secretBox.count()).toBe(0);
     const hook = page.getByTestId('webhooks').locator('li').filter({ hasText: receiverUrl });
@@ -98,6 +101,53 @@ describe('webhooks', () => {
     // The log refreshes by itself: the replay shows up, delivered.
     // By the row's name: every row's Replay button also holds the text "replay".
     await log.getByRole('row', { name: /replay succeeded/ }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('edits the address and events, and a rotated secret signs from then on while the old one does not', async () => {
+    await page.goto(`${stack.url}/w/${workspaceId}/webhooks`);
+    const movedUrl = receiverUrl.replace(/\/hooks$/, '/moved');
+    const hook = page.getByTestId('webhooks').locator('li').filter({ hasText: receiverUrl });
+    await hook.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: `Edit the webhook to ${receiverUrl}` });
+    await form.getByLabel('Payload URL').fill('ftp://example.com/in');
+    await form.getByRole('button', { name: 'Save' }).click();
+    // The address is checked as a new webhook's is: refused, and nothing changed.
+    await form.getByRole('alert').waitFor();
+    await form.getByLabel('Payload URL').fill(movedUrl);
+    await form.getByLabel('comment.created').check();
+    await form.getByLabel('task.created').uncheck();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => form.count()).toBe(0);
+    const moved = page.getByTestId('webhooks').locator('li').filter({ hasText: movedUrl });
+    await moved.waitFor();
+    const [stored] = await callAs<{ url: string; events: string[] }[]>(
+      page,
+      'GET',
+      `/workspaces/${workspaceId}/webhooks`,
+    );
+    expect(stored!.url).toBe(movedUrl);
+    expect(stored!.events).toContain('comment.created');
+    expect(stored!.events).not.toContain('task.created');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await moved.getByRole('button', { name: 'Rotate secret' }).click();
+    const secretBox = page.getByTestId('webhook-secret');
+    await secretBox.getByText('New signing secret').waitFor();
+    const rotated = (await secretBox.locator('code').innerText()).trim();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(firstSecret);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => secretBox.count()).toBe(0);
+
+    const before = received.length;
+    await moved.getByRole('button', { name: 'Ping' }).click();
+    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(before + 1);
+    const ping = received.at(-1)!;
+    expect(ping.path).toBe('/moved');
+    expect(ping.headers['taskstack-event']).toBe('ping');
+    expect(signatureOk(ping, rotated)).toBe(true);
+    expect(signatureOk(ping, firstSecret)).toBe(false);
     expect(pageErrors).toEqual([]);
   });
 });

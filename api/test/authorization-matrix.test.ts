@@ -213,6 +213,16 @@ const TABLE: Row[] = [
     target: async (w) => ({ path: `${ws(w)}/webhooks/${await webhook(w)}`, body: { active: false } }),
   },
   {
+    // Pointing a webhook elsewhere sends the workspace's activity there: as guarded as adding one.
+    route: 'PATCH /workspaces/:id/webhooks/:webhookId (address and events)',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({
+      path: `${ws(w)}/webhooks/${await webhook(w)}`,
+      body: { url: 'https://hooks.example.com/moved', events: ['comment.created'] },
+    }),
+  },
+  {
     route: 'DELETE /workspaces/:id/webhooks/:webhookId',
     minimum: 'admin',
     success: 204,

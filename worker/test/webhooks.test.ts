@@ -1,5 +1,5 @@
 import { DataKeyring } from '@taskstack/db';
-import { hasWebhookFor, insertDelivery, insertWebhook } from '@taskstack/db/repositories';
+import { hasWebhookFor, insertDelivery, insertWebhook, updateWebhook } from '@taskstack/db/repositories';
 import { SmtpSink } from '@taskstack/devservices';
 import {
   createRedis,
@@ -333,6 +333,26 @@ describe('webhook deliveries', () => {
       expect(delivery).toMatchObject({ attempts: 1, response_status: null });
       expect(delivery!.error).toMatch(/^refused: 127\.0\.0\.1 resolves to 127\.0\.0\.1 \(loopback\)/);
       expect(received.filter((r) => r.path === '/inside')).toEqual([]);
+      // An address changed afterwards (PATCH) is checked again at its next delivery, by name this time.
+      await updateWebhook(pool, inside.id, {
+        url: receiverUrl.replace('127.0.0.1', 'localhost') + '/edited',
+      });
+      const ping = await insertDelivery(pool, {
+        webhookId: inside.id,
+        eventId: 'private-2',
+        eventType: 'ping',
+        trigger: 'ping',
+        body: '{}',
+      });
+      await guarded.deliver([ping.id], SINGLE_ATTEMPT);
+      const edited = await until(
+        () => deliveries(inside.id),
+        (rows) => rows.some((d) => d.id === ping.id && d.status === 'failed'),
+      );
+      expect(edited.find((d) => d.id === ping.id)!.error).toMatch(
+        /^refused: localhost resolves to .*loopback/,
+      );
+      expect(received.filter((r) => r.path === '/edited')).toEqual([]);
     } finally {
       await guarded.queue.close();
     }

@@ -37,6 +37,7 @@ export const ENDPOINTS = {
   createWebhook: 'POST /workspaces/{id}/webhooks',
   updateWebhook: 'PATCH /workspaces/{id}/webhooks/{webhookId}',
   deleteWebhook: 'DELETE /workspaces/{id}/webhooks/{webhookId}',
+  rotateWebhookSecret: 'POST /workspaces/{id}/webhooks/{webhookId}/secret',
   listWebhookDeliveries: 'GET /workspaces/{id}/webhooks/{webhookId}/deliveries',
   replayWebhookDelivery: 'POST /workspaces/{id}/webhooks/{webhookId}/deliveries/{deliveryId}/replay',
   pingWebhook: 'POST /workspaces/{id}/webhooks/{webhookId}/ping',

@@ -43,6 +43,7 @@ export type Label = Schemas['Label'];
 export type Webhook = Schemas['Webhook'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
 export type WebhookInput = JsonBody<paths['/workspaces/{id}/webhooks']['post']>;
+export type WebhookChange = JsonBody<paths['/workspaces/{id}/webhooks/{webhookId}']['patch']>;
 export type SavedView = Schemas['SavedView'];
 export type SavedViewFilters = Schemas['SavedViewFilters'];
 export type SavedViewInput = JsonBody<paths['/projects/{id}/views']['post']>;

@@ -1,6 +1,6 @@
 import type { HttpClient } from './http.js';
 import { ENDPOINTS as E } from './endpoints.js';
-import type { Webhook, WebhookDelivery, WebhookInput } from './types.js';
+import type { Webhook, WebhookChange, WebhookDelivery, WebhookInput } from './types.js';
 
 /** A workspace's webhooks and their delivery log (admins and owners). */
 export class WebhookService {
@@ -13,8 +13,15 @@ export class WebhookService {
   create(workspaceId: string, input: WebhookInput): Promise<{ secret: string; webhook: Webhook }> {
     return this.http.call(E.createWebhook, { params: { id: workspaceId }, body: input });
   }
+  update(workspaceId: string, webhookId: string, change: WebhookChange): Promise<Webhook> {
+    return this.http.call(E.updateWebhook, { params: { id: workspaceId, webhookId }, body: change });
+  }
   setActive(workspaceId: string, webhookId: string, active: boolean): Promise<Webhook> {
-    return this.http.call(E.updateWebhook, { params: { id: workspaceId, webhookId }, body: { active } });
+    return this.update(workspaceId, webhookId, { active });
+  }
+  /** A new signing secret, shown this once; the old one stops signing at once. */
+  rotateSecret(workspaceId: string, webhookId: string): Promise<{ secret: string; webhook: Webhook }> {
+    return this.http.call(E.rotateWebhookSecret, { params: { id: workspaceId, webhookId } });
   }
   remove(workspaceId: string, webhookId: string): Promise<void> {
     return this.http.call(E.deleteWebhook, { params: { id: workspaceId, webhookId } });
