@@ -30,6 +30,15 @@ export const apiConfigSchema = z
       .int()
       .positive()
       .default(10 * 1024 * 1024),
+    /**
+     * Largest file an import accepts (a zip of an export with its attachments, a Trello JSON, a CSV…); 413 over it.
+     * Behind nginx the upload also has to fit its client_max_body_size.
+     */
+    IMPORT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(100 * 1024 * 1024),
     ...storageFields,
     /** Origin allowed by CORS; same-origin deployments (nginx in front) need none. */
     CORS_ORIGIN: z.url().optional(),

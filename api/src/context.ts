@@ -1,5 +1,5 @@
 import type { Logger } from '@taskstack/runtime';
-import type { EmailQueue, WebhookQueue } from '@taskstack/queues';
+import type { EmailQueue, TransferQueue, WebhookQueue } from '@taskstack/queues';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataKeyring, Sql } from '@taskstack/db';
@@ -20,6 +20,8 @@ export type AppContext = {
   emails: EmailQueue;
   /** Board events for the worker to deliver to webhooks, and admins' replays and pings. */
   webhooks: WebhookQueue;
+  /** Workspace imports and exports for the worker to run. */
+  transfers: TransferQueue;
   /** Every queue by name, for admin counts and enqueueing backups. */
   queues: Record<string, Queue>;
   /** Aborted on SIGTERM, before the drain period: `/ready` answers 503 from then on while requests are still served. */

@@ -1,5 +1,5 @@
 import { connectDatabase, DataKeyring, sealPendingSecrets, Sql } from '@taskstack/db';
-import { createRedis, EmailQueue, QUEUES, WebhookQueue } from '@taskstack/queues';
+import { createRedis, EmailQueue, QUEUES, TransferQueue, WebhookQueue } from '@taskstack/queues';
 import { createLogger } from '@taskstack/runtime';
 import type { DestinationStream } from 'pino';
 import { Queue } from 'bullmq';
@@ -36,7 +36,12 @@ export async function startApi(
   const shutdown = new AbortController();
   const emails = new EmailQueue(redis, config.REDIS_PREFIX);
   const webhooks = WebhookQueue.connect(redis, config.REDIS_PREFIX);
-  const queues: Record<string, Queue> = { [QUEUES.emails]: emails.queue, [QUEUES.webhooks]: webhooks.queue };
+  const transfers = TransferQueue.connect(redis, config.REDIS_PREFIX);
+  const queues: Record<string, Queue> = {
+    [QUEUES.emails]: emails.queue,
+    [QUEUES.webhooks]: webhooks.queue,
+    [QUEUES.transfers]: transfers.queue,
+  };
   for (const name of [QUEUES.backups, QUEUES.reminders]) {
     queues[name] = new Queue(name, { connection: redis, prefix: config.REDIS_PREFIX });
   }
@@ -49,6 +54,7 @@ export async function startApi(
     redis,
     emails,
     webhooks,
+    transfers,
     queues,
     drainSignal: drain.signal,
     shutdownSignal: shutdown.signal,

@@ -5,11 +5,17 @@
  * fresh world, so deleting in one cell cannot change another.
  */
 import { Comment, Invitation, type Role, type User } from '@taskstack/db';
-import { insertDelivery, insertNotifications, insertWebhook } from '@taskstack/db/repositories';
+import {
+  finishTransfer,
+  insertDelivery,
+  insertNotifications,
+  insertTransfer,
+  insertWebhook,
+} from '@taskstack/db/repositories';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueSession } from '../src/commands/sessions.js';
 import { buildLabel, buildProject, createTask } from './board-factories.js';
@@ -107,6 +113,25 @@ const trashedTask = async (w: World) => {
   const { id } = await task(w);
   await api.call('DELETE', `/api/v1/tasks/${id}`, { token: w.ownerToken });
   return id;
+};
+/** A finished export of the workspace with its zip in storage (what the worker leaves). */
+const finishedExport = async (w: World) => {
+  const transfer = await insertTransfer(api.context.sql, {
+    id: randomUUID(),
+    workspaceId: w.workspace.id,
+    kind: 'export',
+    createdBy: w.users.owner.id,
+  });
+  const fileKey = `${w.workspace.id}/${transfer.id}/${randomUUID()}`;
+  mkdirSync(dirname(join(filesDir, fileKey)), { recursive: true });
+  writeFileSync(join(filesDir, fileKey), 'PK');
+  await finishTransfer(api.context.sql, transfer.id, {
+    fileKey,
+    fileName: 'export.zip',
+    fileSize: 2,
+    expiresAt: new Date(Date.now() + 3600_000),
+  });
+  return transfer.id;
 };
 /** A webhook of the workspace (straight in the database: creating one is a row of its own). */
 const webhook = async (w: World) =>
@@ -261,6 +286,38 @@ const TABLE: Row[] = [
     minimum: 'admin',
     success: 202,
     target: async (w) => ({ path: `${ws(w)}/webhooks/${await webhook(w)}/ping` }),
+  },
+
+  // Import and export: admins only.
+  {
+    route: 'GET /workspaces/:id/transfers',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/transfers` }),
+  },
+  {
+    route: 'GET /workspaces/:id/transfers/:transferId',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/transfers/${await finishedExport(w)}` }),
+  },
+  {
+    route: 'GET /workspaces/:id/transfers/:transferId/download',
+    minimum: 'admin',
+    success: 200,
+    target: async (w) => ({ path: `${ws(w)}/transfers/${await finishedExport(w)}/download` }),
+  },
+  {
+    route: 'POST /workspaces/:id/exports',
+    minimum: 'admin',
+    success: 202,
+    target: async (w) => ({ path: `${ws(w)}/exports` }),
+  },
+  {
+    route: 'POST /workspaces/:id/imports',
+    minimum: 'admin',
+    success: 202,
+    target: async (w) => ({ path: `${ws(w)}/imports?source=trello`, form: fileForm() }),
   },
 
   // Personal API tokens: any member may issue one for the workspace; each revokes only their own.

@@ -116,6 +116,17 @@ export const workerConfigFields = z.object({
   /** Days a finished delivery stays in the log; older ones are pruned daily at WEBHOOK_PRUNE_CRON (UTC). */
   WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   WEBHOOK_PRUNE_CRON: cron('45 3 * * *'),
+  /** Hours an export's zip can be downloaded before the worker deletes it. */
+  EXPORT_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  /** Tasks one import may create at most (cards, rows…); a bigger file fails before anything is written. */
+  IMPORT_MAX_TASKS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /** When expired export zips and unused import uploads are deleted (UTC). */
+  TRANSFER_PRUNE_CRON: cron('20 * * * *'),
   /** Directory on the database server where restores build their scratch cluster (default: beside its data). */
   PITR_SCRATCH_DIR: z.string().optional(),
 });

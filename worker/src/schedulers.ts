@@ -18,7 +18,12 @@ export const BACKUP_JOB_OPTIONS: JobsOptions = {
 export async function upsertSchedulers(config: WorkerConfig, queues: Record<string, Queue>): Promise<void> {
   const backups = queues[QUEUES.backups]!;
   const reminders = queues[QUEUES.reminders]!;
-  // A missed prune is made up by the next day's.
+  // A missed prune is made up by the next one.
+  await queues[QUEUES.transfers]!.upsertJobScheduler(
+    'prune-transfers',
+    { pattern: config.TRANSFER_PRUNE_CRON, tz: 'UTC' },
+    { name: 'prune-transfers', data: {}, opts: keepHistory },
+  );
   await queues[QUEUES.webhooks]!.upsertJobScheduler(
     'prune-webhook-deliveries',
     { pattern: config.WEBHOOK_PRUNE_CRON, tz: 'UTC' },

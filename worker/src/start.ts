@@ -6,6 +6,7 @@ import {
   EventPublisher,
   QUEUES,
   reminderJobs,
+  transferJobs,
   WebhookQueue,
   webhookJobs,
   type QueueName,
@@ -31,6 +32,9 @@ import { fanOutWebhooksTask } from './tasks/fan-out-webhooks.js';
 import { sendDigestsTask } from './tasks/send-digests.js';
 import { sendEmailTask } from './tasks/send-email.js';
 import { purgeTrashTask } from './tasks/purge-trash.js';
+import { exportWorkspaceTask } from './tasks/export-workspace.js';
+import { importWorkspaceTask } from './tasks/import-workspace.js';
+import { pruneTransfersTask } from './tasks/prune-transfers.js';
 import { attachmentFilesFrom } from './trash/attachment-files.js';
 import { pgbackrestFrom, pitrBackupTask } from './tasks/pitr-backup.js';
 import { ensureStanza } from './pitr/pgbackrest.js';
@@ -115,12 +119,18 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
         pruned: await pruneDeliveries(db, config.WEBHOOK_DELIVERY_RETENTION_DAYS),
       }),
     },
+    transfers: {
+      'export-workspace': exportWorkspaceTask(ctx),
+      'import-workspace': importWorkspaceTask(ctx),
+      'prune-transfers': pruneTransfersTask(ctx),
+    },
   };
   const declared: Record<QueueName, string[]> = {
     [QUEUES.emails]: Object.keys(emailJobs),
     [QUEUES.backups]: Object.keys(backupJobs),
     [QUEUES.reminders]: Object.keys(reminderJobs),
     [QUEUES.webhooks]: Object.keys(webhookJobs),
+    [QUEUES.transfers]: Object.keys(transferJobs),
   };
   const release = async () => {
     mailer.close();
@@ -174,6 +184,13 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
     createQueueWorker(QUEUES.webhooks, handlers[QUEUES.webhooks], {
       ...common,
       concurrency: config.WORKER_CONCURRENCY * 4,
+    }),
+    // Imports and exports work this machine (disk, memory, one long transaction): two at a time. The lock is long
+    // enough that a big import is not taken for stalled while it holds the event loop in a long statement.
+    createQueueWorker(QUEUES.transfers, handlers[QUEUES.transfers], {
+      ...common,
+      concurrency: 2,
+      lockDurationMs: tuning.lockDurationMs ?? 120_000,
     }),
   ];
   const http = await startHttp(config.WORKER_HTTP_PORT, config.HOST, metrics.registry, () =>

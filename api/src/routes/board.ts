@@ -17,6 +17,7 @@ import { recurrencesRouter } from './recurrences/router.js';
 import { projectsRouter } from './projects/router.js';
 import { subtasksRouter } from './subtasks/router.js';
 import { tasksRouter } from './tasks/router.js';
+import { transfersRouter } from './transfers/router.js';
 import { trashRouter } from './trash/router.js';
 
 /** The work itself: projects, labels, tasks with subtasks and checklists, comments, attachments, activity, the trash, the inbox and the event stream. */
@@ -52,6 +53,7 @@ export function boardRoutes(ctx: AppContext): Router {
   router.use(checklistsRouter(ctx, events));
   router.use(commentsRouter(ctx, events));
   router.use(attachmentsRouter(ctx, storage));
+  router.use(transfersRouter(ctx, storage));
   router.use(trashRouter(ctx, events, removeFiles));
   router.use(activityRouter(ctx));
   router.use(inboxRouter(ctx, events));

@@ -112,6 +112,32 @@ export const webhookJobs = {
 export type WebhookJobName = keyof typeof webhookJobs;
 export type WebhookJobData<N extends WebhookJobName> = z.infer<(typeof webhookJobs)[N]>;
 
+/** Where an import's file comes from; `taskstack` is this app's own export (zip or its workspace.json). */
+export const TRANSFER_SOURCES = ['taskstack', 'trello', 'csv', 'vikunja', 'planka'] as const;
+export type TransferSourceName = (typeof TRANSFER_SOURCES)[number];
+
+/** Which header of a CSV file feeds which task field; only `title` is required. */
+export const csvColumnMapping = z.strictObject({
+  title: z.string().min(1).max(200),
+  description: z.string().min(1).max(200).optional(),
+  status: z.string().min(1).max(200).optional(),
+  priority: z.string().min(1).max(200).optional(),
+  dueAt: z.string().min(1).max(200).optional(),
+  assignee: z.string().min(1).max(200).optional(),
+  labels: z.string().min(1).max(200).optional(),
+  project: z.string().min(1).max(200).optional(),
+});
+export type CsvColumnMapping = z.infer<typeof csvColumnMapping>;
+
+/** Jobs on the transfers queue: a workspace's export and import, each a `workspace_transfers` row. */
+export const transferJobs = {
+  'export-workspace': z.object({ transferId: z.uuid() }),
+  'import-workspace': z.object({ transferId: z.uuid() }),
+  /** Daily: deletes export zips and unused uploads past their expiry. */
+  'prune-transfers': z.object({}),
+} as const;
+export type TransferJobName = keyof typeof transferJobs;
+
 /** What an inbox item says in an email, the same for the API's immediate email and the worker's digest. */
 export function inboxHeadline(kind: string, actorName: string | null, taskRef: string): string {
   const who = actorName ?? 'Someone';

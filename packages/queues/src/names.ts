@@ -4,5 +4,6 @@ export const QUEUES = {
   backups: 'backups',
   reminders: 'reminders',
   webhooks: 'webhooks',
+  transfers: 'transfers',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

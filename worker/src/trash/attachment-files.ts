@@ -1,12 +1,25 @@
-import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { WorkerConfig } from '../config.js';
 
-/** Removes attachment files where the API stored them; the worker never reads or writes one. */
+/**
+ * Files where the API stores attachments: the trash purge removes them, an export reads them, an import writes
+ * them (and its uploaded file and an export's zip live there too, under the same kind of key).
+ */
 export type AttachmentFiles = {
   /** A missing file is not an error, so a purge that is run again after a crash removes nothing twice. */
   remove(key: string): Promise<void>;
+  /** The stored bytes; rejects when the key is missing. */
+  read(key: string): Promise<Readable>;
+  /** Stores `body` under `key`; a body that fails midway leaves nothing behind. */
+  write(key: string, body: Readable, contentType: string): Promise<void>;
   close(): void;
 };
 
@@ -33,9 +46,19 @@ export function attachmentFilesFrom(config: WorkerConfig): AttachmentFiles {
           }
         : {}),
     });
+    const Bucket = config.S3_BUCKET!;
     return {
       async remove(key) {
-        await client.send(new DeleteObjectCommand({ Bucket: config.S3_BUCKET!, Key: checked(key) }));
+        await client.send(new DeleteObjectCommand({ Bucket, Key: checked(key) }));
+      },
+      async read(key) {
+        const object = await client.send(new GetObjectCommand({ Bucket, Key: checked(key) }));
+        return object.Body as Readable;
+      },
+      async write(key, body, contentType) {
+        // Parts stream through (two 5 MiB parts in memory at most); a failure aborts the multipart upload.
+        const params = { Bucket, Key: checked(key), Body: body, ContentType: contentType };
+        await new Upload({ client, params, queueSize: 2, leavePartsOnError: false }).done();
       },
       close: () => client.destroy(),
     };
@@ -43,6 +66,24 @@ export function attachmentFilesFrom(config: WorkerConfig): AttachmentFiles {
   const root = resolve(config.STORAGE_DIR);
   return {
     remove: async (key) => rm(join(root, checked(key)), { force: true }),
+    async read(key) {
+      const stream = createReadStream(join(root, checked(key)));
+      await once(stream, 'open');
+      return stream;
+    },
+    async write(key, body) {
+      // Written to a temporary name and renamed when complete, like the API does.
+      const path = join(root, checked(key));
+      await mkdir(dirname(path), { recursive: true });
+      const partial = `${path}.${randomUUID()}.partial`;
+      try {
+        await pipeline(body, createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
+        await rename(partial, path);
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
+    },
     close: () => {},
   };
 }

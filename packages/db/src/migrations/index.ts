@@ -13,6 +13,7 @@ import { webhooks } from './0012-webhooks.js';
 import { calendarFeeds } from './0013-calendar-feeds.js';
 import { oidcIdentities } from './0014-oidc-identities.js';
 import { webhookSecretsSealed } from './0015-webhook-secrets-sealed.js';
+import { workspaceTransfers } from './0016-workspace-transfers.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   calendarFeeds,
   oidcIdentities,
   webhookSecretsSealed,
+  workspaceTransfers,
 ];
