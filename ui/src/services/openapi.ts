@@ -8718,6 +8718,264 @@ export interface paths {
     };
     trace?: never;
   };
+  '/workspaces/{id}/exports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Export the workspace as a zip of JSON, CSV and attachments (admin+)
+     * @description Queues the export; poll the job for progress, then download it (kept EXPORT_RETENTION_HOURS, 24 by default). 409 while another export of the workspace is queued or running.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Queued */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Transfer'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/workspaces/{id}/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import a file into the workspace: a taskstack export, Trello, CSV, Vikunja or Planka (admin+)
+     * @description The file goes in the multipart field `file` (at most IMPORT_MAX_BYTES, 104857600 here; 413 over it). The import runs as a job in one transaction: it succeeds with a report of what was skipped, or fails with a reason and changes nothing. 409 while another import of the workspace is queued or running.
+     */
+    post: {
+      parameters: {
+        query: {
+          /** @description CSV: the header of the column that holds the assignee's email */
+          assigneeColumn?: string;
+          /** @description CSV: the header of the column that holds the description */
+          descriptionColumn?: string;
+          /** @description CSV: the header of the column that holds the due date (ISO 8601) */
+          dueAtColumn?: string;
+          /** @description CSV: the header of the column that holds the labels (separated by , ; or |) */
+          labelsColumn?: string;
+          /** @description CSV: the header of the column that holds the priority (none, low, medium, high, urgent) */
+          priorityColumn?: string;
+          /** @description CSV: the header of the column that holds the project name (one project per distinct value) */
+          projectColumn?: string;
+          source: components['schemas']['ImportSource'];
+          /** @description CSV: the header of the column that holds the status (backlog, to do, in progress, done…) */
+          statusColumn?: string;
+          /** @description CSV: the header of the column that holds the title (required for CSV) */
+          titleColumn?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'multipart/form-data': {
+            /** Format: binary */
+            file: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Queued */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Transfer'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description The file is larger than IMPORT_MAX_BYTES; nothing was stored */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/workspaces/{id}/inbox': {
     parameters: {
       query?: never;
@@ -10629,6 +10887,338 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/workspaces/{id}/transfers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace's latest imports and exports, newest first (admin+) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Jobs */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Transfer'][];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/workspaces/{id}/transfers/{transferId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One import or export: status, progress, report (admin+) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          transferId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The job */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Transfer'];
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/workspaces/{id}/transfers/{transferId}/download': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download an export's zip (admin+); 404 until it is ready and once it has expired */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          transferId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The zip */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/zip': unknown;
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Not found, or not yours */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': {
+              detail: string;
+              errors?: {
+                message: string;
+                path: string;
+              }[];
+              status: number;
+              title: string;
+              type: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/workspaces/{id}/trash': {
     parameters: {
       query?: never;
@@ -12007,6 +12597,8 @@ export interface components {
       /** Format: email */
       email: string;
     };
+    /** @enum {string} */
+    ImportSource: 'taskstack' | 'trello' | 'csv' | 'vikunja' | 'planka';
     InboxUnread: {
       unread: number;
     };
@@ -12309,6 +12901,44 @@ export interface components {
       enabled: boolean;
       recoveryCodesLeft: number;
     };
+    Transfer: {
+      createdAt: string;
+      downloadable: boolean;
+      error: string | null;
+      expiresAt: string | null;
+      fileName: string | null;
+      fileSize: number | null;
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      kind: components['schemas']['TransferKind'];
+      phase: string;
+      progress: number;
+      report: components['schemas']['TransferReport'];
+      /**
+       * @description Imports: where the file comes from
+       * @enum {string|null}
+       */
+      source: 'taskstack' | 'trello' | 'csv' | 'vikunja' | 'planka' | null;
+      startedAt: string | null;
+      status: components['schemas']['TransferStatus'];
+    };
+    /** @enum {string} */
+    TransferKind: 'export' | 'import';
+    TransferReport: {
+      created: {
+        [key: string]: number;
+      };
+      skipped: {
+        count: number;
+        examples: string[];
+        reason: string;
+        what: string;
+      }[];
+      unknownPeople: string[];
+    } | null;
+    /** @enum {string} */
+    TransferStatus: 'queued' | 'running' | 'succeeded' | 'failed';
     TrashItem: {
       /** Format: date-time */
       deletedAt: string;
@@ -12506,6 +13136,8 @@ export const drillStatusValues: ReadonlyArray<FlattenedDeepRequired<components>[
   'passed',
   'failed',
 ];
+export const importSourceValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ImportSource']> =
+  ['taskstack', 'trello', 'csv', 'vikunja', 'planka'];
 export const invitationRoleValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Invitation']['role']
 > = ['admin', 'member', 'viewer'];
@@ -12565,6 +13197,11 @@ export const totpRequiredProblemStatusValues: ReadonlyArray<
 export const totpRequiredProblemTypeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['TotpRequiredProblem']['type']
 > = ['urn:taskstack:problem:totp-required'];
+export const transferKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TransferKind']> =
+  ['export', 'import'];
+export const transferStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['TransferStatus']
+> = ['queued', 'running', 'succeeded', 'failed'];
 export const trashKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TrashKind']> = [
   'task',
   'comment',
