@@ -125,6 +125,12 @@ export const workerConfigFields = z.object({
     .default(24),
   /** Tasks one import may create at most (cards, rows…); a bigger file fails before anything is written. */
   IMPORT_MAX_TASKS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /**
+   * Scratch directory of imports and exports (an export's zip is built here, an upload copied here to be read);
+   * default the system's temporary directory — in the stack a tmpfs, i.e. memory, so point it at a volume for big
+   * workspaces.
+   */
+  TRANSFER_SCRATCH_DIR: z.string().optional(),
   /** When expired export zips and unused import uploads are deleted (UTC). */
   TRANSFER_PRUNE_CRON: cron('20 * * * *'),
   /** Directory on the database server where restores build their scratch cluster (default: beside its data). */

@@ -34,7 +34,7 @@ export function exportWorkspaceTask(ctx: TaskContext) {
     if (!transfer || transfer.kind !== 'export' || transfer.status === 'succeeded') return { skipped: true };
     await startTransfer(ctx.db, transfer.id, 'reading the workspace');
     const progress = progressReporter(ctx.db, job, transfer.id);
-    const dir = await mkdtemp(join(tmpdir(), 'taskstack-export-'));
+    const dir = await mkdtemp(join(ctx.config.TRANSFER_SCRATCH_DIR ?? tmpdir(), 'taskstack-export-'));
     try {
       const now = new Date();
       const snapshot = await readWorkspaceSnapshot(ctx.db, transfer.workspaceId);

@@ -40,7 +40,7 @@ export function importWorkspaceTask(ctx: TaskContext) {
     }
     const { source, fileKey, createdBy } = transfer;
     await startTransfer(ctx.db, transfer.id, 'reading the file');
-    const dir = await mkdtemp(join(tmpdir(), 'taskstack-import-'));
+    const dir = await mkdtemp(join(ctx.config.TRANSFER_SCRATCH_DIR ?? tmpdir(), 'taskstack-import-'));
     const writtenKeys: string[] = [];
     const progress = progressReporter(ctx.db, job, transfer.id);
     let opened: Awaited<ReturnType<(typeof IMPORTERS)[typeof source]>> | undefined;
