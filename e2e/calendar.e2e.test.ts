@@ -6,7 +6,8 @@ import { startStack, type Stack } from './stack.js';
 /**
  * The calendar in the browser: a project's tasks in a month and a week (in the workspace's time zone, Berlin,
  * while the browser is in New York), one dragged to another day and one moved with the keyboard (the API then
- * holds the new due date at the same time of day, across Berlin's DST change), a teammate's change arriving live,
+ * holds the new due date at the same time of day, across Berlin's DST change), the task panel's due date on the
+ * calendar's day, a teammate's change arriving live,
  * "My tasks" across projects, a saved calendar view, and the iCal feed: created, fetched with the URL shown, revoked.
  */
 const PASSWORD = 'correct horse battery';
@@ -164,6 +165,22 @@ describe('the project calendar', () => {
     await panel.waitFor();
     await expect.poll(() => page.url()).toContain(`task=${tasks.invitations!.id}`);
     await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+  });
+
+  it('shows and picks due dates in the task panel on the days the calendar shows them', async () => {
+    await chip(page, '2031-03-14', 'Book the venue').click();
+    const panel = page.getByTestId('task-panel');
+    const due = panel.locator('#task-due');
+    // 23:59 in Berlin on the 14th: the 14th in the panel too, though the browser's (New York) clock reads 18:59.
+    await expect.poll(() => due.inputValue()).toBe('2031-03-14');
+    // A date picked in New York is the end of that day in Berlin, so the calendar shows it on that day, timeless.
+    await due.fill('2031-03-13');
+    await expect.poll(() => dueOf(tasks.venue!.id)).toBe('2031-03-13T22:59:00.000Z');
+    await chip(page, '2031-03-13', 'Book the venue').waitFor();
+    expect(await chip(page, '2031-03-13', 'Book the venue').textContent()).not.toMatch(/\d:\d\d/);
+    expect(await due.inputValue()).toBe('2031-03-13');
+    await panel.getByRole('button', { name: 'Close task' }).click();
     await panel.waitFor({ state: 'detached' });
   });
 

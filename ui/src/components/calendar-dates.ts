@@ -68,6 +68,19 @@ export function todayIn(zone: string, now: Date = new Date()): Day {
   return toDay(DateTime.fromJSDate(now, { zone }));
 }
 
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: Day, to: Day): number {
+  return Math.round(asDate(to).diff(asDate(from), 'days').days);
+}
+
+/**
+ * The due date a date picker saves for a day: the end of that day (23:59) in `zone`, the workspace's, so everyone
+ * and the calendar see it on that day (and `timeOfDay` shows no time for it).
+ */
+export function endOfDayIn(day: Day, zone: string): string {
+  return DateTime.fromISO(day, { zone }).set({ hour: 23, minute: 59 }).toUTC().toISO()!;
+}
+
 /**
  * The due-date window of some days: from the first day's midnight to the midnight after the last, in `zone`, as
  * the API's `dueFrom` / `dueBefore` (a DST day is 23 or 25 hours long, so the ends are midnights, not sums).

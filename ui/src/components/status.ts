@@ -1,3 +1,4 @@
+import { dayIn, daysBetween, todayIn } from './calendar-dates.js';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../services/types.js';
 
 /** How statuses and priorities read on screen. */
@@ -25,17 +26,22 @@ export const PRIORITY_OPTIONS: Option[] = TASK_PRIORITIES.map((p) => ({
   text: PRIORITY_LABELS[p],
 }));
 
-/** "Due in 3 days", "Overdue by 2 days", "Due today": what a glance at a card needs. */
+/**
+ * "Due in 3 days", "Overdue by 2 days", "Due today": what a glance at a card needs. Days are counted in `zone`, the
+ * workspace's, as the calendar lays them out, so a task due on the 3rd reads the 3rd wherever the browser is.
+ */
 export function dueLabel(
   dueAt: string | null,
+  zone: string,
   now = new Date(),
 ): { text: string; tone: 'late' | 'soon' | 'later' } | null {
   if (!dueAt) return null;
-  const due = new Date(dueAt);
-  const day = 24 * 3600 * 1000;
-  const startOf = (d: Date) => Date.UTC(d.getFullYear(), d.getMonth(), d.getDate());
-  const days = Math.round((startOf(due) - startOf(now)) / day);
-  const date = due.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  const days = daysBetween(todayIn(zone, now), dayIn(dueAt, zone));
+  const date = new Date(dueAt).toLocaleDateString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    timeZone: zone,
+  });
   if (days < 0) return { text: `${date} · overdue`, tone: 'late' };
   if (days === 0) return { text: 'Today', tone: 'soon' };
   if (days === 1) return { text: 'Tomorrow', tone: 'soon' };

@@ -4,6 +4,7 @@ import { api } from '../services/index.js';
 import type { Label, Member, Role, Workspace } from '../services/types.js';
 
 const LAST_KEY = 'taskstack.workspace';
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
 
 /** The caller's workspaces, the one they are in, and its members and labels (for pickers and avatars). */
@@ -13,6 +14,11 @@ export const useWorkspaceStore = defineStore('workspaces', () => {
   const currentId = ref<string | null>(null);
   const members = ref<Member[]>([]);
   const labels = ref<Label[]>([]);
+  /**
+   * The workspace's time zone (WorkspaceTimeZone), in which due dates fall on their days everywhere (panel, list,
+   * cards, calendar); the browser's until it is known, or if the API cannot say.
+   */
+  const timeZone = ref(browserZone());
 
   const current = computed(() => workspaces.value.find((w) => w.id === currentId.value) ?? null);
   const role = computed<Role>(() => current.value?.role ?? 'viewer');
@@ -45,10 +51,15 @@ export const useWorkspaceStore = defineStore('workspaces', () => {
   async function refreshDirectory() {
     const id = currentId.value;
     if (!id) return;
-    const [m, l] = await Promise.all([api.workspaces.members(id), api.workspaces.labels(id)]);
+    const [m, l, zone] = await Promise.all([
+      api.workspaces.members(id),
+      api.workspaces.labels(id),
+      api.recurrences.timeZone(id).catch(browserZone),
+    ]);
     if (currentId.value !== id) return;
     members.value = m;
     labels.value = l;
+    timeZone.value = zone;
   }
 
   async function create(name: string) {
@@ -69,6 +80,7 @@ export const useWorkspaceStore = defineStore('workspaces', () => {
     currentId.value = null;
     members.value = [];
     labels.value = [];
+    timeZone.value = browserZone();
   }
 
   return {
@@ -80,6 +92,7 @@ export const useWorkspaceStore = defineStore('workspaces', () => {
     can,
     members,
     labels,
+    timeZone,
     memberById,
     labelById,
     load,

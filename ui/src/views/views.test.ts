@@ -14,17 +14,19 @@ describe('safeRedirect', () => {
 
 describe('dueLabel', () => {
   const now = new Date(2026, 5, 10, 12, 0);
+  // The dates below are made on the process's clock, so this counts days in its zone (due-dates.test takes others).
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   it('reads overdue, today, tomorrow and later dates', () => {
-    expect(dueLabel(null, now)).toBeNull();
-    expect(dueLabel(new Date(2026, 5, 8, 23, 59).toISOString(), now)?.tone).toBe('late');
-    expect(dueLabel(new Date(2026, 5, 10, 23, 59).toISOString(), now)).toEqual({
+    expect(dueLabel(null, zone, now)).toBeNull();
+    expect(dueLabel(new Date(2026, 5, 8, 23, 59).toISOString(), zone, now)?.tone).toBe('late');
+    expect(dueLabel(new Date(2026, 5, 10, 23, 59).toISOString(), zone, now)).toEqual({
       text: 'Today',
       tone: 'soon',
     });
-    expect(dueLabel(new Date(2026, 5, 11, 9, 0).toISOString(), now)).toEqual({
+    expect(dueLabel(new Date(2026, 5, 11, 9, 0).toISOString(), zone, now)).toEqual({
       text: 'Tomorrow',
       tone: 'soon',
     });
-    expect(dueLabel(new Date(2026, 6, 30, 9, 0).toISOString(), now)?.tone).toBe('later');
+    expect(dueLabel(new Date(2026, 6, 30, 9, 0).toISOString(), zone, now)?.tone).toBe('later');
   });
 });
