@@ -246,6 +246,25 @@ describe('accessibility, signed in', () => {
     expect(await focusInvisible(page)).toEqual([]);
   });
 
+  it('import and export: an export ready to download, a CSV column mapping and an import report', async () => {
+    await open(page, `/w/${workspaceId}/import-export`, heading(page, 'Import & export'));
+    await page.getByRole('button', { name: 'Export workspace' }).click();
+    await page.getByRole('button', { name: /^Download / }).waitFor({ timeout: 30_000 });
+    await page.getByLabel('Source').selectOption('csv');
+    await page.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'tasks.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Title,Owner\nOne,nobody@elsewhere.test\n,\n'),
+    });
+    await page.getByRole('group', { name: 'Columns' }).waitFor();
+    const failing = await violations(page, 'import and export (mapping)');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('listitem', { name: 'Import from CSV file, Done' }).waitFor({ timeout: 30_000 });
+    failing.push(...(await violations(page, 'import and export (report)')));
+    expect(failing).toEqual([]);
+    expect(await focusInvisible(page)).toEqual([]);
+  });
+
   it('inbox, empty and with items from a teammate', async () => {
     await open(page, `/w/${workspaceId}/inbox`, heading(page, 'Nothing in your inbox'));
     const failing = await violations(page, 'inbox (empty)');

@@ -69,13 +69,14 @@ export async function startStack(
     ADMIN_EMAILS: env.ADMIN_EMAILS ?? '',
     // The api seals webhook secrets with it, the worker opens them: both hold the same key.
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    // One attachment directory for both: the worker reads it for exports and writes it for imports.
+    STORAGE_DIR: join(dir, 'files'),
   };
   const serve = () =>
     startApi(
       loadApiConfig({
         ...shared,
         JWT_SECRET: randomBytes(32).toString('hex'),
-        STORAGE_DIR: join(dir, 'files'),
         ...(env.USER_RATE_LIMIT_PER_MINUTE
           ? { USER_RATE_LIMIT_PER_MINUTE: env.USER_RATE_LIMIT_PER_MINUTE }
           : {}),

@@ -65,6 +65,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Members' },
   },
   {
+    path: '/w/:workspaceId/import-export',
+    name: 'import-export',
+    component: () => import('./views/ImportExportView.vue'),
+    meta: { title: 'Import & export' },
+  },
+  {
     path: '/w/:workspaceId/webhooks',
     name: 'webhooks',
     component: () => import('./views/WebhooksView.vue'),

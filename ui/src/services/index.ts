@@ -11,6 +11,7 @@ import { RecurrenceService } from './recurrences.js';
 import { TaskService } from './tasks.js';
 import { TrashService } from './trash.js';
 import { ViewService } from './views.js';
+import { TransferService } from './transfers.js';
 import { WebhookService } from './webhooks.js';
 import { WorkspaceService } from './workspaces.js';
 
@@ -27,6 +28,7 @@ export const api = {
   recurrences: new RecurrenceService(http),
   views: new ViewService(http),
   webhooks: new WebhookService(http),
+  transfers: new TransferService(http),
   inbox: new InboxService(http),
   trash: new TrashService(http),
   admin: new AdminService(http),
