@@ -1,4 +1,5 @@
-import { freePort, OidcTestProvider } from '@taskstack/devservices';
+import { freePort } from '@taskstack/devservices';
+import { OidcTestProvider } from '@taskstack/devservices/oidc';
 import type { BrowserContext, Page } from 'playwright-core';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { OidcTestProvider } from '@taskstack/devservices';
+import { OidcTestProvider } from '@taskstack/devservices/oidc';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -394,6 +394,7 @@ describe('configuration', () => {
     DATABASE_URL: 'postgres://localhost/x',
     REDIS_URL: 'redis://localhost',
     JWT_SECRET: 'x'.repeat(32),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
   };
   const problemsOf = (env: Record<string, string>) => {
     try {
