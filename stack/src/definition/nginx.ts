@@ -34,6 +34,7 @@ export function renderNginxSite(settings: StackSettings): string {
     AUTH_RATE: `${settings.rateLimits.authPerMinute}r/m`,
     AUTH_BURST: String(settings.rateLimits.authBurst),
     CLIENT_MAX_BODY_SIZE: clientMaxBodySize(settings.maxUploadBytes),
+    IMPORT_MAX_BODY_SIZE: clientMaxBodySize(settings.maxImportBytes),
     OCSP_STAPLING:
       settings.acme.enabled && settings.acme.publicCa
         ? '    ssl_stapling on;\n    ssl_stapling_verify on;\n    ssl_trusted_certificate /etc/nginx/certs/current/chain.pem;\n'

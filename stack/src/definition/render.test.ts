@@ -380,6 +380,18 @@ describe('renderNginxSite', () => {
     expect(site({ maxUploadBytes: 10 * 1024 * 1024 })).toContain('client_max_body_size 11m;');
   });
 
+  it('gives workspace imports a larger limit of their own, the same as the API (IMPORT_MAX_BYTES)', () => {
+    const text = site({ maxImportBytes: 64 * 1024 * 1024 });
+    const start = text.indexOf('location ~* ^/api/v1/workspaces/[^/]+/imports/?$ {');
+    const location = text.slice(start, text.indexOf('}', start));
+    expect(start).toBeGreaterThan(0);
+    expect(location).toContain('client_max_body_size 65m;');
+    expect(location).toContain('limit_req zone=api');
+    expect(composeOf({ maxImportBytes: 64 * 1024 * 1024 }).services.api!.environment).toMatchObject({
+      IMPORT_MAX_BYTES: String(64 * 1024 * 1024),
+    });
+  });
+
   it('redirects to the configured HTTPS port and staples OCSP only with a public CA', () => {
     expect(site()).toContain('return 301 https://app.taskstack.test$request_uri;');
     expect(site({ ports: { https: 8443 } })).toContain(

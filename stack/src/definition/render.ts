@@ -268,6 +268,7 @@ function services(settings: StackSettings): Record<string, Service> {
       JWT_SECRET_FILE: secretPath('jwt_secret'),
       TOTP_ENCRYPTION_KEY_FILE: secretPath('totp_encryption_key'),
       MAX_UPLOAD_BYTES: String(settings.maxUploadBytes),
+      IMPORT_MAX_BYTES: String(settings.maxImportBytes),
       TRUST_PROXY: '1',
       // Longer than nginx's DNS cache of `api` (resolver valid=5s): a stopping task still answers until nginx
       // stops sending to it, so a rolling update drops no request.

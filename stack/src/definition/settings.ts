@@ -143,6 +143,15 @@ export const stackSettingsSchema = z.object({
     .min(1024)
     .default(25 * 1024 * 1024),
   /**
+   * Largest workspace import (a zip of an export with its attachments, a Trello JSON, a CSV), shared by the API
+   * (IMPORT_MAX_BYTES) and nginx's import location; larger than an attachment.
+   */
+  maxImportBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(100 * 1024 * 1024),
+  /**
    * nginx rate limits per client address (requests per minute, burst); over them clients get 429. The API's defaults
    * let a team of 20 behind one office address work (5 requests/s sustained, twice that allowed, bursts of 200 for
    * many page loads at once); each user's own limit is the API's. Credential routes stay at a few a minute.
