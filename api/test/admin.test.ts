@@ -131,7 +131,13 @@ describe('instance admin routes', () => {
 
     const queues = await get('/admin/queues', adminToken);
     expect(queues.status).toBe(200);
-    expect(Object.keys(queues.body).sort()).toEqual(['backups', 'emails', 'reminders', 'webhooks']);
+    expect(Object.keys(queues.body).sort()).toEqual([
+      'backups',
+      'emails',
+      'reminders',
+      'transfers',
+      'webhooks',
+    ]);
     expect(queues.body.backups.waiting).toBeGreaterThanOrEqual(1);
     expect(queues.body.emails).toEqual({
       waiting: expect.any(Number),
