@@ -1,6 +1,7 @@
+import { ConfigError } from '@taskstack/config';
 import { connectDatabase, DataKeyring, sealPendingSecrets, Sql } from '@taskstack/db';
 import { createRedis, EmailQueue, QUEUES, TransferQueue, WebhookQueue } from '@taskstack/queues';
-import { createLogger } from '@taskstack/runtime';
+import { createLogger, type Logger } from '@taskstack/runtime';
 import type { DestinationStream } from 'pino';
 import { Queue } from 'bullmq';
 import type { AddressInfo } from 'node:net';
@@ -24,16 +25,26 @@ export async function startApi(
   const sequelize = connectDatabase(config.DATABASE_URL, { applicationName: 'taskstack-api' });
   const sql = new Sql(sequelize);
   const keyring = new DataKeyring(config.DATA_ENCRYPTION_KEY);
-  // Before anything is served: plain secrets from before encryption get sealed, and a key that cannot open what
-  // the database holds is a start-up error (a ConfigError), not a failure of every later delivery.
-  const sealed = await sealPendingSecrets(sql, keyring).catch(async (error: unknown) => {
-    await sequelize.close();
-    throw error;
-  });
-  if (sealed > 0) logger.info({ sealed, keyId: keyring.currentKeyId }, 'secrets sealed with the current key');
-  const redis = createRedis(config.REDIS_URL);
   const drain = new AbortController();
   const shutdown = new AbortController();
+  // Before anything is served: plain secrets from before encryption get sealed, and a key that cannot open what
+  // the database holds is a start-up error (a ConfigError), not a failure of every later delivery. A database
+  // that does not answer yet is no reason not to start (`/ready` says so): the pass runs once it answers.
+  const seal = async () => {
+    const sealed = await sealPendingSecrets(sql, keyring);
+    if (sealed > 0)
+      logger.info({ sealed, keyId: keyring.currentKeyId }, 'secrets sealed with the current key');
+  };
+  const first = await seal().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (first instanceof ConfigError) {
+    await sequelize.close();
+    throw first;
+  }
+  if (first) void sealOnceReachable(seal, logger, shutdown.signal, first);
+  const redis = createRedis(config.REDIS_URL);
   const emails = new EmailQueue(redis, config.REDIS_PREFIX);
   const webhooks = WebhookQueue.connect(redis, config.REDIS_PREFIX);
   const transfers = TransferQueue.connect(redis, config.REDIS_PREFIX);
@@ -84,4 +95,26 @@ export async function startApi(
       await sequelize.close();
     },
   };
+}
+
+/** Retries the start-up sealing pass every 5 s until it succeeds (the database answers) or the API stops. */
+async function sealOnceReachable(
+  seal: () => Promise<void>,
+  logger: Logger,
+  stop: AbortSignal,
+  error: unknown,
+): Promise<void> {
+  for (let last = error; ;) {
+    logger.warn(
+      { err: (last as Error).message },
+      'sealing secrets at start-up failed (the database may not answer yet); retrying in 5 s',
+    );
+    await setTimeout(5000, undefined, { signal: stop }).catch(() => undefined);
+    if (stop.aborted) return;
+    try {
+      return await seal();
+    } catch (next) {
+      last = next;
+    }
+  }
 }
