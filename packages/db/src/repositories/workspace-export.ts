@@ -1,5 +1,21 @@
 import { rowsOf, type Queryable } from '../sql.js';
 
+/** A task's own columns, as an export reads them and an import writes them. */
+export type TaskFields = {
+  projectId: string;
+  number: number;
+  title: string;
+  description: string;
+  status: string;
+  position: string;
+  priority: string;
+  dueAt: Date | null;
+  archived: boolean;
+  assigneeId: string | null;
+  createdById: string | null;
+  parentId: string | null;
+};
+
 /**
  * Everything an export holds, read as rows of the live workspace (trashed projects, tasks and comments are not
  * exported: the views leave them out). Users are named by id here; the worker writes them as emails.
@@ -10,23 +26,7 @@ export type WorkspaceSnapshot = {
   users: { id: string; email: string; name: string; role: string | null }[];
   labels: { id: string; name: string; color: string }[];
   projects: { id: string; name: string; description: string; archived: boolean; createdAt: Date }[];
-  tasks: {
-    id: string;
-    projectId: string;
-    number: number;
-    title: string;
-    description: string;
-    status: string;
-    position: string;
-    priority: string;
-    dueAt: Date | null;
-    archived: boolean;
-    assigneeId: string | null;
-    createdById: string | null;
-    parentId: string | null;
-    createdAt: Date;
-    labelIds: string[];
-  }[];
+  tasks: (TaskFields & { id: string; createdAt: Date; labelIds: string[] })[];
   checklistItems: {
     taskId: string;
     text: string;

@@ -1,4 +1,5 @@
 import { rowsOf, type Queryable } from '../sql.js';
+import type { TaskFields } from './workspace-export.js';
 
 /**
  * The writes of an import, each one row (or one task's labels), all run by the worker inside the one transaction
@@ -48,22 +49,7 @@ export async function importLabel(
   return row!;
 }
 
-export type ImportedTask = {
-  workspaceId: string;
-  projectId: string;
-  number: number;
-  title: string;
-  description: string;
-  status: string;
-  position: string;
-  priority: string;
-  dueAt: Date | null;
-  archived: boolean;
-  assigneeId: string | null;
-  createdById: string | null;
-  parentId: string | null;
-  createdAt: Date | null;
-};
+export type ImportedTask = TaskFields & { workspaceId: string; createdAt: Date | null };
 
 /** One task; `createdAt` keeps the source's date when it has one. */
 export async function importTask(db: Queryable, t: ImportedTask): Promise<string> {
