@@ -19,10 +19,14 @@ export async function setTheme(page: Page, theme: Theme): Promise<void> {
   await page.evaluate((t) => {
     document.documentElement.dataset.theme = t;
   }, theme);
-  // Two frames: the new colours are computed and painted before anything reads them.
-  await page.evaluate(
-    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))),
-  );
+  // Two frames, so the new colours are computed and their transitions (buttons fade 0.12 s) have started, then the
+  // end of every transition: axe read a button half-way between the two themes' colours otherwise.
+  await page.evaluate(async () => {
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null))));
+    // Only transitions: a spinner's infinite animation never finishes.
+    const transitions = document.getAnimations().filter((a) => 'transitionProperty' in a);
+    await Promise.all(transitions.map((a) => a.finished.catch(() => null)));
+  });
 }
 
 export type Violation = { rule: string; impact: string; target: string; summary: string };
