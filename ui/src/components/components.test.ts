@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import { ApiError } from '../services/errors.js';
 import type { Activity, Member, Recovery, Task } from '../services/types.js';
+import { useRecurrenceStore } from '../stores/recurrences.js';
 import { useTaskStore } from '../stores/task.js';
 import { UNDO_MS, useToastStore } from '../stores/toasts.js';
 import { useWorkspaceStore } from '../stores/workspaces.js';
@@ -11,6 +12,7 @@ import FormError from './FormError.vue';
 import MarkdownView from './MarkdownView.vue';
 import QuickAdd from './QuickAdd.vue';
 import RepeatIcon from './RepeatIcon.vue';
+import TaskRepeat from './TaskRepeat.vue';
 import RecoveryPanel from './RecoveryPanel.vue';
 import { SHORTCUTS } from './shortcuts.js';
 import ShortcutsDialog from './ShortcutsDialog.vue';
@@ -100,6 +102,27 @@ describe('RepeatIcon', () => {
     expect(card.get('[data-testid="card-repeats"]').text()).toContain('repeats: Every day at 08:00');
     const plain = mount(TaskCard, { props: { task, labelMap: new Map() } });
     expect(plain.find('[data-testid="card-repeats"]').exists()).toBe(false);
+  });
+});
+
+describe('TaskRepeat', () => {
+  it('starts a new rule on the weekday and day of the month the task is due on in the workspace time zone', async () => {
+    const workspaces = useWorkspaceStore();
+    workspaces.workspaces = [
+      { id: 'w1', name: 'Team', role: 'member' } as (typeof workspaces.workspaces)[number],
+    ];
+    workspaces.currentId = 'w1';
+    // Monday 7 December 00:30 at UTC+14, still Sunday 6 December from UTC−10 to UTC+13 (wherever the test runs).
+    workspaces.timeZone = 'Pacific/Kiritimati';
+    useTaskStore().task = { ...task, dueAt: '2026-12-06T10:30:00.000Z' };
+    // The rule itself comes from the API; here the task has none yet.
+    vi.spyOn(useRecurrenceStore(), 'open').mockResolvedValue(undefined);
+    const wrapper = mount(TaskRepeat);
+    await wrapper.get('button').trigger('click');
+    const pressed = wrapper.findAll('button[aria-pressed="true"]').map((b) => b.text());
+    expect(pressed).toEqual(['Mon']);
+    await wrapper.get('#repeat-frequency').setValue('monthly');
+    expect((wrapper.get('#repeat-month-day').element as HTMLSelectElement).value).toBe('7');
   });
 });
 
