@@ -12,7 +12,10 @@ export class AppSecrets extends pulumi.ComponentResource {
   readonly jwtSecret: pulumi.Output<string>;
   /** Seals two-factor secrets at rest; never rotate it (enrolments would become unreadable). */
   readonly totpEncryptionKey: pulumi.Output<string>;
-  /** DATA_ENCRYPTION_KEY of api and worker: seals webhook signing secrets at rest (stack/README.md on rotating it). */
+  /**
+   * DATA_ENCRYPTION_KEY of api and worker: seals webhook signing secrets at rest. The `dataEncryptionKeys` config
+   * takes its place to rotate it (docs/runbooks/rotate-secret.md).
+   */
   readonly dataEncryptionKey: pulumi.Output<string>;
   /** Grafana's `admin` login (used with monitoring on): `pulumi stack output grafanaAdminPassword --show-secrets`. */
   readonly grafanaAdminPassword: pulumi.Output<string>;

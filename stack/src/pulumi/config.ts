@@ -74,7 +74,7 @@ const PLAIN_KEYS = [
 ] as const;
 
 /** Keys that must only ever be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ['smtpUrl', 'ghcrToken', 'oidcClientSecret'] as const;
+export const SECRET_KEYS = ['smtpUrl', 'ghcrToken', 'oidcClientSecret', 'dataEncryptionKeys'] as const;
 
 /** Keys whose value is structured (a YAML list/number/boolean in the stack file, JSON in the engine). */
 const STRUCTURED_KEYS = new Set<string>([
@@ -223,6 +223,14 @@ const schema = z
     oidcAutoProvision: z.boolean({ message: 'must be true or false' }).default(false),
     oidcOnly: z.boolean({ message: 'must be true or false' }).default(false),
     oidcClientSecret: z.string().min(1).optional(),
+    // The api's and worker's DATA_ENCRYPTION_KEY, in its format: the sealing key first, older keys after it.
+    dataEncryptionKeys: z
+      .string()
+      .regex(
+        /^[^,\s]{32,}(,[^,\s]{32,})*$/,
+        'must be one key, or NEW,OLD while rotating: each at least 32 characters without spaces or commas (e.g. `openssl rand -base64 32`)',
+      )
+      .optional(),
   })
   .superRefine((c, ctx) => {
     const [role, n] = c.dbNode.split('-');
@@ -286,7 +294,10 @@ const schema = z
 type Parsed = z.output<typeof schema>;
 
 /** The validated stack configuration; secret values are Outputs so they stay encrypted in state. */
-export type StackConfig = Omit<Parsed, 'smtpUrl' | 'ghcrToken' | 'oidcClientSecret' | 'spacesRegion'> & {
+export type StackConfig = Omit<
+  Parsed,
+  'smtpUrl' | 'ghcrToken' | 'oidcClientSecret' | 'dataEncryptionKeys' | 'spacesRegion'
+> & {
   project: string;
   /** Defaults to `region` (validated to have Spaces); absent on the local stack. */
   spacesRegion?: (typeof SPACES_REGIONS)[number];
@@ -295,6 +306,8 @@ export type StackConfig = Omit<Parsed, 'smtpUrl' | 'ghcrToken' | 'oidcClientSecr
   ghcrToken?: pulumi.Output<string>;
   /** The OpenID Connect client's secret, with oidcIssuer. */
   oidcClientSecret?: pulumi.Output<string>;
+  /** Set to rotate the data encryption key (docs/runbooks/rotate-secret.md); unset, the generated key is used. */
+  dataEncryptionKeys?: pulumi.Output<string>;
 };
 
 /**
@@ -354,14 +367,16 @@ export function loadStackConfig(): StackConfig {
       `invalid Pulumi config for stack ${pulumi.getStack()}:\n${problems.join('\n')}`,
     );
   }
-  const { smtpUrl, ghcrToken, oidcClientSecret, spacesRegion, ...plain } = result.data;
+  const { smtpUrl, ghcrToken, oidcClientSecret, dataEncryptionKeys, spacesRegion, ...plain } = result.data;
+  const secret = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
   return {
     ...plain,
     project,
     stack: pulumi.getStack(),
     spacesRegion: spacesRegion ?? (plain.region as StackConfig['spacesRegion']),
     smtpUrl: pulumi.secret(smtpUrl),
-    ghcrToken: ghcrToken === undefined ? undefined : pulumi.secret(ghcrToken),
-    oidcClientSecret: oidcClientSecret === undefined ? undefined : pulumi.secret(oidcClientSecret),
+    ghcrToken: secret(ghcrToken),
+    oidcClientSecret: secret(oidcClientSecret),
+    dataEncryptionKeys: secret(dataEncryptionKeys),
   };
 }

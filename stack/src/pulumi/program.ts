@@ -74,7 +74,7 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
         redisPassword: secrets.redisPassword,
         jwtSecret: secrets.jwtSecret,
         totpEncryptionKey: secrets.totpEncryptionKey,
-        dataEncryptionKey: secrets.dataEncryptionKey,
+        dataEncryptionKey: config.dataEncryptionKeys ?? secrets.dataEncryptionKey,
         grafanaAdminPassword: secrets.grafanaAdminPassword,
         smtpUrl: config.smtpUrl,
         oidcClientSecret: config.oidcClientSecret ?? '',

@@ -99,6 +99,23 @@ describe('config validation (before any resource exists)', () => {
     expect(message).not.toContain('plain-oidc');
   });
 
+  it('takes replacement data encryption keys only as a secret, in the api format, and never echoes them', async () => {
+    const key = 'data-key-mock-0123456789abcdefghijklmnop';
+    const short = await failing({}, { smtpUrl: MOCK_SECRETS.smtpUrl, dataEncryptionKeys: `${key},tooshort` });
+    expect(short).toEqual([
+      'taskstack:dataEncryptionKeys: must be one key, or NEW,OLD while rotating: each at least 32 characters without spaces or commas (e.g. `openssl rand -base64 32`)',
+    ]);
+    expect(short.join()).not.toContain(key);
+    const plaintext = await runWithMocks('staging', { imageTag: 'x', dataEncryptionKeys: key }, () =>
+      taskstack(),
+    );
+    const message = (plaintext.error as Error).message;
+    expect(message).toContain(
+      'taskstack:dataEncryptionKeys: must be set with `pulumi config set --secret dataEncryptionKeys`',
+    );
+    expect(message).not.toContain(key);
+  });
+
   it('accepts both stack files and applies the documented defaults', async () => {
     for (const stack of ['staging', 'prod']) {
       const r = await runWithMocks(stack, { imageTag: 'x' }, () => loadStackConfig());

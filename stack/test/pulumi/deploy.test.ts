@@ -213,3 +213,26 @@ describe('sign-in with an OpenID Connect provider', () => {
     expect(stackFile).not.toContain('oidc_client_secret');
   });
 });
+
+describe('rotating the data encryption key', () => {
+  const NEW = 'new-data-key-mock-0123456789abcdefghijklmnop';
+  const OLD = 'old-data-key-mock-0123456789abcdefghijklmnop';
+
+  it('hands api and worker the dataEncryptionKeys config in place of the generated key, as a new secret', async () => {
+    const generated = (await deployStep('staging')).request.secrets.dataEncryptionKey;
+    const r = await runWithMocks('staging', { imageTag: 'abc123def456' }, () => taskstack(), {
+      smtpUrl: MOCK_SECRETS.smtpUrl,
+      dataEncryptionKeys: `${NEW},${OLD}`,
+    });
+    expect(r.error).toBeUndefined();
+    const request = remoteDeployRequest.parse(JSON.parse(String(r.named('deploy').inputs.stdin)));
+    expect(request.secrets.dataEncryptionKey).toBe(`${NEW},${OLD}`);
+    expect(generated).not.toBe(request.secrets.dataEncryptionKey);
+    const stackFile = await valueOf(r.outputs.deployment.stackFile);
+    // Named by its value's hash: the changed key rolls api and worker onto a new Docker secret.
+    expect(stackFile).toContain(`taskstack_data_encryption_key_${secretVersion(`${NEW},${OLD}`)}`);
+    expect(stackFile).not.toContain(NEW);
+    const exposed = r.resources.filter((res) => plainStrings(res.raw).some((text) => text.includes(NEW)));
+    expect(exposed.map((res) => res.name)).toEqual([]);
+  });
+});
