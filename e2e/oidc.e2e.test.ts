@@ -146,6 +146,13 @@ describe('signing in with the provider', () => {
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(`${stack.url}/`);
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
+
+    // The account was made by the provider and has no password: turning two-factor off takes a code alone.
+    await page.goto(`${stack.url}/account/security`);
+    await page.getByLabel('Code or recovery code').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    expect(await page.getByLabel('Password').count()).toBe(0);
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await page.getByTestId('totp-status').getByText('Off').waitFor();
   });
 });
 

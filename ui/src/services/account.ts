@@ -40,7 +40,8 @@ export class AccountService {
       .call<{ recoveryCodes: string[] }>(E.confirmTotp, { body: { code } })
       .then((r) => r.recoveryCodes);
   }
-  disableTotp(password: string, code: string): Promise<void> {
+  /** `password` undefined for an account without one (status.passwordRequired false). */
+  disableTotp(password: string | undefined, code: string): Promise<void> {
     return this.http.call(E.disableTotp, { body: { password, code } });
   }
 }

@@ -4689,7 +4689,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Turn two-factor sign-in off, with the password and a code or recovery code */
+    /** Turn two-factor sign-in off, with the password (if the account has one) and a code or recovery code */
     post: {
       parameters: {
         query?: never;
@@ -12589,7 +12589,7 @@ export interface components {
     };
     DisableTotpBody: {
       code: string;
-      password: string;
+      password?: string;
     };
     /** @enum {string} */
     DrillStatus: 'passed' | 'failed';
@@ -12899,6 +12899,7 @@ export interface components {
     };
     TotpStatus: {
       enabled: boolean;
+      passwordRequired: boolean;
       recoveryCodesLeft: number;
     };
     Transfer: {

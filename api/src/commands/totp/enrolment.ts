@@ -7,18 +7,29 @@ import {
   unusedRecoveryCodes,
 } from '@taskstack/db/repositories';
 import QRCode from 'qrcode';
-import { verifyPassword } from '../../auth/passwords.js';
+import { NO_PASSWORD, verifyPassword } from '../../auth/passwords.js';
 import { newRecoveryCodes, newTotpSecret, sealTotpSecret } from '../../auth/totp.js';
 import { badRequest, conflict } from '../../errors.js';
 import { totpKeyOf, verifySecondFactor, type TotpContext } from './second-factor.js';
 
-export type TotpStatus = { enabled: boolean; recoveryCodesLeft: number };
+export type TotpStatus = { enabled: boolean; recoveryCodesLeft: number; passwordRequired: boolean };
 
-/** Whether the user has two-factor, and how many recovery codes they have left. */
-export async function totpStatus(ctx: TotpContext, userId: string): Promise<TotpStatus> {
-  const totp = await findTotp(ctx.sql, userId);
+type Account = { id: string; passwordHash: string };
+/** An account made by single sign-on has no password to ask for. */
+const hasPassword = (user: Account) => user.passwordHash !== NO_PASSWORD;
+
+/**
+ * Whether the user has two-factor, how many recovery codes they have left, and whether turning it off asks for
+ * the password.
+ */
+export async function totpStatus(ctx: TotpContext, user: Account): Promise<TotpStatus> {
+  const totp = await findTotp(ctx.sql, user.id);
   const enabled = Boolean(totp?.confirmedAt);
-  return { enabled, recoveryCodesLeft: enabled ? await unusedRecoveryCodes(ctx.sql, userId) : 0 };
+  return {
+    enabled,
+    recoveryCodesLeft: enabled ? await unusedRecoveryCodes(ctx.sql, user.id) : 0,
+    passwordRequired: hasPassword(user),
+  };
 }
 
 /**
@@ -51,17 +62,20 @@ export async function confirmEnrolment(ctx: TotpContext, userId: string, code: s
 }
 
 /**
- * Turns two-factor off with the password and a code (or recovery code): a stolen session alone cannot. The owner of
- * a workspace that requires it must lift the requirement first.
+ * Turns two-factor off with the password and a code (or recovery code): a stolen session alone cannot. An account
+ * without a password (made by single sign-on) gives the code alone, which a stolen session still lacks. The owner
+ * of a workspace that requires it must lift the requirement first.
  */
 export async function disableTotp(
   ctx: TotpContext,
-  user: { id: string; passwordHash: string },
-  password: string,
+  user: Account,
+  password: string | undefined,
   code: string,
 ): Promise<void> {
   if (!(await findTotp(ctx.sql, user.id))?.confirmedAt) throw conflict('Two-factor sign-in is not on.');
-  if (!(await verifyPassword(user.passwordHash, password))) throw badRequest('The password is not right.');
+  if (hasPassword(user) && !(password && (await verifyPassword(user.passwordHash, password)))) {
+    throw badRequest('The password is not right.');
+  }
   if (await ownsTotpWorkspace(ctx.sql, user.id)) {
     throw conflict('You own a workspace that requires two-factor sign-in: turn that off first.');
   }

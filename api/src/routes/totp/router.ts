@@ -38,7 +38,7 @@ export function totpRouter(ctx: AppContext): Router {
       tags,
       responses: { 200: { description: 'Status', schema: totpStatusOutput } },
     },
-    async ({ user }) => totpStatus(ctx, user.id),
+    async ({ user }) => totpStatus(ctx, await account(user.id)),
   );
 
   route(
@@ -83,7 +83,8 @@ export function totpRouter(ctx: AppContext): Router {
     {
       method: 'post',
       path: '/me/totp/disable',
-      summary: 'Turn two-factor sign-in off, with the password and a code or recovery code',
+      summary:
+        'Turn two-factor sign-in off, with the password (if the account has one) and a code or recovery code',
       tags,
       request: { body: disableTotpBody },
       responses: {

@@ -3,7 +3,12 @@ import '../../openapi/registry.js';
 import { totpCodeField } from '../auth/schema.js';
 
 export const totpStatusOutput = z
-  .object({ enabled: z.boolean(), recoveryCodesLeft: z.number().int() })
+  .object({
+    enabled: z.boolean(),
+    recoveryCodesLeft: z.number().int(),
+    /** False for an account made by single sign-on, which has no password: turning off takes a code alone. */
+    passwordRequired: z.boolean(),
+  })
   .openapi('TotpStatus');
 export const totpEnrolmentOutput = z
   .object({
@@ -19,6 +24,6 @@ export const recoveryCodesOutput = z
   .object({ recoveryCodes: z.array(z.string()) })
   .openapi('TotpRecoveryCodes');
 export const disableTotpBody = z
-  .object({ password: z.string().min(1).max(256), code: totpCodeField })
+  .object({ password: z.string().min(1).max(256).optional(), code: totpCodeField })
   .strict()
   .openapi('DisableTotpBody');

@@ -50,6 +50,7 @@ describe('enrolment', () => {
     expect((await api.call('GET', '/api/v1/me/totp', { token })).body).toEqual({
       enabled: false,
       recoveryCodesLeft: 0,
+      passwordRequired: true,
     });
     const started = await api.call('POST', '/api/v1/me/totp', { token });
     expect(started.status).toBe(201);
@@ -90,6 +91,7 @@ describe('enrolment', () => {
     expect((await api.call('GET', '/api/v1/me/totp', { token })).body).toEqual({
       enabled: true,
       recoveryCodesLeft: 10,
+      passwordRequired: true,
     });
     const again = await api.call('POST', '/api/v1/me/totp', { token });
     expect(again.status).toBe(409);
@@ -179,6 +181,7 @@ describe('disabling', () => {
     const disable = (body: Record<string, string>) =>
       api.call('POST', '/api/v1/me/totp/disable', { token: account.token, body });
     expect((await disable({ password: 'wrong password', code: codeOf(account.secret) })).status).toBe(400);
+    expect((await disable({ code: codeOf(account.secret) })).status).toBe(400);
     expect((await disable({ password: account.password, code: '000000' })).status).toBe(400);
     expect((await disable({ password: account.password, code: codeOf(account.secret) })).status).toBe(204);
     expect((await login(account)).status).toBe(200);
@@ -186,6 +189,21 @@ describe('disabling', () => {
       account.user.id,
     ]);
     expect(rows.rows).toEqual([]);
+  });
+
+  it('takes a code alone from an account made by single sign-on, which has no password to give', async () => {
+    const account = await enrolled();
+    // What an OIDC sign-in that provisions an account stores (NO_PASSWORD).
+    await api.context.sql.query(`UPDATE users SET password_hash = '!' WHERE id = $1`, [account.user.id]);
+    const status = await api.call('GET', '/api/v1/me/totp', { token: account.token });
+    expect(status.body).toMatchObject({ enabled: true, passwordRequired: false });
+    const disable = (body: Record<string, string>) =>
+      api.call('POST', '/api/v1/me/totp/disable', { token: account.token, body });
+    expect((await disable({ code: '000000' })).status).toBe(400);
+    expect((await disable({ code: codeOf(account.secret) })).status).toBe(204);
+    expect((await api.call('GET', '/api/v1/me/totp', { token: account.token })).body).toMatchObject({
+      enabled: false,
+    });
   });
 });
 
