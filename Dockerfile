@@ -58,7 +58,7 @@ RUN apt-get update \
 ENV PATH=/usr/lib/postgresql/17/bin:$PATH
 COPY --from=build /src/worker/package.json worker/
 COPY --from=build /src/worker/dist worker/dist
-RUN mkdir -p /backups /data/attachments && chown node:node /backups /data/attachments
+RUN mkdir -p /backups /transfers /data/attachments && chown node:node /backups /transfers /data/attachments
 USER node
 EXPOSE 3001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \

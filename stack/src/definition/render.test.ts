@@ -57,6 +57,9 @@ describe('renderStack', () => {
     expect(privileged.sort()).toEqual(['postgres', 'redis']);
     expect(services.postgres!.cap_add).not.toContain('SYS_ADMIN');
     expect(services.postgres!.cap_add).not.toContain('NET_BIND_SERVICE');
+    // What the read-only worker writes besides /tmp: large imports and exports go to a volume, not to memory.
+    expect(services.worker!.environment.TRANSFER_SCRATCH_DIR).toBe('/transfers');
+    expect(services.worker!.volumes).toContain('transfers:/transfers');
   });
 
   it('rolls api updates start-first with automatic rollback and a monitor window', () => {

@@ -307,6 +307,8 @@ function services(settings: StackSettings): Record<string, Service> {
       SMTP_URL_FILE: secretPath('smtp_url'),
       MAIL_FROM: settings.mailFrom,
       BACKUP_DIR: '/backups',
+      // Export zips and uploaded imports (up to maxImportBytes) are worked on on disk, not in the /tmp tmpfs's memory.
+      TRANSFER_SCRATCH_DIR: '/transfers',
       BACKUP_CRON: settings.backup.cron,
       BACKUP_VERIFY_CRON: settings.backup.verifyCron,
       BACKUP_KEEP_DAILY: String(settings.backup.keepDaily),
@@ -333,7 +335,9 @@ function services(settings: StackSettings): Record<string, Service> {
       ...s3Secrets,
       ...backupSecrets,
     ),
-    ...confined({ volumes: ['backups:/backups', ...(s3 ? [] : ['attachments:/data/attachments'])] }),
+    ...confined({
+      volumes: ['backups:/backups', 'transfers:/transfers', ...(s3 ? [] : ['attachments:/data/attachments'])],
+    }),
     networks: ['backend', 'egress'],
     healthcheck: nodeProbe('http://127.0.0.1:3001/health'),
     stop_grace_period: '30s',
@@ -430,6 +434,7 @@ export function renderStackFiles(settings: StackSettings): Record<string, string
     'redis-data',
     'attachments',
     'backups',
+    'transfers',
     'certs',
     'acme-webroot',
     'letsencrypt',
