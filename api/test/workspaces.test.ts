@@ -1,7 +1,7 @@
 import { Attachment, Invitation, Membership } from '@taskstack/db';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, createTask } from './board-factories.js';
 import { addMember, buildMember, buildUser, buildWorkspace, tokenFor } from './factories.js';
@@ -349,20 +349,37 @@ describe('invitations', () => {
 });
 
 describe('deleting a workspace', () => {
-  it('removes the files of its attachments too', async () => {
+  it('removes the files of its attachments, those of trashed tasks and its export zips too', async () => {
     const { workspace, token } = await ownedWorkspace();
     const project = await buildProject(workspace);
-    const task = await createTask(api, token, project);
-    const form = new FormData();
-    form.append('file', new Blob(['secret bytes'], { type: 'text/plain' }), 'notes.txt');
-    const uploaded = await api.call('POST', v1(`/tasks/${task.id}/attachments`), { token, rawBody: form });
-    expect(uploaded.status).toBe(201);
-    const stored = await Attachment.findByPk(uploaded.body.id);
-    const file = join(api.config.STORAGE_DIR, stored!.storageKey);
-    expect(existsSync(file)).toBe(true);
+    const attach = async (taskId: string) => {
+      const form = new FormData();
+      form.append('file', new Blob(['secret bytes'], { type: 'text/plain' }), 'notes.txt');
+      const uploaded = await api.call('POST', v1(`/tasks/${taskId}/attachments`), { token, rawBody: form });
+      expect(uploaded.status).toBe(201);
+      const stored = await Attachment.findByPk(uploaded.body.id);
+      return { id: uploaded.body.id as string, file: join(api.config.STORAGE_DIR, stored!.storageKey) };
+    };
+    const live = await attach((await createTask(api, token, project)).id);
+    const trashedTask = await createTask(api, token, project);
+    const trashed = await attach(trashedTask.id);
+    expect((await api.call('DELETE', v1(`/tasks/${trashedTask.id}`), { token })).status).toBe(204);
+    // An export the worker finished: its zip in the same storage, named by the transfer row.
+    const exported = await api.call('POST', v1(`/workspaces/${workspace.id}/exports`), { token });
+    expect(exported.status).toBe(202);
+    const zipKey = `${workspace.id}/${exported.body.id}/${crypto.randomUUID()}`;
+    const zip = join(api.config.STORAGE_DIR, zipKey);
+    mkdirSync(dirname(zip), { recursive: true });
+    writeFileSync(zip, 'PK zip bytes');
+    await api.context.sql.query(
+      `UPDATE workspace_transfers SET status = 'succeeded', file_key = $2 WHERE id = $1`,
+      [exported.body.id, zipKey],
+    );
+    const files = [live.file, trashed.file, zip];
+    expect(files.filter((file) => !existsSync(file))).toEqual([]);
 
     expect((await api.call('DELETE', v1(`/workspaces/${workspace.id}`), { token })).status).toBe(204);
-    await eventually(async () => (existsSync(file) ? undefined : true));
-    expect(await Attachment.count({ where: { id: uploaded.body.id } })).toBe(0);
+    await eventually(async () => (files.some((file) => existsSync(file)) ? undefined : true));
+    expect(await Attachment.count({ where: { id: [live.id, trashed.id] } })).toBe(0);
   });
 });

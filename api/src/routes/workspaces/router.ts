@@ -126,12 +126,12 @@ export function workspacesRouter(ctx: AppContext): Router {
     async ({ user, params, transaction, req }) => {
       const db = ctx.sql.in(transaction);
       await workspaceAccessFor(db, user.id, params.id, 'owner');
-      // Rows go through ON DELETE CASCADE; the attachment files they name are removed once that is committed.
+      // Rows go through ON DELETE CASCADE; the files they name are removed once that is committed.
       const keys = await deleteWorkspace(db, params.id);
       transaction!.afterCommit(async () => {
         const results = await Promise.allSettled(keys.map((key) => storage.remove(key)));
         const failed = results.filter((r) => r.status === 'rejected').length;
-        if (failed) req.log.warn({ failed }, 'attachment files of a deleted workspace not removed');
+        if (failed) req.log.warn({ failed }, 'files of a deleted workspace not removed');
       });
     },
   );

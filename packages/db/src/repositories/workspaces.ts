@@ -101,13 +101,16 @@ export async function renameWorkspace(
 }
 
 /**
- * Deletes a workspace; its rows go through ON DELETE CASCADE. Returns the storage keys of the attachment files
- * its tasks held, for the caller to remove once the deletion is committed.
+ * Deletes a workspace; its rows go through ON DELETE CASCADE. Returns the storage keys of the files its rows named
+ * — attachments of its tasks, trashed ones too (all_tasks), and export zips and uploaded imports — for the caller
+ * to remove once the deletion is committed.
  */
 export async function deleteWorkspace(db: Queryable, id: string): Promise<string[]> {
   const rows = await rowsOf<{ storage_key: string }>(
     db,
-    `SELECT a.storage_key FROM attachments a JOIN tasks t ON t.id = a.task_id WHERE t.workspace_id = $1`,
+    `SELECT a.storage_key FROM attachments a JOIN all_tasks t ON t.id = a.task_id WHERE t.workspace_id = $1
+     UNION ALL
+     SELECT file_key FROM workspace_transfers WHERE workspace_id = $1 AND file_key IS NOT NULL`,
     [id],
   );
   await db.query(`DELETE FROM workspaces WHERE id = $1`, [id]);
