@@ -49,39 +49,46 @@ const views = {
 
 const serverSide = 'api|worker|db|queues|config|runtime|devservices|stack|monitoring|e2e';
 const apiImports = packages('worker|ui|stack|monitoring|e2e', 'The API imports packages only.');
+const workerImports = packages('api|ui|stack|monitoring|e2e', 'The worker imports packages only.');
+const packageImports = packages(
+  'api|worker|ui|stack|monitoring|e2e',
+  'Packages are shared by api and worker and import neither.',
+);
 const uiImports = packages(serverSide, 'The web app talks to the API over HTTP only.');
+// The test servers (Postgres, Redis, S3, SMTP, an OIDC provider) are a devDependency, absent from the images: code
+// that runs there and imports them fails only in production.
+const devServices = packages(
+  'devservices',
+  'The test servers (@taskstack/devservices) are for tests only: the images do not have them.',
+);
+const tests = ['**/*.test.ts', '**/testing/**'];
 
 const routes = {
   files: ['api/src/routes/**', 'api/src/policies/**', 'api/src/presenters/**'],
   // Tests beside the routes build and inspect rows with the models.
-  ignores: ['**/*.test.ts'],
-  patterns: [foreignFiles, apiImports, ...modelsAndSql],
+  ignores: tests,
+  patterns: [foreignFiles, apiImports, devServices, ...modelsAndSql],
 };
 const commands = {
   files: ['api/src/commands/**'],
-  patterns: [foreignFiles, apiImports, ...routesAndExpress],
+  patterns: [foreignFiles, apiImports, devServices, ...routesAndExpress],
 };
 
 /** Zones in order from general to specific; each holds every restriction that applies to its files. */
 const zones = [
   { files: ['**/*.{ts,js,mjs,vue}'], patterns: [foreignFiles] },
+  { files: ['packages/*/src/**'], patterns: [foreignFiles, packageImports] },
   {
     files: ['packages/*/src/**'],
-    patterns: [
-      foreignFiles,
-      packages(
-        'api|worker|ui|stack|monitoring|e2e',
-        'Packages are shared by api and worker and import neither.',
-      ),
-    ],
+    ignores: ['packages/devservices/**', ...tests],
+    patterns: [foreignFiles, packageImports, devServices],
   },
   { files: ['api/src/**'], patterns: [foreignFiles, apiImports] },
+  { files: ['api/src/**'], ignores: tests, patterns: [foreignFiles, apiImports, devServices] },
   routes,
   commands,
-  {
-    files: ['worker/src/**'],
-    patterns: [foreignFiles, packages('api|ui|stack|monitoring|e2e', 'The worker imports packages only.')],
-  },
+  { files: ['worker/src/**'], patterns: [foreignFiles, workerImports] },
+  { files: ['worker/src/**'], ignores: tests, patterns: [foreignFiles, workerImports, devServices] },
   { files: ['ui/src/**'], patterns: [foreignFiles, uiImports] },
   { files: ['ui/src/components/**'], patterns: [foreignFiles, uiImports, views] },
   {

@@ -65,6 +65,30 @@ describe('import boundaries', () => {
     expect(await violations('ui/src/views/FixtureView.vue', view)).toEqual([]);
   });
 
+  it('refuse the test servers in code the images run, and allow them in tests', async () => {
+    const devServices = "import { startPostgres } from '@taskstack/devservices';\nvoid startPostgres;\n";
+    for (const path of [
+      'api/src/fixture.ts',
+      'api/src/routes/fixture/router.ts',
+      'api/src/commands/fixture.ts',
+      'worker/src/fixture.ts',
+      'packages/db/src/fixture.ts',
+    ]) {
+      expect(await violations(path, devServices), path).toEqual([expect.stringContaining('for tests only')]);
+    }
+    const oidc = "import { OidcTestProvider } from '@taskstack/devservices/oidc';\nvoid OidcTestProvider;\n";
+    expect(await violations('api/src/auth/fixture.ts', oidc)).toHaveLength(1);
+    for (const path of [
+      'api/src/routes/fixture/fixture.test.ts',
+      'api/src/fixture.test.ts',
+      'worker/src/fixture.test.ts',
+      'packages/db/src/testing/fixture.ts',
+      'api/test/fixture.test.ts',
+    ]) {
+      expect(await violations(path, devServices), path).toEqual([]);
+    }
+  });
+
   it("refuse any workspace reaching into another's files, and packages importing the processes", async () => {
     expect(
       await violations(
