@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** A URL whose scheme is one of `protocols`, so a Redis URL in DATABASE_URL is caught at start-up. */
@@ -12,6 +14,36 @@ export const urlWith = (...protocols: string[]) =>
     },
     { message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
   );
+
+/**
+ * A Postgres URL. Where the server is on another machine, libpq's `sslmode=verify-full&sslrootcert=<CA file>` make
+ * every client verify the server's certificate and name: node-postgres reads them (pools, probes), and pg_dump and
+ * pg_restore get them as PGSSLMODE and PGSSLROOTCERT. The CA file is read here, so a missing or wrong one stops
+ * start-up with a line naming the setting; verify-full is required with it because libpq's default (`prefer`) would
+ * fall back to an unencrypted connection where node-postgres would not.
+ */
+export const databaseUrl = urlWith('postgres', 'postgresql').superRefine((value, ctx) => {
+  const params = URL.canParse(value) ? new URL(value).searchParams : undefined;
+  const rootCert = params?.get('sslrootcert');
+  if (!params || !rootCert) return;
+  if (params.get('sslmode') !== 'verify-full') {
+    ctx.addIssue({ code: 'custom', message: 'sslrootcert needs sslmode=verify-full' });
+    return;
+  }
+  let pem: string;
+  try {
+    pem = readFileSync(rootCert, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'error';
+    ctx.addIssue({ code: 'custom', message: `sslrootcert: cannot read ${rootCert} (${reason})` });
+    return;
+  }
+  try {
+    new X509Certificate(pem);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `sslrootcert: ${rootCert} holds no PEM certificate` });
+  }
+});
 
 /** Comma-separated e-mail addresses, e.g. ADMIN_EMAILS. */
 export const emailList = z
@@ -35,7 +67,7 @@ export const logLevel = z
 export const coreFields = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: logLevel,
-  DATABASE_URL: urlWith('postgres', 'postgresql'),
+  DATABASE_URL: databaseUrl,
   /**
    * How long start-up keeps trying DATABASE_URL before giving up (0: fail at once, for a typo in development). The
    * stack sets it: its api and worker log in as roles that the migrate job, started alongside, creates.

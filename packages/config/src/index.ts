@@ -1,6 +1,7 @@
 export { ConfigError, exitOnConfigError, loadConfig } from './load.js';
 export {
   coreFields,
+  databaseUrl,
   dataEncryptionKey,
   emailList,
   logLevel,

@@ -1,3 +1,4 @@
+export { makeCertificates, type Certificates } from './certificates.js';
 export { startPostgres, type PostgresOptions, type Service } from './postgres.js';
 export { startRedis } from './redis.js';
 export { SmtpSink, type ReceivedMail, type SinkPolicy } from './smtp-sink.js';

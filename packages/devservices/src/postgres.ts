@@ -1,17 +1,39 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { makeCertificates } from './certificates.js';
 import { freePort, startProcess, stopProcess, waitUntil } from './processes.js';
 
 export type Service = { url: string; stop: () => Promise<void> };
 
-/** Extra server settings (`-c name=value`, after the defaults so they win) and environment of the server process. */
+/**
+ * Extra server settings (`-c name=value`, after the defaults so they win) and environment of the server process.
+ * With `tls`, the server is set up as the stack's is: TCP connections only over TLS, with a certificate for
+ * 127.0.0.1 and localhost from a CA of its own.
+ */
 export type PostgresOptions = {
   settings?: Record<string, string>;
   env?: (server: { dataDir: string; port: number }) => NodeJS.ProcessEnv;
+  tls?: boolean;
 };
+
+/**
+ * Server settings for TLS: certificate and key in the data directory (the server insists the key is its user's
+ * alone), and a pg_hba.conf without `host` lines, so a TCP client that does not start TLS is refused.
+ */
+function tlsSettings(dir: string, owner: { uid: number; gid: number } | undefined) {
+  const { caFile, certFile, keyFile } = makeCertificates(dir, ['127.0.0.1', 'localhost']);
+  const hbaFile = join(dir, 'pg_hba_tls.conf');
+  writeFileSync(hbaFile, 'local all all trust\nhostssl all all all trust\n');
+  chmodSync(keyFile, 0o600);
+  if (owner) for (const file of [certFile, keyFile, hbaFile]) chownSync(file, owner.uid, owner.gid);
+  return {
+    caFile,
+    settings: { ssl: 'on', ssl_cert_file: certFile, ssl_key_file: keyFile, hba_file: hbaFile },
+  };
+}
 
 /** Finds initdb/postgres of the newest PostgreSQL installed the Debian way, or on PATH. */
 function postgresBinDir(): string {
@@ -42,13 +64,11 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
  */
 export async function startPostgres(
   options: PostgresOptions = {},
-): Promise<Service & { dataDir: string; port: number }> {
+): Promise<Service & { dataDir: string; port: number; caFile?: string }> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'taskstack-pg-'));
-  if (process.getuid?.() === 0) {
-    const { uid, gid } = userIds('postgres');
-    chownSync(dir, uid, gid);
-  }
+  const owner = process.getuid?.() === 0 ? userIds('postgres') : undefined;
+  if (owner) chownSync(dir, owner.uid, owner.gid);
   const [initCmd, initArgs] = asPostgres(join(bin, 'initdb'), [
     '-D',
     dir,
@@ -61,6 +81,7 @@ export async function startPostgres(
     '--no-sync',
   ]);
   execFileSync(initCmd, initArgs, { stdio: 'pipe' });
+  const tls = options.tls ? tlsSettings(dir, owner) : undefined;
   const port = await freePort();
   const [cmd, args] = asPostgres(join(bin, 'postgres'), [
     '-D',
@@ -80,7 +101,10 @@ export async function startPostgres(
     'full_page_writes=off',
     '-c',
     'max_connections=300',
-    ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ...Object.entries({ ...tls?.settings, ...options.settings }).flatMap(([name, value]) => [
+      '-c',
+      `${name}=${value}`,
+    ]),
   ]);
   const proc = startProcess(cmd, args, {
     env: {
@@ -89,7 +113,11 @@ export async function startPostgres(
       PATH: `${bin}:${process.env.PATH ?? ''}`,
     },
   });
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  // With TLS, the URL carries what every client needs to verify the server (libpq's parameters, which
+  // node-postgres reads too).
+  const url =
+    `postgres://postgres@127.0.0.1:${port}/postgres` +
+    (tls ? `?sslmode=verify-full&sslrootcert=${encodeURIComponent(tls.caFile)}` : '');
   await waitUntil(
     'postgres',
     async () => {
@@ -103,6 +131,7 @@ export async function startPostgres(
     url,
     dataDir: dir,
     port,
+    caFile: tls?.caFile,
     stop: async () => {
       // SIGINT is PostgreSQL's "fast" shutdown: disconnect clients, no waiting.
       proc.child.kill('SIGINT');

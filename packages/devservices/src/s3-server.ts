@@ -1,10 +1,10 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error -- s3rver ships no type declarations; the part used here is typed below.
 import S3rverUntyped from 's3rver';
+import { makeCertificates } from './certificates.js';
 import { freePort } from './processes.js';
 
 type S3rverOptions = {
@@ -24,7 +24,7 @@ const S3rver = S3rverUntyped as new (options: S3rverOptions) => {
 /**
  * A real S3-compatible server (s3rver) on loopback with the uploads' bucket and the backups' own `<bucket>-backups`,
  * the S3_* settings that reach them, and a lister. s3rver takes any key, so the two logins only differ in name here.
- * With `tls`, it serves HTTPS with a self-signed certificate for `localhost` (`caFile`: what clients trust), as
+ * With `tls`, it serves HTTPS with a certificate for `localhost` from a CA of its own (`caFile`: what clients trust), as
  * pgBackRest insists on TLS for S3.
  */
 export async function startS3Server(bucket = 'taskstack', options: { tls?: boolean } = {}) {
@@ -32,14 +32,8 @@ export async function startS3Server(bucket = 'taskstack', options: { tls?: boole
   const directory = mkdtempSync(join(tmpdir(), 'taskstack-s3-'));
   // Readable by other users: pgBackRest runs as the database server's user and reads the certificate here.
   chmodSync(directory, 0o755);
-  const caFile = join(directory, 'cert.pem');
-  if (options.tls) {
-    const request =
-      'req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost';
-    const files = ['-keyout', join(directory, 'key.pem'), '-out', caFile];
-    execFileSync('openssl', [...request.split(' '), ...files], { stdio: 'ignore' });
-    chmodSync(caFile, 0o644);
-  }
+  const tls = options.tls ? makeCertificates(directory, ['localhost']) : undefined;
+  if (tls) chmodSync(tls.caFile, 0o644);
   const port = await freePort();
   const server = new S3rver({
     port,
@@ -47,10 +41,10 @@ export async function startS3Server(bucket = 'taskstack', options: { tls?: boole
     silent: true,
     directory: join(directory, 'data'),
     configureBuckets: [{ name: bucket }, { name: backupBucket }],
-    ...(options.tls && { key: readFileSync(join(directory, 'key.pem')), cert: readFileSync(caFile) }),
+    ...(tls && { key: readFileSync(tls.keyFile), cert: readFileSync(tls.certFile) }),
   });
   await server.run();
-  const endpoint = options.tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  const endpoint = tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
   const client = new S3Client({
     endpoint,
     region: 'us-east-1',
@@ -71,7 +65,7 @@ export async function startS3Server(bucket = 'taskstack', options: { tls?: boole
     },
     port,
     /** With `tls`: the certificate to trust. */
-    caFile: options.tls ? caFile : undefined,
+    caFile: tls?.caFile,
     /** Keys of every object in the uploads' bucket, or in `of` (e.g. the backups' bucket); without `tls` only. */
     keys: async (of = bucket) => {
       const listed = await client.send(new ListObjectsV2Command({ Bucket: of }));

@@ -19,8 +19,11 @@ export function libpqEnv(databaseUrl: string): NodeJS.ProcessEnv {
   };
   if (url.username) env.PGUSER = decodeURIComponent(url.username);
   if (url.password) env.PGPASSWORD = decodeURIComponent(url.password);
+  // TLS as the URL asks (verify-full against its CA file in the stack: fields.ts, databaseUrl).
   const sslmode = url.searchParams.get('sslmode');
   if (sslmode) env.PGSSLMODE = sslmode;
+  const sslrootcert = url.searchParams.get('sslrootcert');
+  if (sslrootcert) env.PGSSLROOTCERT = sslrootcert;
   return { ...process.env, ...env };
 }
 
