@@ -222,6 +222,17 @@ describe('my tasks', () => {
     await page.keyboard.press('Space');
     await page.getByText('Moved Send invitations to Tuesday, March 4, 2031.').waitFor();
     await expect.poll(() => dueOf(tasks.invitations!.id)).toBe('2031-03-04T11:00:00.000Z');
+
+    // Carried a week on from the last day of March, the task takes the calendar into April with it.
+    await chip(page, '2031-03-31', 'Print the posters').focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL(/date=2031-04-07/);
+    await page.getByRole('heading', { name: 'April 2031' }).waitFor();
+    await chip(page, '2031-04-07', 'Print the posters').waitFor();
+    await page.keyboard.press('Space');
+    await page.getByText('Moved Print the posters to Monday, April 7, 2031.').waitFor();
+    await expect.poll(() => dueOf(tasks.posters!.id)).toBe('2031-04-07T07:30:00.000Z');
   });
 });
 

@@ -121,12 +121,33 @@ describe('TaskCalendar', () => {
     expect(viewer.emitted('open')).toEqual([['call']]);
   });
 
-  it('stops at the last day shown rather than carrying a task out of sight', async () => {
+  it('carries a task past the edge into the next period, which need not hold it, and keeps the keyboard on it', async () => {
     const wrapper = mountCalendar({ mode: 'week', day: '2026-12-03' });
     const chip = () => wrapper.get('[data-task-id="call"]');
     await chip().trigger('keydown', { key: ' ' });
     await chip().trigger('keydown', { key: 'ArrowDown' });
-    expect(chipsOn(wrapper, '2026-12-03')).toEqual(['call']);
-    expect(wrapper.get('[data-testid="calendar-announcement"]').text()).toMatch(/last day shown/);
+    expect(wrapper.emitted('navigate')).toEqual([['week', '2026-12-10']]);
+    // The parent turns to that week, whose tasks (loaded for it) do not include the carried one.
+    await wrapper.setProps({ day: '2026-12-10', tasks: [] });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(chipsOn(wrapper, '2026-12-10')).toEqual(['call']);
+    expect(document.activeElement?.getAttribute('data-task-id')).toBe('call');
+    expect(wrapper.get('[data-testid="calendar-announcement"]').text()).toBe('Thursday, December 10, 2026');
+    await chip().trigger('keydown', { key: ' ' });
+    expect(wrapper.emitted('move')).toEqual([['call', '2026-12-10T08:30:00.000Z']]);
+  });
+
+  it('turns back to where the task came from when the move is cancelled in another period', async () => {
+    const wrapper = mountCalendar({ mode: 'week', day: '2026-12-03' });
+    const chip = () => wrapper.get('[data-task-id="call"]');
+    await chip().trigger('keydown', { key: ' ' });
+    await chip().trigger('keydown', { key: 'ArrowUp' });
+    await wrapper.setProps({ day: '2026-11-26' });
+    await chip().trigger('keydown', { key: 'Escape' });
+    expect(wrapper.emitted('navigate')).toEqual([
+      ['week', '2026-11-26'],
+      ['week', '2026-12-03'],
+    ]);
+    expect(wrapper.emitted('move')).toBeUndefined();
   });
 });
