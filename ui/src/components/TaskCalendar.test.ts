@@ -94,6 +94,7 @@ describe('TaskCalendar', () => {
     const said = () => wrapper.get('[data-testid="calendar-announcement"]').text();
     await key(' ');
     expect(said()).toMatch(/^Picked up Call the printer, due Thursday, December 3, 2026/);
+    expect(wrapper.get('[data-task-id="call"]').attributes('aria-pressed')).toBe('true');
     await key('ArrowRight');
     await key('ArrowDown');
     expect(chipsOn(wrapper, '2026-12-11')).toEqual(['call']);
