@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { DataKeyring, Sql } from '@taskstack/db';
 import type { Sequelize } from 'sequelize';
 import type { ApiConfig } from './config.js';
+import type { WebhookInterest } from './events/webhook-interest.js';
 
 /** Everything a route needs, built once by `startApi` and passed to every router factory. */
 export type AppContext = {
@@ -15,11 +16,16 @@ export type AppContext = {
   sql: Sql;
   /** Seals the secrets the database keeps for reading back (webhook signing secrets), from DATA_ENCRYPTION_KEY. */
   keyring: DataKeyring;
-  /** Commands, rate limits and the event log; request paths fail fast if Redis is down. */
+  /**
+   * Commands, rate limits and the event log, auto-pipelined (the queues have a connection of their own); request
+   * paths fail fast if Redis is down.
+   */
   redis: Redis;
   emails: EmailQueue;
   /** Board events for the worker to deliver to webhooks, and admins' replays and pings. */
   webhooks: WebhookQueue;
+  /** Which events some webhook of a workspace wants, remembered; its routes announce every change of a webhook. */
+  webhookInterest: WebhookInterest;
   /** Workspace imports and exports for the worker to run. */
   transfers: TransferQueue;
   /** Every queue by name, for admin counts and enqueueing backups. */

@@ -9,6 +9,7 @@ import { setTimeout } from 'node:timers/promises';
 import { createApp } from './app.js';
 import type { ApiConfig } from './config.js';
 import type { AppContext } from './context.js';
+import { WebhookInterest } from './events/webhook-interest.js';
 
 export type RunningApi = { url: string; context: AppContext; close: () => Promise<void> };
 
@@ -44,17 +45,22 @@ export async function startApi(
     throw first;
   }
   if (first) void sealOnceReachable(seal, logger, shutdown.signal, first);
-  const redis = createRedis(config.REDIS_URL);
-  const emails = new EmailQueue(redis, config.REDIS_PREFIX);
-  const webhooks = WebhookQueue.connect(redis, config.REDIS_PREFIX);
-  const transfers = TransferQueue.connect(redis, config.REDIS_PREFIX);
+  // Two connections: the request path's commands (session checks, rate limits, event publishing) auto-pipelined,
+  // so what concurrent requests send in one turn of the event loop goes in one write; the queues on their own
+  // connection, as BullMQ does not support auto-pipelining.
+  const redis = createRedis(config.REDIS_URL, { autoPipelining: true });
+  const queueRedis = createRedis(config.REDIS_URL);
+  const emails = new EmailQueue(queueRedis, config.REDIS_PREFIX);
+  const webhooks = WebhookQueue.connect(queueRedis, config.REDIS_PREFIX);
+  const transfers = TransferQueue.connect(queueRedis, config.REDIS_PREFIX);
+  const webhookInterest = new WebhookInterest(sql, redis, config.REDIS_PREFIX, logger);
   const queues: Record<string, Queue> = {
     [QUEUES.emails]: emails.queue,
     [QUEUES.webhooks]: webhooks.queue,
     [QUEUES.transfers]: transfers.queue,
   };
   for (const name of [QUEUES.backups, QUEUES.reminders]) {
-    queues[name] = new Queue(name, { connection: redis, prefix: config.REDIS_PREFIX });
+    queues[name] = new Queue(name, { connection: queueRedis, prefix: config.REDIS_PREFIX });
   }
   const context: AppContext = {
     config,
@@ -65,6 +71,7 @@ export async function startApi(
     redis,
     emails,
     webhooks,
+    webhookInterest,
     transfers,
     queues,
     drainSignal: drain.signal,
@@ -91,7 +98,9 @@ export async function startApi(
         server.closeIdleConnections();
       });
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
-      await redis.quit().catch(() => redis.disconnect());
+      webhookInterest.close();
+      for (const connection of [redis, queueRedis])
+        await connection.quit().catch(() => connection.disconnect());
       await sequelize.close();
     },
   };

@@ -32,7 +32,7 @@ export class EventHub {
   async subscribe(workspaceId: string, listener: Listener): Promise<() => void> {
     if (!this.subscribed) {
       // Waits for Redis forever rather than failing: a stream outlives brief Redis restarts.
-      const subscriber = this.redis.duplicate({ maxRetriesPerRequest: null });
+      const subscriber = this.redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
       subscriber.on('error', (err) => this.logger.warn({ err }, 'event subscriber error'));
       subscriber.on('message', (_channel, message) => this.dispatch(message));
       this.subscriber = subscriber;

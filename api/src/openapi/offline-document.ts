@@ -34,6 +34,7 @@ export async function offlineOpenApiDocument(): Promise<unknown> {
     // Queues connect when created; only request handlers use them, and none runs here.
     emails: undefined as never,
     webhooks: undefined as never,
+    webhookInterest: undefined as never,
     transfers: undefined as never,
     queues: {},
     drainSignal: shutdown.signal,

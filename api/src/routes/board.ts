@@ -1,4 +1,3 @@
-import { hasWebhookFor } from '@taskstack/db/repositories';
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { EventHub } from '../events/hub.js';
@@ -25,7 +24,7 @@ export function boardRoutes(ctx: AppContext): Router {
   const router = Router();
   const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX, {
     queue: ctx.webhooks,
-    subscribed: (workspaceId, type) => hasWebhookFor(ctx.sql, workspaceId, type),
+    subscribed: (workspaceId, type) => ctx.webhookInterest.subscribed(workspaceId, type),
   });
   const hub = new EventHub(ctx.redis, ctx.config.REDIS_PREFIX, ctx.logger);
   const storage = createStorage(ctx.config);

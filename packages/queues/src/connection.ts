@@ -3,12 +3,18 @@ import { Redis, type RedisOptions } from 'ioredis';
 /**
  * A Redis connection for BullMQ. Workers and subscribers must wait for Redis forever rather than fail a command
  * (`maxRetriesPerRequest: null`); producers in request paths should fail fast instead (`forWorker: false`).
+ * `autoPipelining` sends the commands issued in one event-loop turn in one write (ioredis' enableAutoPipelining):
+ * for the API's request path, where many requests each send a command or two at once; never for a connection
+ * BullMQ uses, which does not support it.
  */
-export function createRedis(url: string, { forWorker = false }: { forWorker?: boolean } = {}): Redis {
+export function createRedis(
+  url: string,
+  { forWorker = false, autoPipelining = false }: { forWorker?: boolean; autoPipelining?: boolean } = {},
+): Redis {
   const options: RedisOptions = forWorker
     ? { maxRetriesPerRequest: null }
     : { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5000 };
-  return new Redis(url, options);
+  return new Redis(url, { ...options, enableAutoPipelining: autoPipelining });
 }
 
 /** A one-line reason Redis at `url` cannot be reached, or undefined; for start-up errors naming REDIS_URL. */

@@ -100,6 +100,7 @@ export function webhooksRouter(ctx: AppContext): Router {
         secret,
         createdBy: user.id,
       });
+      await ctx.webhookInterest.changed(params.id);
       return { secret, webhook: presentWebhook(webhook) };
     },
   );
@@ -118,6 +119,7 @@ export function webhooksRouter(ctx: AppContext): Router {
       const url = body.url === undefined ? undefined : checkWebhookUrl(body.url);
       const updated = await updateWebhook(ctx.sql, params.webhookId, { ...body, url });
       if (!updated) throw notFound('Webhook');
+      await ctx.webhookInterest.changed(params.id);
       return presentWebhook(updated);
     },
   );
@@ -134,6 +136,7 @@ export function webhooksRouter(ctx: AppContext): Router {
     async ({ user, params }) => {
       await webhookFor(ctx.sql, user.id, params.id, params.webhookId);
       await deleteWebhook(ctx.sql, params.webhookId);
+      await ctx.webhookInterest.changed(params.id);
     },
   );
 

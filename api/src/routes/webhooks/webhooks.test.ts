@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, createTask } from '../../../test/board-factories.js';
 import { buildMember, buildUser, buildWorkspace, tokenFor } from '../../../test/factories.js';
 import { startTestApi, type TestApi } from '../../../test/harness.js';
+import { startApi, type RunningApi } from '../../server.js';
 import { WEBHOOK_EVENT_TYPES } from '@taskstack/queues';
 import { MAX_WEBHOOKS_PER_WORKSPACE } from './router.js';
 
@@ -10,16 +11,22 @@ let owner: string;
 let admin: string;
 let member: string;
 let workspace: { id: string };
+/** A second replica on the same database and Redis; models then use its pool, so it lives as long as the file. */
+let replica: RunningApi;
 
 beforeAll(async () => {
   api = await startTestApi();
+  replica = await startApi(api.config, { port: 0 });
   const founder = await buildUser();
   workspace = await buildWorkspace(founder);
   owner = await tokenFor(api, founder);
   admin = (await buildMember(api, workspace, 'admin')).token;
   member = (await buildMember(api, workspace, 'member')).token;
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await replica?.close();
+  await api?.close();
+});
 
 const hooks = (ws = workspace.id) => `/api/v1/workspaces/${ws}/webhooks`;
 const create = (token: string, body: unknown, ws = workspace.id) =>
@@ -131,6 +138,58 @@ describe('webhooks', () => {
     expect((await api.call('DELETE', `${hooks(quiet.id)}/${moves.id}`, { token })).status).toBe(204);
     await api.call('POST', `/api/v1/tasks/${task.id}/move`, { token, body: { status: 'todo' } });
     expect(await waiting()).toEqual([]);
+  });
+
+  describe('on another replica, which remembers which events a workspace wants', () => {
+    const channel = () => `${api.config.REDIS_PREFIX}:webhooks-changed`;
+    /** Until both replicas listen for webhook changes again (each confirms a moment after Redis counts it). */
+    const bothListening = async () => {
+      for (;;) {
+        const [, count] = (await api.context.redis.pubsub('NUMSUB', channel())) as [string, number];
+        if (count >= 2) return new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const moveThroughReplica = (token: string, taskId: string, status: string) =>
+      fetch(`${replica.url}/api/v1/tasks/${taskId}/move`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ status }),
+      });
+
+    it('a webhook created through one replica gets the next event of the other at once', async () => {
+      const founder = await buildUser();
+      const quiet = await buildWorkspace(founder);
+      const token = await tokenFor(api, founder);
+      const task = await createTask(api, token, await buildProject(quiet));
+      await bothListening();
+      await api.context.webhooks.queue.drain();
+      // The replica learns that the workspace has no webhook…
+      expect((await moveThroughReplica(token, task.id, 'done')).status).toBe(200);
+      expect(await waiting()).toEqual([]);
+      // …and forgets it when one is created elsewhere.
+      await create(token, { url: 'https://hooks.example.com/moves', events: ['task.moved'] }, quiet.id);
+      expect((await moveThroughReplica(token, task.id, 'todo')).status).toBe(200);
+      expect((await waiting()).map((j) => [j.name, j.data.type])).toEqual([['fan-out', 'task.moved']]);
+    });
+
+    it('a change announced while the replica was not listening is not missed', async () => {
+      const founder = await buildUser();
+      const quiet = await buildWorkspace(founder);
+      const token = await tokenFor(api, founder);
+      const task = await createTask(api, token, await buildProject(quiet));
+      await bothListening();
+      await api.context.webhooks.queue.drain();
+      expect((await moveThroughReplica(token, task.id, 'done')).status).toBe(200);
+      expect(await waiting()).toEqual([]);
+      // Every subscriber connection dropped: the announcement of the new webhook reaches nobody.
+      await api.context.redis.client('KILL', 'TYPE', 'pubsub');
+      await create(token, { url: 'https://hooks.example.com/moves', events: ['task.moved'] }, quiet.id);
+      expect((await moveThroughReplica(token, task.id, 'todo')).status).toBe(200);
+      await bothListening();
+      expect((await moveThroughReplica(token, task.id, 'done')).status).toBe(200);
+      expect((await waiting()).map((j) => j.data.type)).toEqual(['task.moved', 'task.moved']);
+    });
   });
 
   it('turns a webhook off and back on; turning it on clears the reason', async () => {

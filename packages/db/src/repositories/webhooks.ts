@@ -107,8 +107,8 @@ export async function countWebhooks(db: Queryable, workspaceId: string): Promise
 
 /**
  * Whether an event of `type` in the workspace would reach any webhook (active and subscribed to it), so its
- * publisher can skip the fan-out job in the many workspaces without one. Asked of the table on every event rather
- * than cached: every replica then sees a webhook's creation, change, deletion or disabling at once.
+ * publisher can skip the fan-out job in the many workspaces without one. The worker's publisher asks on every event;
+ * the API remembers `webhookEventTypes` per workspace instead, forgetting on every announced change.
  */
 export async function hasWebhookFor(db: Queryable, workspaceId: string, type: string): Promise<boolean> {
   const [row] = await rowsOf<{ found: boolean }>(
@@ -117,6 +117,16 @@ export async function hasWebhookFor(db: Queryable, workspaceId: string, type: st
     [workspaceId, type],
   );
   return row!.found;
+}
+
+/** The event types some active webhook of the workspace subscribes to (the API remembers them per workspace). */
+export async function webhookEventTypes(db: Queryable, workspaceId: string): Promise<string[]> {
+  const rows = await rowsOf<{ type: string }>(
+    db,
+    `SELECT DISTINCT unnest(events) AS type FROM webhooks WHERE workspace_id = $1 AND active`,
+    [workspaceId],
+  );
+  return rows.map((row) => row.type);
 }
 
 /**
