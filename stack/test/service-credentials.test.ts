@@ -2,7 +2,7 @@
  * The credentials of each service (deployer/secrets.ts): the api and the worker get Postgres and Redis users of
  * their own, derived one way from the operator's passwords, never the operator's own.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseStackSettings } from '../src/definition/settings.js';
 import { generateSecretInputs, secretValues } from '../src/deployer/secrets.js';
@@ -30,10 +30,31 @@ describe('service credentials', () => {
       expect(password.length).toBeGreaterThanOrEqual(32);
     }
     expect(values.api_database_password).not.toBe(values.worker_database_password);
+    // Every one over TLS, the server's certificate and name checked against the stack's CA (a Docker secret).
+    for (const key of ['database_url', 'api_database_url', 'worker_database_url'] as const) {
+      const url = new URL(values[key]!);
+      expect(url.hostname, key).toBe('postgres');
+      expect(Object.fromEntries(url.searchParams), key).toEqual({
+        sslmode: 'verify-full',
+        sslrootcert: '/run/secrets/postgres_ca',
+      });
+    }
     // Deterministic: redeploys keep them, and a new operator password rotates them.
     expect(secretValues(settings, inputs)).toEqual(values);
     const rotated = secretValues(settings, { ...inputs, postgresPassword: 'another-operator-password' });
     expect(rotated.api_database_password).not.toBe(values.api_database_password);
+  });
+
+  it('give Postgres a key and a certificate for `postgres` that the CA every client trusts has signed', () => {
+    const ca = new X509Certificate(values.postgres_ca!);
+    const server = new X509Certificate(values.postgres_tls_cert!);
+    expect(ca.ca).toBe(true);
+    expect(server.ca).toBe(false);
+    expect(server.checkIssued(ca) && server.verify(ca.publicKey)).toBe(true);
+    expect(server.checkHost('postgres')).toBe('postgres');
+    expect(server.checkPrivateKey(createPrivateKey(values.postgres_tls_key!))).toBe(true);
+    // Each deployment its own CA.
+    expect(generateSecretInputs().postgresCaCertificate).not.toBe(inputs.postgresCaCertificate);
   });
 
   it('log them in to Redis as their own ACL users, whose hashed passwords the ACL file holds', () => {

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { deployed, logging, placedOn, secretRefs, shortHash, type Service } from './compose.js';
 import { MONITOR_DATABASE_ROLE } from './database-roles.js';
 import { REDIS_MONITOR_USER } from './redis-acl.js';
-import { secretPath } from './secrets.js';
+import { POSTGRES_TLS_PARAMS, secretPath } from './secrets.js';
 import { imageRef, type StackSettings } from './settings.js';
 
 /**
@@ -105,11 +105,11 @@ export function renderMonitoring(settings: StackSettings): MonitoringPart {
       command: ['prometheus-postgres-exporter'],
       // Its own role (pg_monitor, no table of the app), which the migrate job creates; never the owner's.
       environment: {
-        DATA_SOURCE_URI: 'postgres:5432/taskstack?sslmode=disable',
+        DATA_SOURCE_URI: `postgres:5432/taskstack?${POSTGRES_TLS_PARAMS}`,
         DATA_SOURCE_USER: MONITOR_DATABASE_ROLE,
         DATA_SOURCE_PASS_FILE: secretPath('monitor_database_password'),
       },
-      secrets: secretRefs('monitor_database_password'),
+      secrets: secretRefs('monitor_database_password', 'postgres_ca'),
     },
     // Its own Redis user (server state only, no key: redis-acl.ts). redis_exporter reads the password only from its
     // environment; a shell puts the secret there at start.

@@ -112,10 +112,12 @@ describe('renderStack', () => {
       'api_redis_url',
       'data_encryption_key',
       'jwt_secret',
+      'postgres_ca',
       'totp_encryption_key',
     ]);
     expect(secretsOf('worker')).toEqual([
       'data_encryption_key',
+      'postgres_ca',
       'smtp_url',
       'worker_database_url',
       'worker_redis_url',
@@ -123,6 +125,7 @@ describe('renderStack', () => {
     expect(secretsOf('migrate')).toEqual([
       'api_database_password',
       'database_url',
+      'postgres_ca',
       'worker_database_password',
     ]);
     expect(services.migrate!.environment).toMatchObject({
@@ -151,6 +154,35 @@ describe('renderStack', () => {
       ((services[name]!.secrets ?? []) as { source: string }[]).some((s) => s.source === 'database_url'),
     );
     expect(holders).toEqual(['migrate']);
+  });
+
+  it('serves Postgres over TLS from its own key and certificate, and gives every client the CA to verify it', () => {
+    const { services } = composeOf({ monitoring: true, adminEmails: ['ops@example.com'] });
+    const postgres = services.postgres!;
+    expect(postgres.environment).toMatchObject({
+      POSTGRES_TLS_CERT_FILE: '/run/secrets/postgres_tls_cert',
+      POSTGRES_TLS_KEY_FILE: '/run/secrets/postgres_tls_key',
+    });
+    // The key is root's alone in the container; the entrypoint hands the server a copy.
+    expect(postgres.secrets).toContainEqual({
+      source: 'postgres_tls_key',
+      target: 'postgres_tls_key',
+      mode: 0o400,
+    });
+    expect(postgres.secrets).toContainEqual({
+      source: 'postgres_tls_cert',
+      target: 'postgres_tls_cert',
+      mode: 0o444,
+    });
+    const holders = (key: string) =>
+      Object.keys(services)
+        .filter((name) =>
+          ((services[name]!.secrets ?? []) as { source: string }[]).some((s) => s.source === key),
+        )
+        .sort();
+    // Every client of Postgres (the restore and admin jobs borrow the worker's and the api's secrets).
+    expect(holders('postgres_ca')).toEqual(['api', 'migrate', 'postgres-exporter', 'worker']);
+    expect(holders('postgres_tls_key')).toEqual(['postgres']);
   });
 
   it('keeps the backend network internal and pins stateful services to the labelled node', () => {
@@ -325,8 +357,11 @@ describe('renderStack', () => {
     // The exporters log in as their own limited users, never with the operator's passwords.
     const secretsOf = (name: string) =>
       (compose.services[name]!.secrets ?? []).map((secret: { source: string }) => secret.source);
-    expect(secretsOf('postgres-exporter')).toEqual(['monitor_database_password']);
-    expect(compose.services['postgres-exporter']!.environment.DATA_SOURCE_USER).toBe('taskstack_monitor');
+    expect(secretsOf('postgres-exporter')).toEqual(['monitor_database_password', 'postgres_ca']);
+    expect(compose.services['postgres-exporter']!.environment).toMatchObject({
+      DATA_SOURCE_USER: 'taskstack_monitor',
+      DATA_SOURCE_URI: 'postgres:5432/taskstack?sslmode=verify-full&sslrootcert=/run/secrets/postgres_ca',
+    });
     expect(secretsOf('redis-exporter')).toEqual(['monitor_redis_password']);
     expect(compose.services['redis-exporter']!.environment.REDIS_USER).toBe('monitor');
     expect(compose.services.migrate!.environment.MONITOR_DATABASE_PASSWORD_FILE).toBe(

@@ -148,6 +148,10 @@ function services(settings: StackSettings): Record<string, Service> {
       POSTGRES_DB: 'taskstack',
       POSTGRES_PASSWORD_FILE: secretPath('postgres_password'),
       PGDATA: '/var/lib/postgresql/data/pgdata',
+      // TLS for every connection from another container (postgres/entrypoint.sh); the clients verify it against
+      // postgres_ca, which their database URLs name (POSTGRES_TLS_PARAMS).
+      POSTGRES_TLS_CERT_FILE: secretPath('postgres_tls_cert'),
+      POSTGRES_TLS_KEY_FILE: secretPath('postgres_tls_key'),
       // pgBackRest runs inside this container (archive-push, and the worker's backups and restores through the
       // database connection); its lock lives on the /tmp tmpfs, its repository on a volume of its own.
       ...(pitr
@@ -162,7 +166,11 @@ function services(settings: StackSettings): Record<string, Service> {
           }
         : {}),
     },
-    secrets: secretRefs('postgres_password', ...(pitrCopy ? backupSecrets : [])),
+    secrets: [
+      ...secretRefs('postgres_password', 'postgres_tls_cert', ...(pitrCopy ? backupSecrets : [])),
+      // Root's alone: the entrypoint gives the server a copy of its own.
+      { source: 'postgres_tls_key', target: 'postgres_tls_key', mode: 0o400 },
+    ],
     ...confined({
       capAdd: ROOT_ENTRYPOINT_CAPS,
       writable: ['/tmp', '/var/run/postgresql'],
@@ -245,6 +253,7 @@ function services(settings: StackSettings): Record<string, Service> {
     },
     secrets: secretRefs(
       'database_url',
+      'postgres_ca',
       'api_database_password',
       'worker_database_password',
       ...(settings.monitoring ? (['monitor_database_password'] as const) : []),
@@ -279,6 +288,7 @@ function services(settings: StackSettings): Record<string, Service> {
     },
     secrets: secretRefs(
       'api_database_url',
+      'postgres_ca',
       'api_redis_url',
       'jwt_secret',
       'totp_encryption_key',
@@ -329,6 +339,7 @@ function services(settings: StackSettings): Record<string, Service> {
     },
     secrets: secretRefs(
       'worker_database_url',
+      'postgres_ca',
       'worker_redis_url',
       'data_encryption_key',
       'smtp_url',

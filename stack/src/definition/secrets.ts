@@ -4,6 +4,11 @@ import type { StackSettings } from './settings.js';
 /** Every secret a deployment may hold; values come from the deployer (generated locally) or from Pulumi. */
 export const secretKeys = [
   'postgres_password',
+  // Postgres serves TLS with this key and certificate; every client verifies it against the CA (verify-full), as
+  // the overlay networks are not encrypted.
+  'postgres_tls_key',
+  'postgres_tls_cert',
+  'postgres_ca',
   // The owner's URL (migrate, restore); the api and the worker log in as roles of their own (database-roles.ts).
   'database_url',
   'api_database_url',
@@ -64,3 +69,9 @@ export function secretName(settings: StackSettings, key: SecretKey): string {
 
 /** Where a service reads a secret (the `*_FILE` variables point here). */
 export const secretPath = (key: SecretKey): string => `/run/secrets/${key}`;
+
+/**
+ * What every database URL of the stack ends with: TLS, the server's certificate checked against the stack's CA and
+ * its name against `postgres` (libpq's parameters, which node-postgres and the Postgres exporter read too).
+ */
+export const POSTGRES_TLS_PARAMS = `sslmode=verify-full&sslrootcert=${secretPath('postgres_ca')}`;

@@ -10,14 +10,22 @@ import { join } from 'node:path';
 import { databaseRoles, OWNER_ROLE, REDIS_PREFIX } from '../definition/database-roles.js';
 import { renderAlertmanagerConfig } from '../definition/monitoring.js';
 import { renderRedisAcl } from '../definition/redis-acl.js';
-import { requiredSecrets, secretName, type SecretKey } from '../definition/secrets.js';
+import { POSTGRES_TLS_PARAMS, requiredSecrets, secretName, type SecretKey } from '../definition/secrets.js';
 import type { StackSettings } from '../definition/settings.js';
 import type { Docker } from './docker.js';
 import { repoRoot } from './images.js';
+import { generatePostgresTls, POSTGRES_HOST } from './postgres-tls.js';
 
 /** The values an operator owns; the rest (URLs, Redis ACL) are derived from them. */
 export interface SecretInputs {
   postgresPassword: string;
+  /**
+   * Postgres's TLS (PEM): the CA every client verifies the server against, and the server's certificate (for
+   * `postgres`, signed by that CA) and key.
+   */
+  postgresCaCertificate: string;
+  postgresServerCertificate: string;
+  postgresServerKey: string;
   redisPassword: string;
   jwtSecret: string;
   /** Encrypts two-factor secrets in the database: unlike jwtSecret, never rotated (that would void enrolments). */
@@ -45,6 +53,7 @@ const token = () => randomBytes(32).toString('base64url');
 export function generateSecretInputs(): SecretInputs {
   return {
     postgresPassword: token(),
+    ...generatePostgresTls(),
     redisPassword: token(),
     jwtSecret: token(),
     totpEncryptionKey: token(),
@@ -77,7 +86,6 @@ export function secretValues(
   settings: StackSettings,
   inputs: SecretInputs,
 ): Partial<Record<SecretKey, string>> {
-  const pg = encodeURIComponent(inputs.postgresPassword);
   // The services' own passwords derive from the operator's (one-way): no new values to keep, and rotating the
   // operator's password rotates them with it.
   const database = {
@@ -91,10 +99,13 @@ export function secretValues(
     monitor: derived(inputs.redisPassword, 'redis:monitor'),
   };
   const postgresUrl = (user: string, password: string) =>
-    `postgres://${user}:${encodeURIComponent(password)}@postgres:5432/taskstack`;
+    `postgres://${user}:${encodeURIComponent(password)}@${POSTGRES_HOST}:5432/taskstack?${POSTGRES_TLS_PARAMS}`;
   const all: Record<SecretKey, () => string> = {
     postgres_password: () => inputs.postgresPassword,
-    database_url: () => `postgres://${OWNER_ROLE}:${pg}@postgres:5432/taskstack`,
+    postgres_tls_key: () => inputs.postgresServerKey,
+    postgres_tls_cert: () => inputs.postgresServerCertificate,
+    postgres_ca: () => inputs.postgresCaCertificate,
+    database_url: () => postgresUrl(OWNER_ROLE, inputs.postgresPassword),
     api_database_url: () => postgresUrl(databaseRoles.api, database.api),
     worker_database_url: () => postgresUrl(databaseRoles.worker, database.worker),
     api_database_password: () => database.api,

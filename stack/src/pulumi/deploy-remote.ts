@@ -23,6 +23,9 @@ export const remoteDeployRequest = z.object({
   settings: z.record(z.string(), z.unknown()),
   secrets: z.object({
     postgresPassword: z.string().min(16),
+    postgresCaCertificate: z.string().includes('BEGIN CERTIFICATE'),
+    postgresServerCertificate: z.string().includes('BEGIN CERTIFICATE'),
+    postgresServerKey: z.string().includes('PRIVATE KEY'),
     redisPassword: z.string().min(16),
     jwtSecret: z.string().min(32),
     totpEncryptionKey: z.string().min(32),

@@ -6,6 +6,7 @@ import { Deployment } from './deploy.js';
 import { digitalOceanInfrastructure } from './digitalocean.js';
 import { Images } from './images.js';
 import { nodeById } from './infrastructure.js';
+import { PostgresTls } from './postgres-tls.js';
 import { localInfrastructure } from './local/infrastructure.js';
 import { SshKeys } from './ssh-keys.js';
 import { stackSettingsFor } from './stack-settings.js';
@@ -60,6 +61,7 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
 
   const images = new Images('images', { settings, login: infra.registry.push });
   const secrets = new AppSecrets('secrets');
+  const postgresTls = new PostgresTls('postgres-tls');
   const deployment = new Deployment(
     'deploy',
     {
@@ -71,6 +73,9 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
       imageDigests: images.digests,
       secrets: {
         postgresPassword: secrets.postgresPassword,
+        postgresCaCertificate: postgresTls.caCertificate,
+        postgresServerCertificate: postgresTls.serverCertificate,
+        postgresServerKey: postgresTls.serverKey,
         redisPassword: secrets.redisPassword,
         jwtSecret: secrets.jwtSecret,
         totpEncryptionKey: secrets.totpEncryptionKey,

@@ -18,6 +18,9 @@ const request: RemoteDeployRequest = {
   settings: {},
   secrets: {
     postgresPassword: 'p'.repeat(32),
+    postgresCaCertificate: '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n',
+    postgresServerCertificate: '-----BEGIN CERTIFICATE-----\nserver\n-----END CERTIFICATE-----\n',
+    postgresServerKey: `${MOCK_SECRETS.tlsKey}\n-----END PRIVATE KEY-----\n`,
     redisPassword: 'r'.repeat(32),
     jwtSecret: 'j'.repeat(48),
     totpEncryptionKey: 't'.repeat(48),

@@ -18,6 +18,8 @@ export const MOCK_SECRETS = {
   registryPassword: 'docr-password-mock-0123456789',
   pulumiKey:
     '-----BEGIN OPENSSH PRIVATE KEY-----\nmock-pulumi-private-key\n-----END OPENSSH PRIVATE KEY-----\n',
+  /** Private keys in PEM (the Postgres CA's and server's); `-<resource name>` follows. */
+  tlsKey: '-----BEGIN PRIVATE KEY-----\nmock-tls-private-key',
   managerToken: 'SWMTKN-1-mock-manager-token',
   workerToken: 'SWMTKN-1-mock-worker-token',
   /** Prefix of every generated password (Postgres, Redis, JWT). */
@@ -71,6 +73,14 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
       return {
         publicKeyOpenssh: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMockPulumiDeployKey pulumi',
         privateKeyOpenssh: MOCK_SECRETS.pulumiKey,
+        privateKeyPem: `${MOCK_SECRETS.tlsKey}-${name}\n-----END PRIVATE KEY-----\n`,
+      };
+    case 'tls:index/selfSignedCert:SelfSignedCert':
+    case 'tls:index/locallySignedCert:LocallySignedCert':
+      return { certPem: `-----BEGIN CERTIFICATE-----\nmock-${name}\n-----END CERTIFICATE-----\n` };
+    case 'tls:index/certRequest:CertRequest':
+      return {
+        certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\nmock-${name}\n-----END CERTIFICATE REQUEST-----\n`,
       };
     case 'random:index/randomPassword:RandomPassword':
       return { result: `${MOCK_SECRETS.generated}${name}-${'x'.repeat(48)}` };
