@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type Child = { url: string; stop: () => Promise<void> };
+export type Child = { url: string; pid: number; stop: () => Promise<void> };
 
 /** Runs a bench server (a .ts file beside this one) in its own process and waits for it to report its URL. */
 export function startChild(
@@ -22,6 +22,7 @@ export function startChild(
       child.removeAllListeners('exit');
       resolve({
         url: (message as { url: string }).url,
+        pid: child.pid!,
         stop: () =>
           new Promise<void>((done) => {
             child.once('exit', () => done());

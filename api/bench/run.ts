@@ -7,7 +7,8 @@
  * Settings: BENCH_SECONDS (default 10 per run), BENCH_ROUNDS (3; medians are summarised), BENCH_CONNECTIONS (50),
  * BENCH_TASKS (10000), BENCH_LOG_LEVEL (the API's LOG_LEVEL, default `warn`: no per-request log lines),
  * BENCH_CPU_PROF (a directory: the API process writes a V8 CPU profile there, to see where its time goes),
- * BENCH_ONLY (comma-separated scenario names).
+ * BENCH_ONLY (comma-separated scenario names). Each run also prints the server process's CPU ms per request (from
+ * /proc), the figure that moves least with the machine's load.
  *
  * The machine's 1/5/15-minute load average is printed at the start and before each scenario: figures taken while
  * something else is busy on the machine (load above ~1.5 before the run on 2 cores) are not comparable.
@@ -15,7 +16,7 @@
 import autocannon, { type Result } from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { startChild } from './child.js';
-import { line, loadAverage, median, SCENARIOS, type Scenario } from './scenarios.js';
+import { cpuMs, line, loadAverage, median, SCENARIOS, type Scenario } from './scenarios.js';
 import { seed, type Seeded } from './seed.js';
 import { startBenchServices } from './services.js';
 
@@ -23,14 +24,23 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const taskCount = Number(process.env.BENCH_TASKS ?? 10_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-async function load(url: string, token: string | undefined, scenario: Scenario, s: Seeded, cursor: string) {
-  return autocannon({
-    url,
+/** One run against a server; `cpu` is the server process's CPU ms per completed request over the run. */
+async function load(
+  server: { url: string; pid: number },
+  token: string | undefined,
+  scenario: Scenario,
+  s: Seeded,
+  cursor: string,
+) {
+  const before = cpuMs(server.pid);
+  const result = await autocannon({
+    url: server.url,
     connections,
     duration: seconds,
     headers: token ? { authorization: `Bearer ${token}` } : {},
     requests: scenario.request(s, cursor),
   });
+  return { result, cpu: (cpuMs(server.pid) - before) / result.requests.total };
 }
 
 console.log(`load average before the run: ${loadAverage()}`);
@@ -65,7 +75,7 @@ try {
   console.log(
     `${connections} connections, ${seconds} s per run, ${taskCount} tasks, API LOG_LEVEL=${env.LOG_LEVEL}\n`,
   );
-  console.log(`${'scenario'.padEnd(12)} target     req/s   p50 ms   p99 ms  non-2xx`);
+  console.log(`${'scenario'.padEnd(12)} target     req/s   p50 ms   p99 ms  non-2xx  CPU ms/req`);
   const summary: string[] = [];
   const only = process.env.BENCH_ONLY?.split(',');
   for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
@@ -79,25 +89,28 @@ try {
       requests: scenario.request(seeded, cursor),
     });
     await autocannon({ url: bare.url, connections, duration: 2, requests: scenario.request(seeded, cursor) });
-    const runs: { api: Result; bare: Result }[] = [];
+    const runs: { api: Result; bare: Result; apiCpu: number; bareCpu: number }[] = [];
     // Alternating rounds, so a burst of load from elsewhere on the machine hits both sides alike.
     for (let round = 0; round < rounds; round++) {
-      const viaApi = await load(api.url, seeded.token, scenario, seeded, cursor);
-      console.log(line(scenario.name, 'api', viaApi));
-      const viaBare = await load(bare.url, undefined, scenario, seeded, cursor);
-      console.log(line(scenario.name, 'bare', viaBare));
-      runs.push({ api: viaApi, bare: viaBare });
+      const viaApi = await load(api, seeded.token, scenario, seeded, cursor);
+      console.log(line(scenario.name, 'api', viaApi.result, viaApi.cpu));
+      const viaBare = await load(bare, undefined, scenario, seeded, cursor);
+      console.log(line(scenario.name, 'bare', viaBare.result, viaBare.cpu));
+      runs.push({ api: viaApi.result, bare: viaBare.result, apiCpu: viaApi.cpu, bareCpu: viaBare.cpu });
     }
     const apiRate = median(runs.map((r) => r.api.requests.average));
     const bareRate = median(runs.map((r) => r.bare.requests.average));
     const apiP99 = median(runs.map((r) => r.api.latency.p99));
     const ratio = apiRate / bareRate;
     const bareP99 = median(runs.map((r) => r.bare.latency.p99));
+    const apiCpu = median(runs.map((r) => r.apiCpu));
+    const bareCpu = median(runs.map((r) => r.bareCpu));
     // The targets of the architecture issue: at least 0.8× the bare server's rate, p99 within 1.3× of its p99.
     const verdict = ratio >= 0.8 && apiP99 <= 1.3 * bareP99 ? 'meets' : 'misses';
     summary.push(
       `${scenario.name.padEnd(12)} api ${apiRate.toFixed(0)} req/s vs bare ${bareRate.toFixed(0)} req/s = ${ratio.toFixed(2)}, ` +
-        `api p99 ${apiP99} ms (bare ${bareP99} ms, ${(apiP99 / bareP99).toFixed(2)}×) → ${verdict} the target (≥ 0.8, p99 ≤ 1.3× bare)`,
+        `api p99 ${apiP99} ms (bare ${bareP99} ms, ${(apiP99 / bareP99).toFixed(2)}×) → ${verdict} the target (≥ 0.8, p99 ≤ 1.3× bare); ` +
+        `CPU per request api ${apiCpu.toFixed(2)} ms, bare ${bareCpu.toFixed(2)} ms`,
     );
   }
   console.log(`\n${summary.join('\n')}\nload average after the run: ${loadAverage()}`);

@@ -1,6 +1,7 @@
 /** What the API benches send (autocannon requests over a seeded project) and how they print a run. */
 import type autocannon from 'autocannon';
 import type { Result } from 'autocannon';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Seeded } from './seed.js';
 
@@ -55,7 +56,17 @@ export const loadAverage = () =>
     .map((n) => n.toFixed(2))
     .join(' ');
 const fmt = (n: number, width = 9) => n.toFixed(n < 100 ? 1 : 0).padStart(width);
-export function line(name: string, target: string, r: Result): string {
+export function line(name: string, target: string, r: Result, cpuPerRequest?: number): string {
   const bad = r.non2xx + r.errors + r.timeouts;
-  return `${name.padEnd(12)} ${target.padEnd(5)} ${fmt(r.requests.average)} ${fmt(r.latency.p50)} ${fmt(r.latency.p99)} ${String(bad).padStart(7)}`;
+  return `${name.padEnd(12)} ${target.padEnd(5)} ${fmt(r.requests.average)} ${fmt(r.latency.p50)} ${fmt(r.latency.p99)} ${String(bad).padStart(7)}${cpuPerRequest === undefined ? '' : cpuPerRequest.toFixed(2).padStart(9)}`;
+}
+
+/**
+ * A process's user + system CPU time in ms, from /proc (clock ticks of 10 ms): CPU per request varies far less with
+ * the machine's load than req/s does, since waiting for a core is not counted.
+ */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), 12 and 13 after the "pid (comm) " prefix is cut.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

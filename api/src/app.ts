@@ -1,6 +1,6 @@
 import cookieParser from 'cookie-parser';
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
@@ -35,6 +35,10 @@ export function createApp(ctx: AppContext, options: { staticDir?: string } = {})
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      // Ours get the raw objects: pino-http's wrapping first ran pino's own serializers on every request (copying
+      // the headers, parsing the query for the child logger) and handed serializeError pino's copy of an error,
+      // which is no Error, so a failed request's database error was logged whole (statement, parameters, detail).
+      wrapSerializers: false,
       serializers: {
         req: redactLoggedRequest,
         err: serializeError,
@@ -46,7 +50,7 @@ export function createApp(ctx: AppContext, options: { staticDir?: string } = {})
   app.use(operationsRouter(ctx, metrics.registry));
 
   const api = express.Router();
-  api.use(helmet());
+  api.use(securityHeaders());
   if (ctx.config.CORS_ORIGIN) api.use(cors({ origin: ctx.config.CORS_ORIGIN, credentials: true }));
   api.use(express.json({ limit: '1mb' }));
   api.use(cookieParser());
@@ -62,4 +66,25 @@ export function createApp(ctx: AppContext, options: { staticDir?: string } = {})
   app.use(notFoundHandler);
   app.use(problemHandler);
   return app;
+}
+
+/**
+ * helmet's default headers, taken once from helmet itself: they depend on nothing in the request, and helmet()
+ * runs a dozen middlewares per request to set them one by one.
+ */
+function securityHeaders(): RequestHandler {
+  const headers = new Map<string, string>();
+  const removed: string[] = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => headers.set(name, value),
+    removeHeader: (name: string) => removed.push(name),
+  };
+  helmet()({} as never, recorder as unknown as Response, (error?: unknown) => {
+    if (error) throw error;
+  });
+  return (_req, res, next) => {
+    res.setHeaders(headers);
+    for (const name of removed) res.removeHeader(name);
+    next();
+  };
 }

@@ -44,4 +44,20 @@ describe('API logs', () => {
     expect(line).not.toContain('SECRET');
     expect(line).not.toContain('SELECT');
   });
+
+  it('hold no statement, parameters or row values of a database error a request failed on', async () => {
+    // A constraint of this test only: the insert of a registration fails on it, and Postgres' detail quotes the row.
+    await api.context.sequelize.query(
+      "ALTER TABLE users ADD CONSTRAINT log_test_check CHECK (email NOT LIKE 'secret%')",
+    );
+    const response = await api.call('POST', '/api/v1/auth/register', {
+      body: { email: 'secretperson@example.com', password: 'correct horse battery', name: 'SECRETname' },
+    });
+    expect(response.status).toBe(500);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const line = lines.find((l) => l.includes('unhandled error'))!;
+    expect(JSON.parse(line).err).toMatchObject({ code: '23514', constraint: 'log_test_check' });
+    expect(line).not.toContain('secretperson');
+    expect(line).not.toContain('SECRETname');
+  });
 });

@@ -1,3 +1,6 @@
+import helmet from 'helmet';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness.js';
 
@@ -83,5 +86,18 @@ describe('operations endpoints', () => {
     const res = await api.call('GET', '/api/v1/openapi.json');
     expect(res.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('sends every header helmet sets, with its values', async () => {
+    // The API sets helmet's headers from one copy taken at start-up: compare with helmet run on a request.
+    const server = createServer((req, res) => helmet()(req, res, () => res.end()));
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const reference = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    server.close();
+    const transport = ['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'];
+    const names = [...reference.headers.keys()].filter((name) => !transport.includes(name));
+    expect(names.length).toBeGreaterThan(10);
+    const res = await api.call('GET', '/api/v1/openapi.json');
+    for (const name of names) expect(res.headers.get(name), name).toBe(reference.headers.get(name));
   });
 });
