@@ -1,4 +1,3 @@
-import { freePort } from '@taskstack/devservices';
 import { OidcTestProvider } from '@taskstack/devservices/oidc';
 import type { BrowserContext, Page } from 'playwright-core';
 import { randomBytes } from 'node:crypto';
@@ -40,11 +39,11 @@ async function signInAtProvider(page: Page, account: string) {
 
 beforeAll(async () => {
   // The provider's address goes into the API's settings before it runs; the API asks it for discovery only at
-  // the first sign-in, and the provider learns the app's redirect URI once the stack has its URL.
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
+  // the first sign-in, and the provider learns the app's redirect URI once the stack has its URL. It holds its
+  // port from the start (a port only found free could be taken by a stack's servers in between).
+  idp = await OidcTestProvider.listen();
   const oidc = {
-    OIDC_ISSUER: issuer,
+    OIDC_ISSUER: idp.issuer,
     OIDC_CLIENT_ID: CLIENT.clientId,
     OIDC_CLIENT_SECRET: CLIENT.clientSecret,
     OIDC_DISPLAY_NAME: 'Acme ID',
@@ -55,8 +54,7 @@ beforeAll(async () => {
     api: { ...oidc, OIDC_ONLY: 'true' },
     admin: { email: 'grace@example.com', name: 'Grace Hopper', password: 'unused password' },
   });
-  idp = await OidcTestProvider.start({
-    port,
+  idp.configure({
     clients: [{ ...CLIENT, redirectUris: [stack, strict].map((s) => `${s.url}/api/v1/auth/oidc/callback`) }],
     accounts: {
       grace: { email: 'grace@example.com', email_verified: true, name: 'Grace Hopper' },

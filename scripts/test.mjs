@@ -26,9 +26,10 @@ try {
     failed: results.numFailedTests,
     skipped: results.numPendingTests + results.numTodoTests,
   };
-  // A file that fails to load has no tests to count but is a failure all the same.
+  // A file that fails to load, or whose beforeAll fails (its tests then count as skipped), has no failed test to
+  // count but is a failure all the same.
   summary.failed += results.testResults.filter(
-    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+    (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
   ).length;
 } catch {
   summary = { passed: 0, failed: 1, skipped: 0 };
@@ -36,5 +37,7 @@ try {
 const line =
   `${summary.passed} passed, ${summary.failed} failed` +
   (summary.skipped ? `, ${summary.skipped} skipped` : '');
-console.log(line);
+// Errors outside any test (an uncaught exception in a test file's servers) fail the run without failing a test.
+const errors = run.status !== 0 && summary.failed === 0 ? ` (vitest exited ${run.status}: errors above)` : '';
+console.log(line + errors);
 process.exit(run.status === 0 && summary.failed === 0 ? 0 : 1);

@@ -1,8 +1,16 @@
-import { generateKeyPair, exportJWK, SignJWT, decodeJwt, decodeProtectedHeader, type CryptoKey } from 'jose';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
-import { freePort } from './processes.js';
 
 /** What an account at the provider says of itself (the standard claims the relying party reads). */
 export type OidcAccount = { email?: string; email_verified?: unknown; name?: string };
@@ -32,28 +40,50 @@ async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
  * lets a test hand the relying party a tampered token, or a validly signed one with claims it must refuse.
  */
 export class OidcTestProvider {
+  readonly accounts = new Map<string, OidcAccount>();
   private rewrite: IdTokenRewrite | undefined;
+  /** Both unset until `configure`: the port is held and every request answers 503. */
+  private provider: Provider | undefined;
+  private callback: ReturnType<Provider['callback']> | undefined;
 
   private constructor(
     readonly issuer: string,
-    readonly accounts: Map<string, OidcAccount>,
-    private readonly provider: Provider,
     private readonly server: Server,
     private readonly signingKey: CryptoKey,
-    private readonly kid: string,
+    /** The signing key as the provider takes it (a private JWK), with its key id. */
+    private readonly jwk: JWK & { kid: string },
   ) {}
 
+  /** Listens and configures at once, for a caller that knows its clients' redirect URIs already. */
   static async start(options: {
     clients: OidcClientRegistration[];
     accounts?: Record<string, OidcAccount>;
-    port?: number;
   }): Promise<OidcTestProvider> {
-    const port = options.port ?? (await freePort());
-    const issuer = `http://127.0.0.1:${port}`;
-    const accounts = new Map(Object.entries(options.accounts ?? {}));
+    const test = await OidcTestProvider.listen();
+    test.configure(options);
+    return test;
+  }
+
+  /**
+   * Takes a port of its own (the system's pick, so nothing else can take it in between) and so fixes the issuer,
+   * before the clients exist: an app needs the issuer in its settings to start, and the provider needs the started
+   * app's redirect URI. `configure` completes it.
+   */
+  static async listen(): Promise<OidcTestProvider> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
     const kid = randomBytes(8).toString('hex');
     const jwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
+    const test = new OidcTestProvider(`http://127.0.0.1:${port}`, server, privateKey, jwk);
+    server.on('request', (req, res) => test.handle(req, res));
+    return test;
+  }
+
+  /** Registers the clients and accounts; from then on the provider answers. */
+  configure(options: { clients: OidcClientRegistration[]; accounts?: Record<string, OidcAccount> }): void {
+    for (const [name, account] of Object.entries(options.accounts ?? {})) this.accounts.set(name, account);
     const configuration: Configuration = {
       clients: options.clients.map((client) => ({
         client_id: client.clientId,
@@ -62,7 +92,7 @@ export class OidcTestProvider {
         grant_types: ['authorization_code'],
         response_types: ['code'],
       })),
-      jwks: { keys: [jwk] },
+      jwks: { keys: [this.jwk] },
       cookies: { keys: [randomBytes(16).toString('hex')] },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
       features: { devInteractions: { enabled: false } },
@@ -77,36 +107,39 @@ export class OidcTestProvider {
       },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       findAccount: (_ctx, sub) => {
-        const account = accounts.get(sub);
+        const account = this.accounts.get(sub);
         return account && { accountId: sub, claims: () => ({ sub, ...account }) };
       },
     };
-    const provider = new Provider(issuer, configuration);
-    const server = createServer();
-    const test = new OidcTestProvider(issuer, accounts, provider, server, privateKey, kid);
+    const provider = new Provider(this.issuer, configuration);
     provider.use(async (ctx, next) => {
       await next();
       const body = ctx.body as { id_token?: string } | undefined;
-      if (ctx.path === '/token' && body?.id_token && test.rewrite) {
-        ctx.body = { ...body, id_token: await test.applyRewrite(body.id_token) };
+      if (ctx.path === '/token' && body?.id_token && this.rewrite) {
+        ctx.body = { ...body, id_token: await this.applyRewrite(body.id_token) };
       }
     });
-    const callback = provider.callback();
-    server.on('request', (req, res) => {
-      const interaction = /^\/interaction\/([\w-]+)(\/login)?$/.exec(req.url ?? '');
-      if (!interaction) return callback(req, res);
-      test.interact(req, res, interaction[2] !== undefined).catch((error: unknown) => {
-        res.statusCode = 400;
-        res.end(page(`<p>${escape(String(error))}</p>`));
-      });
+    this.provider = provider;
+    this.callback = provider.callback();
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (!this.callback) {
+      res.statusCode = 503;
+      res.end('not configured yet');
+      return;
+    }
+    const interaction = /^\/interaction\/([\w-]+)(\/login)?$/.exec(req.url ?? '');
+    if (!interaction) return void this.callback(req, res);
+    this.interact(this.provider!, req, res, interaction[2] !== undefined).catch((error: unknown) => {
+      res.statusCode = 400;
+      res.end(page(`<p>${escape(String(error))}</p>`));
     });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return test;
   }
 
   /** The sign-in page, and its form's answer: the account signs in and consents to what was asked. */
-  private async interact(req: IncomingMessage, res: import('node:http').ServerResponse, submitted: boolean) {
-    const details = await this.provider.interactionDetails(req, res);
+  private async interact(provider: Provider, req: IncomingMessage, res: ServerResponse, submitted: boolean) {
+    const details = await provider.interactionDetails(req, res);
     if (!submitted) {
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.end(
@@ -120,10 +153,10 @@ export class OidcTestProvider {
     }
     const accountId = (await formBody(req)).get('login') ?? '';
     if (!this.accounts.has(accountId)) throw new Error(`no account ${accountId}`);
-    const grant = new this.provider.Grant({ accountId, clientId: String(details.params.client_id) });
+    const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
     grant.addOIDCScope(String(details.params.scope));
     const grantId = await grant.save();
-    await this.provider.interactionFinished(
+    await provider.interactionFinished(
       req,
       res,
       { login: { accountId }, consent: { grantId } },
@@ -137,7 +170,7 @@ export class OidcTestProvider {
     if (rewrite.kind === 'raw') return rewrite.change(idToken);
     const header = decodeProtectedHeader(idToken);
     return new SignJWT(rewrite.change(decodeJwt(idToken)) as Record<string, unknown>)
-      .setProtectedHeader({ alg: header.alg!, kid: this.kid, typ: header.typ })
+      .setProtectedHeader({ alg: header.alg!, kid: this.jwk.kid, typ: header.typ })
       .sign(this.signingKey);
   }
 
