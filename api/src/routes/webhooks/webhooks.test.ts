@@ -157,16 +157,22 @@ describe('webhooks', () => {
         body: JSON.stringify({ status }),
       });
 
-    it('a webhook created through one replica gets the next event of the other at once', async () => {
+    /** A workspace with a task and no webhook, which the replica has learnt by moving the task (no job queued). */
+    const knownWithoutWebhooks = async () => {
       const founder = await buildUser();
       const quiet = await buildWorkspace(founder);
       const token = await tokenFor(api, founder);
       const task = await createTask(api, token, await buildProject(quiet));
       await bothListening();
       await api.context.webhooks.queue.drain();
-      // The replica learns that the workspace has no webhook…
       expect((await moveThroughReplica(token, task.id, 'done')).status).toBe(200);
       expect(await waiting()).toEqual([]);
+      return { quiet, token, task };
+    };
+
+    it('a webhook created through one replica gets the next event of the other at once', async () => {
+      // The replica learns that the workspace has no webhook…
+      const { quiet, token, task } = await knownWithoutWebhooks();
       // …and forgets it when one is created elsewhere.
       await create(token, { url: 'https://hooks.example.com/moves', events: ['task.moved'] }, quiet.id);
       expect((await moveThroughReplica(token, task.id, 'todo')).status).toBe(200);
@@ -174,14 +180,7 @@ describe('webhooks', () => {
     });
 
     it('a change announced while the replica was not listening is not missed', async () => {
-      const founder = await buildUser();
-      const quiet = await buildWorkspace(founder);
-      const token = await tokenFor(api, founder);
-      const task = await createTask(api, token, await buildProject(quiet));
-      await bothListening();
-      await api.context.webhooks.queue.drain();
-      expect((await moveThroughReplica(token, task.id, 'done')).status).toBe(200);
-      expect(await waiting()).toEqual([]);
+      const { quiet, token, task } = await knownWithoutWebhooks();
       // Every subscriber connection dropped: the announcement of the new webhook reaches nobody.
       await api.context.redis.client('KILL', 'TYPE', 'pubsub');
       await create(token, { url: 'https://hooks.example.com/moves', events: ['task.moved'] }, quiet.id);
