@@ -18,11 +18,11 @@ export const apiConfigSchema = z
     /** HMAC key for access tokens; rotating it invalidates them, and clients renew with their refresh token. */
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)'),
     /**
-     * Key the TOTP secrets are encrypted with in the database. Unset: derived from JWT_SECRET, which then cannot be
-     * rotated without resetting everyone's two-factor sign-in; set it once and keep it.
+     * Deprecated: TOTP secrets are sealed with DATA_ENCRYPTION_KEY now. Read only to open those sealed before (under
+     * this key or, unset, JWT_SECRET), which start-up re-seals; once it has, neither is needed for two-factor.
      */
     TOTP_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-    /** Encrypts the webhooks' signing secrets in the database (the worker holds the same keys to sign with them). */
+    /** Encrypts webhook signing and TOTP secrets in the database (the worker holds the same keys, to sign). */
     DATA_ENCRYPTION_KEY: dataEncryptionKey,
     ADMIN_EMAILS: emailList,
     MAX_UPLOAD_BYTES: z.coerce

@@ -31,10 +31,21 @@ export async function startApi(
   // Before anything is served: plain secrets from before encryption get sealed, and a key that cannot open what
   // the database holds is a start-up error (a ConfigError), not a failure of every later delivery. A database
   // that does not answer yet is no reason not to start (`/ready` says so): the pass runs once it answers.
+  // TOTP secrets from before the keyring open with the key they were sealed with then, and are re-sealed. One that
+  // does not open (that key had changed, or the row was altered) was unreadable before this start too: a warning,
+  // not a refusal to start, since the admin's reset of those users needs the API.
   const seal = async () => {
-    const sealed = await sealPendingSecrets(sql, keyring);
+    const legacyTotpKey = config.TOTP_ENCRYPTION_KEY ?? config.JWT_SECRET;
+    const { sealed, unopenedTotp } = await sealPendingSecrets(sql, keyring, legacyTotpKey);
     if (sealed > 0)
       logger.info({ sealed, keyId: keyring.currentKeyId }, 'secrets sealed with the current key');
+    if (unopenedTotp.length > 0)
+      logger.warn(
+        { userIds: unopenedTotp },
+        'two-factor secrets that do not open (sealed before DATA_ENCRYPTION_KEY under another key than ' +
+          'TOTP_ENCRYPTION_KEY, or JWT_SECRET when unset; or altered): these users cannot sign in until that key ' +
+          'is set and the API restarted, or an admin resets their two-factor',
+      );
   };
   const first = await seal().then(
     () => undefined,

@@ -19,14 +19,18 @@ export type TestApi = RunningApi & {
   call: <T = any>(method: string, path: string, options?: CallOptions) => Promise<Response<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
 
-/** A real API on a free port, with its own database (cloned template) and its own Redis key prefix. */
+/**
+ * A real API on a free port, with its own database (cloned template) and its own Redis key prefix. Given
+ * `env.DATABASE_URL` it serves that database instead (another process of an API under test, as after a restart), and
+ * leaves it be on close.
+ */
 export async function startTestApi(
   env: Record<string, string> = {},
   options: StartOptions = {},
 ): Promise<TestApi> {
-  const db = await createTestDatabase();
+  const db = env.DATABASE_URL ? undefined : await createTestDatabase();
   const config = loadApiConfig({
-    DATABASE_URL: db.url,
+    DATABASE_URL: db?.url,
     REDIS_URL: process.env.TEST_REDIS_URL,
     REDIS_PREFIX: `t${randomBytes(6).toString('hex')}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
@@ -58,7 +62,7 @@ export async function startTestApi(
     call,
     close: async () => {
       await api.close();
-      await db.drop();
+      await db?.drop();
     },
   };
 }

@@ -143,8 +143,9 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
   };
   try {
     for (const queue of Object.values(QUEUES)) assertHandlers(queue, declared[queue], handlers[queue]);
-    // Like the api: seal what is still plain, finish a rotation, and refuse a key that cannot open the secrets.
-    const sealed = await sealPendingSecrets(db, ctx.keyring);
+    // Like the api: seal what is still plain, finish a rotation, and refuse a key that cannot open the secrets
+    // (TOTP secrets from before the keyring are left to the api, which alone holds the key they were sealed with).
+    const { sealed } = await sealPendingSecrets(db, ctx.keyring);
     if (sealed > 0)
       logger.info({ sealed, keyId: ctx.keyring.currentKeyId }, 'secrets sealed with the current key');
   } catch (error) {

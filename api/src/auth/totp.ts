@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { hashOpaqueToken } from './opaque-token.js';
 
@@ -25,32 +25,6 @@ export function totpStepOf(base32: string, code: string, now = Date.now()): numb
   const delta = totpOf(Secret.fromBase32(base32)).validate({ token: code, timestamp: now, window: WINDOW });
   if (delta === null) return null;
   return Math.floor(now / 1000 / PERIOD_SECONDS) + delta;
-}
-
-/**
- * Secrets are sealed with AES-256-GCM under a key derived from TOTP_ENCRYPTION_KEY (or JWT_SECRET): a database dump
- * alone does not give an attacker anyone's second factor. Format: `v1.<iv>.<tag>.<ciphertext>`, base64url.
- */
-function keyOf(keyMaterial: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', keyMaterial, 'taskstack', 'totp-secret-v1', 32));
-}
-
-export function sealTotpSecret(base32: string, keyMaterial: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyOf(keyMaterial), iv);
-  const sealed = Buffer.concat([cipher.update(base32, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), sealed]
-    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-    .join('.');
-}
-
-/** The base32 secret; throws when the key has changed (the user must be reset) or the value was tampered with. */
-export function openTotpSecret(sealed: string, keyMaterial: string): string {
-  const [version, iv, tag, data] = sealed.split('.');
-  if (version !== 'v1' || !iv || !tag || !data) throw new Error('unknown sealed TOTP secret format');
-  const decipher = createDecipheriv('aes-256-gcm', keyOf(keyMaterial), Buffer.from(iv, 'base64url'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
 }
 
 const RECOVERY_CODES = 10;

@@ -7,7 +7,7 @@ import { verifySecondFactor } from './totp/second-factor.js';
 /** How long the second step of a sign-in may take after the first. */
 export const TOTP_CHALLENGE_TTL_SECONDS = 5 * 60;
 
-type SignInContext = Pick<AppContext, 'config' | 'redis' | 'sql'>;
+type SignInContext = Pick<AppContext, 'config' | 'redis' | 'sql' | 'keyring'>;
 
 export type SignInOutcome =
   | { outcome: 'session'; session: Session }

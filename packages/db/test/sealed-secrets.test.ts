@@ -3,8 +3,14 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DataKeyring, sealPendingSecrets, SealedValueError } from '../src/index.js';
-import { insertWebhook, openWebhookSecret, setWebhookSecret } from '../src/repositories/index.js';
-import { createTestDatabase } from '../src/testing/index.js';
+import {
+  insertWebhook,
+  openTotpSecret,
+  openWebhookSecret,
+  setWebhookSecret,
+  startTotpEnrolment,
+} from '../src/repositories/index.js';
+import { createTestDatabase, sealLegacyTotpSecret } from '../src/testing/index.js';
 
 const newKey = () => randomBytes(32).toString('base64url');
 const OLD = newKey();
@@ -26,7 +32,7 @@ afterAll(async () => {
   await pool?.end();
   await db?.drop();
 });
-beforeEach(() => pool.query('DELETE FROM webhooks'));
+beforeEach(() => pool.query('DELETE FROM webhooks; DELETE FROM user_totp'));
 
 const stored = async (id: string) =>
   (await pool.query<{ secret: string }>('SELECT secret FROM webhooks WHERE id = $1', [id])).rows[0]!.secret;
@@ -98,23 +104,23 @@ describe('webhook secrets at rest', () => {
     await pool.query(
       `ALTER TABLE webhooks ADD CONSTRAINT webhooks_secret_sealed CHECK (secret LIKE 'enc:v1:%') NOT VALID`,
     );
-    expect(await sealPendingSecrets(pool, keyring)).toBe(1);
+    expect((await sealPendingSecrets(pool, keyring)).sealed).toBe(1);
     const column = await stored(webhook.id);
     expect(column.startsWith(`enc:v1:${keyring.currentKeyId}:`)).toBe(true);
     expect(openWebhookSecret(keyring, webhook.id, column)).toBe('whsec_legacy');
-    expect(await sealPendingSecrets(pool, keyring)).toBe(0);
+    expect((await sealPendingSecrets(pool, keyring)).sealed).toBe(0);
   });
 
   it('are re-sealed under the new key by a rotation, after which the old key can go', async () => {
     const old = new DataKeyring([OLD]);
     const webhook = await addWebhook(old, 'whsec_kept');
     const rotating = new DataKeyring([NEW, OLD]);
-    expect(await sealPendingSecrets(pool, rotating)).toBe(1);
+    expect((await sealPendingSecrets(pool, rotating)).sealed).toBe(1);
     const column = await stored(webhook.id);
     expect(column.startsWith(`enc:v1:${rotating.currentKeyId}:`)).toBe(true);
     const newOnly = new DataKeyring([NEW]);
     expect(openWebhookSecret(newOnly, webhook.id, column)).toBe('whsec_kept');
-    expect(await sealPendingSecrets(pool, newOnly)).toBe(0);
+    expect((await sealPendingSecrets(pool, newOnly)).sealed).toBe(0);
   });
 
   it('sealed with a key the setting lacks stop start-up with one line naming the setting', async () => {
@@ -127,5 +133,90 @@ describe('webhook secrets at rest', () => {
     ]);
     // Nothing was changed: the right key still opens it.
     expect(openWebhookSecret(old, webhook.id, await stored(webhook.id))).toBe('whsec_lost');
+  });
+});
+
+describe('TOTP secrets at rest', () => {
+  const BASE32 = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  const LEGACY_KEY = 'legacy-'.repeat(6);
+
+  const addUser = async () => {
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO users (email, name, password_hash) VALUES ($1, 'U', 'x') RETURNING id`,
+      [`u-${randomBytes(4).toString('hex')}@example.com`],
+    );
+    return rows[0]!.id;
+  };
+  const storedTotp = async (userId: string) =>
+    (
+      await pool.query<{ secret_encrypted: string }>(
+        'SELECT secret_encrypted FROM user_totp WHERE user_id = $1',
+        [userId],
+      )
+    ).rows[0]!.secret_encrypted;
+  const setStoredTotp = (userId: string, value: string) =>
+    pool.query('UPDATE user_totp SET secret_encrypted = $2 WHERE user_id = $1', [userId, value]);
+
+  it('are sealed for their user: copied onto another user, a sealed secret does not open nor stop a rotation', async () => {
+    const keyring = new DataKeyring([NEW]);
+    const [alice, bob] = [await addUser(), await addUser()];
+    await startTotpEnrolment(pool, keyring, alice, BASE32);
+    await startTotpEnrolment(pool, keyring, bob, 'KRSXG5CTMVRXEZLU');
+    const column = await storedTotp(alice);
+    expect(column.startsWith(`enc:v1:${keyring.currentKeyId}:`)).toBe(true);
+    expect(openTotpSecret(keyring, alice, column)).toBe(BASE32);
+    await setStoredTotp(bob, column);
+    expect(() => openTotpSecret(keyring, bob, column)).toThrow(/another row/);
+    // A rotation re-seals the others and reports that row, which it leaves as it is.
+    const rotating = new DataKeyring([newKey(), NEW]);
+    expect(await sealPendingSecrets(pool, rotating)).toEqual({ sealed: 1, unopenedTotp: [bob] });
+    expect(openTotpSecret(rotating, alice, await storedTotp(alice))).toBe(BASE32);
+    expect(await storedTotp(bob)).toBe(column);
+  });
+
+  it('of the old format are re-sealed under the keyring at start-up with the legacy key, once', async () => {
+    const keyring = new DataKeyring([NEW]);
+    const userId = await addUser();
+    await startTotpEnrolment(pool, keyring, userId, 'placeholder');
+    await setStoredTotp(userId, sealLegacyTotpSecret(BASE32, LEGACY_KEY));
+    // The worker holds no legacy key: it leaves such rows to the api.
+    expect(await sealPendingSecrets(pool, keyring)).toEqual({ sealed: 0, unopenedTotp: [] });
+    expect(await sealPendingSecrets(pool, keyring, LEGACY_KEY)).toEqual({ sealed: 1, unopenedTotp: [] });
+    const column = await storedTotp(userId);
+    expect(column.startsWith(`enc:v1:${keyring.currentKeyId}:`)).toBe(true);
+    expect(openTotpSecret(keyring, userId, column)).toBe(BASE32);
+    expect(await sealPendingSecrets(pool, keyring, LEGACY_KEY)).toEqual({ sealed: 0, unopenedTotp: [] });
+  });
+
+  it('of the old format that the legacy key does not open are reported and left as they are', async () => {
+    const keyring = new DataKeyring([NEW]);
+    const userId = await addUser();
+    await startTotpEnrolment(pool, keyring, userId, 'placeholder');
+    const legacy = sealLegacyTotpSecret(BASE32, LEGACY_KEY);
+    await setStoredTotp(userId, legacy);
+    expect(await sealPendingSecrets(pool, keyring, 'another-'.repeat(5))).toEqual({
+      sealed: 0,
+      unopenedTotp: [userId],
+    });
+    expect(await storedTotp(userId)).toBe(legacy);
+  });
+
+  it('are re-sealed under the new key by a rotation, and a key replaced instead stops start-up', async () => {
+    const old = new DataKeyring([OLD]);
+    const [rotated, lost] = [await addUser(), await addUser()];
+    await startTotpEnrolment(pool, old, rotated, BASE32);
+    expect(await sealPendingSecrets(pool, new DataKeyring([NEW, OLD]))).toEqual({
+      sealed: 1,
+      unopenedTotp: [],
+    });
+    const newOnly = new DataKeyring([NEW]);
+    expect(openTotpSecret(newOnly, rotated, await storedTotp(rotated))).toBe(BASE32);
+
+    await startTotpEnrolment(pool, old, lost, BASE32);
+    await addWebhook(old, 'whsec_lost');
+    const error = await sealPendingSecrets(pool, newOnly).catch((e: unknown) => e);
+    expect((error as ConfigError).problems).toEqual([
+      `DATA_ENCRYPTION_KEY: does not hold key ${old.currentKeyId} (sealed 1 webhook secrets, 1 two-factor secrets); to rotate, keep the old key after the new one`,
+    ]);
   });
 });

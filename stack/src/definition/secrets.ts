@@ -22,11 +22,12 @@ export const secretKeys = [
   'api_redis_url',
   'worker_redis_url',
   'jwt_secret',
-  // Seals the TOTP secrets at rest (api only); kept apart from jwt_secret so that one can be rotated freely.
+  // Deprecated (api only): opens the TOTP secrets sealed before data_encryption_key took them over, so start-up can
+  // re-seal them. Still given, as a stack upgraded from then may hold such rows until its api has started once.
   'totp_encryption_key',
   // The OpenID Connect client's secret (api only), with OIDC sign-in on.
   'oidc_client_secret',
-  // Seals the webhooks' signing secrets at rest: the api seals, the worker opens to sign (both hold it).
+  // Seals the webhooks' signing and the TOTP secrets at rest: the api seals, the worker opens to sign (both hold it).
   'data_encryption_key',
   'smtp_url',
   's3_access_key_id',

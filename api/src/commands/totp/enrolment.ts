@@ -8,9 +8,9 @@ import {
 } from '@taskstack/db/repositories';
 import QRCode from 'qrcode';
 import { NO_PASSWORD, verifyPassword } from '../../auth/passwords.js';
-import { newRecoveryCodes, newTotpSecret, sealTotpSecret } from '../../auth/totp.js';
+import { newRecoveryCodes, newTotpSecret } from '../../auth/totp.js';
 import { badRequest, conflict } from '../../errors.js';
-import { totpKeyOf, verifySecondFactor, type TotpContext } from './second-factor.js';
+import { verifySecondFactor, type TotpContext } from './second-factor.js';
 
 export type TotpStatus = { enabled: boolean; recoveryCodesLeft: number; passwordRequired: boolean };
 
@@ -38,7 +38,7 @@ export async function totpStatus(ctx: TotpContext, user: Account): Promise<TotpS
  */
 export async function startEnrolment(ctx: TotpContext, user: { id: string; email: string }) {
   const { base32, uri } = newTotpSecret(user.email);
-  if (!(await startTotpEnrolment(ctx.sql, user.id, sealTotpSecret(base32, totpKeyOf(ctx))))) {
+  if (!(await startTotpEnrolment(ctx.sql, ctx.keyring, user.id, base32))) {
     throw conflict('Two-factor sign-in is already on. Turn it off first to set up another device.');
   }
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });

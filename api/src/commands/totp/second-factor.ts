@@ -1,14 +1,15 @@
-import { claimTotpStep, findTotp, useRecoveryCode, type Queryable } from '@taskstack/db/repositories';
-import { hashRecoveryCode, isTotpCode, openTotpSecret, totpStepOf } from '../../auth/totp.js';
+import type { DataKeyring } from '@taskstack/db';
+import {
+  claimTotpStep,
+  findTotp,
+  openTotpSecret,
+  useRecoveryCode,
+  type Queryable,
+} from '@taskstack/db/repositories';
+import { hashRecoveryCode, isTotpCode, totpStepOf } from '../../auth/totp.js';
 
-/** What the two-factor commands need: the database and the key the secrets are sealed with. */
-export type TotpContext = {
-  sql: Queryable;
-  config: { JWT_SECRET: string; TOTP_ENCRYPTION_KEY?: string | undefined };
-};
-
-/** The key material secrets are sealed with: its own key when set, else derived from JWT_SECRET. */
-export const totpKeyOf = (ctx: TotpContext) => ctx.config.TOTP_ENCRYPTION_KEY ?? ctx.config.JWT_SECRET;
+/** What the two-factor commands need: the database and the keyring the secrets are sealed with. */
+export type TotpContext = { sql: Queryable; keyring: DataKeyring };
 
 /**
  * Checks a second factor of a user with confirmed two-factor: a code from their app, accepted once (its time step is
@@ -24,7 +25,7 @@ export async function verifySecondFactor(
   const totp = await findTotp(ctx.sql, userId);
   if (!totp || (totp.confirmedAt === null) !== pending) return false;
   if (isTotpCode(code)) {
-    const step = totpStepOf(openTotpSecret(totp.secretEncrypted, totpKeyOf(ctx)), code);
+    const step = totpStepOf(openTotpSecret(ctx.keyring, userId, totp.secretEncrypted), code);
     return step !== null && (await claimTotpStep(ctx.sql, userId, step, pending));
   }
   return !pending && useRecoveryCode(ctx.sql, userId, hashRecoveryCode(code));

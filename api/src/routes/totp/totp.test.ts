@@ -1,10 +1,10 @@
-import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject } from '../../../test/board-factories.js';
 import { signInAsInstanceAdmin } from '../../../test/admins.js';
 import { addMember, buildWorkspace } from '../../../test/factories.js';
 import { startTestApi, type TestApi } from '../../../test/harness.js';
 import { refreshCookieOf, registerThroughApi } from '../../../test/sessions.js';
+import { codeOf, twoFactorClient } from '../../../test/two-factor.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -12,36 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-/** The code an authenticator app shows for `secret`, `steps` periods of 30 s from now (window ±1 accepts it). */
-const codeOf = (secret: string, steps = 0) =>
-  new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + steps * 30_000 });
-
-/** A registered account with two-factor on: its confirming code used the previous step, so now and +1 are free. */
-async function enrolled() {
-  const account = await registerThroughApi(api);
-  const started = await api.call('POST', '/api/v1/me/totp', { token: account.token });
-  expect(started.status).toBe(201);
-  const { secret } = started.body as { secret: string };
-  const confirmed = await api.call('POST', '/api/v1/me/totp/confirm', {
-    token: account.token,
-    body: { code: codeOf(secret, -1) },
-  });
-  expect(confirmed.status).toBe(200);
-  return { ...account, secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
-}
-
-const login = (account: { email: string; password: string }) =>
-  api.call('POST', '/api/v1/auth/login', { body: { email: account.email, password: account.password } });
-async function challengeOf(account: { email: string; password: string }): Promise<string> {
-  const res = await login(account);
-  expect(res.status).toBe(401);
-  expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
-  expect(res.body).toMatchObject({ type: 'urn:taskstack:problem:totp-required', expiresInSeconds: 300 });
-  expect(res.headers.getSetCookie()).toEqual([]);
-  return res.body.challenge as string;
-}
-const secondStep = (challenge: string, code: string) =>
-  api.call('POST', '/api/v1/auth/totp', { body: { challenge, code } });
+const { enrolled, login, challengeOf, secondStep } = twoFactorClient(() => api);
 
 describe('enrolment', () => {
   it('gives a QR code once, confirms with a code, then shows ten recovery codes and never the secret again', async () => {
@@ -65,7 +36,7 @@ describe('enrolment', () => {
     const stored = await api.context.sql.query(`SELECT secret_encrypted FROM user_totp WHERE user_id = $1`, [
       account.user.id,
     ]);
-    expect(stored.rows[0]!.secret_encrypted).toMatch(/^v1\./);
+    expect(stored.rows[0]!.secret_encrypted).toMatch(/^enc:v1:/);
     expect(stored.rows[0]!.secret_encrypted).not.toContain(secret);
 
     const wrong = await api.call('POST', '/api/v1/me/totp/confirm', { token, body: { code: '000000' } });

@@ -1,7 +1,9 @@
+import { SealedValueError, sealedKeyId, sealedWithPattern, type DataKeyring } from '../data-keyring.js';
+import { openLegacyTotpSecret } from '../legacy-totp-secrets.js';
 import { rowsOf, type Queryable } from '../sql.js';
 
 /**
- * The two-factor repository: each user's TOTP authenticator (its secret only as the API encrypted it), their
+ * The two-factor repository: each user's TOTP authenticator (its secret sealed with the data keyring), their
  * single-use recovery codes (SHA-256 hashes) and the workspaces' "require two-factor" setting.
  */
 export type TotpRecord = {
@@ -39,11 +41,25 @@ export async function findTotp(db: Queryable, userId: string): Promise<TotpRecor
   );
 }
 
-/** Starts (or restarts) enrolment with a new secret; false when the user already has a confirmed authenticator. */
+/**
+ * What a TOTP secret is sealed for (the associated data of its encryption): a sealed secret copied onto another
+ * user's row does not open there.
+ */
+const secretContext = (userId: string) => `user_totp.secret:${userId}`;
+
+/** The base32 secret the user's codes are checked against, from the sealed value `findTotp` read. */
+export const openTotpSecret = (keyring: DataKeyring, userId: string, sealed: string) =>
+  keyring.open(sealed, secretContext(userId));
+
+/**
+ * Starts (or restarts) enrolment with a new secret, stored sealed with the keyring's current key; false when the
+ * user already has a confirmed authenticator.
+ */
 export async function startTotpEnrolment(
   db: Queryable,
+  keyring: DataKeyring,
   userId: string,
-  secretEncrypted: string,
+  base32: string,
 ): Promise<boolean> {
   const rows = await rowsOf(
     db,
@@ -52,9 +68,62 @@ export async function startTotpEnrolment(
         created_at = now()
       WHERE user_totp.confirmed_at IS NULL
       RETURNING user_id`,
-    [userId, secretEncrypted],
+    [userId, keyring.seal(base32, secretContext(userId))],
   );
   return rows.length > 0;
+}
+
+/**
+ * Seals every TOTP secret not yet sealed with the keyring's current key: those of an older key after a rotation and,
+ * given `legacyKey` (the api's TOTP_ENCRYPTION_KEY or JWT_SECRET), those from before the keyring. Run at start-up
+ * like `resealWebhookSecrets`, each row replaced only if it still holds what was read. Returns how many were
+ * re-sealed, the ids of keys that rows are sealed with but the keyring lacks, and the users whose secret does not
+ * open (`legacyKey` is not the key it was sealed with, or the row was altered): those rows stay as they are, and
+ * one such row does not keep the others from a rotation.
+ */
+export async function resealTotpSecrets(
+  db: Queryable,
+  keyring: DataKeyring,
+  legacyKey?: string,
+): Promise<{ resealed: number; missingKeys: Map<string, number>; unopened: string[] }> {
+  const rows = await rowsOf<{ user_id: string; secret_encrypted: string }>(
+    db,
+    `SELECT user_id, secret_encrypted FROM user_totp WHERE secret_encrypted NOT LIKE $1`,
+    [sealedWithPattern(keyring.currentKeyId)],
+  );
+  let resealed = 0;
+  const missingKeys = new Map<string, number>();
+  const unopened: string[] = [];
+  for (const { user_id: userId, secret_encrypted: sealed } of rows) {
+    const keyId = sealedKeyId(sealed);
+    if (keyId !== undefined && !keyring.holds(keyId)) {
+      missingKeys.set(keyId, (missingKeys.get(keyId) ?? 0) + 1);
+      continue;
+    }
+    let base32: string | undefined;
+    if (keyId !== undefined) base32 = openedOrUndefined(keyring, userId, sealed);
+    else if (legacyKey !== undefined) base32 = openLegacyTotpSecret(sealed, legacyKey);
+    else continue; // the worker's pass: only the api holds the legacy key
+    if (base32 === undefined) {
+      unopened.push(userId);
+      continue;
+    }
+    const result = await db.query(
+      `UPDATE user_totp SET secret_encrypted = $3 WHERE user_id = $1 AND secret_encrypted = $2`,
+      [userId, sealed, keyring.seal(base32, secretContext(userId))],
+    );
+    resealed += result.rowCount ?? 0;
+  }
+  return { resealed, missingKeys, unopened };
+}
+
+function openedOrUndefined(keyring: DataKeyring, userId: string, sealed: string): string | undefined {
+  try {
+    return openTotpSecret(keyring, userId, sealed);
+  } catch (error) {
+    if (error instanceof SealedValueError) return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -86,3 +86,4 @@ export async function openTestDatabase(): Promise<{
     },
   };
 }
+export { sealLegacyTotpSecret } from './legacy-totp.js';
