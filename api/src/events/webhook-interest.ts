@@ -1,9 +1,11 @@
 import { webhookEventTypes, type Queryable } from '@taskstack/db/repositories';
 import type { Logger } from '@taskstack/runtime';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 
 /** How long a replica trusts what it read, even without a change announced: bounds any change that went unheard. */
 export const WEBHOOK_INTEREST_TTL_MS = 60_000;
+/** Bounds the memory: the workspaces least recently asked about are forgotten first. */
 const MAX_WORKSPACES = 10_000;
 
 /**
@@ -16,7 +18,10 @@ const MAX_WORKSPACES = 10_000;
  * webhook (remembering it longer only costs fan-out jobs that find nothing to deliver) or a restored database.
  */
 export class WebhookInterest {
-  private readonly known = new Map<string, { types: Set<string>; until: number }>();
+  private readonly known = new LRUCache<string, Set<string>>({
+    max: MAX_WORKSPACES,
+    ttl: WEBHOOK_INTEREST_TTL_MS,
+  });
   /** Bumped by every forget, so a read that started before a change is not remembered after it. */
   private generation = 0;
   private live = false;
@@ -28,7 +33,6 @@ export class WebhookInterest {
     private readonly redis: Redis,
     prefix: string,
     logger: Logger,
-    private readonly now: () => number = Date.now,
   ) {
     this.channel = `${prefix}:webhooks-changed`;
     // Its own connection (a subscribed one runs nothing else); it waits for Redis forever and resubscribes itself.
@@ -47,14 +51,11 @@ export class WebhookInterest {
 
   /** Whether an event of `type` in the workspace would reach some active webhook subscribed to it. */
   async subscribed(workspaceId: string, type: string): Promise<boolean> {
-    const entry = this.known.get(workspaceId);
-    if (entry && entry.until > this.now()) return entry.types.has(type);
+    const known = this.known.get(workspaceId);
+    if (known) return known.has(type);
     const generation = this.generation;
     const types = new Set(await webhookEventTypes(this.db, workspaceId));
-    if (this.live && generation === this.generation) {
-      if (this.known.size >= MAX_WORKSPACES) this.known.delete(this.known.keys().next().value!);
-      this.known.set(workspaceId, { types, until: this.now() + WEBHOOK_INTEREST_TTL_MS });
-    }
+    if (this.live && generation === this.generation) this.known.set(workspaceId, types);
     return types.has(type);
   }
 
