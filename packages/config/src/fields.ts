@@ -15,6 +15,22 @@ export const urlWith = (...protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
   );
 
+/** Why `file` cannot be the CA a server is verified against (unreadable, or no PEM certificate), or undefined. */
+function caFileProblem(file: string): string | undefined {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    return `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  try {
+    new X509Certificate(pem);
+  } catch {
+    return `${file} holds no PEM certificate`;
+  }
+  return undefined;
+}
+
 /**
  * A Postgres URL. Where the server is on another machine, libpq's `sslmode=verify-full&sslrootcert=<CA file>` make
  * every client verify the server's certificate and name: node-postgres reads them (pools, probes), and pg_dump and
@@ -30,19 +46,29 @@ export const databaseUrl = urlWith('postgres', 'postgresql').superRefine((value,
     ctx.addIssue({ code: 'custom', message: 'sslrootcert needs sslmode=verify-full' });
     return;
   }
-  let pem: string;
-  try {
-    pem = readFileSync(rootCert, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'error';
-    ctx.addIssue({ code: 'custom', message: `sslrootcert: cannot read ${rootCert} (${reason})` });
+  const problem = caFileProblem(rootCert);
+  if (problem) ctx.addIssue({ code: 'custom', message: `sslrootcert: ${problem}` });
+});
+
+/** The REDIS_URL parameter naming the CA file a `rediss://` server is verified against (redis-cli's --cacert). */
+const REDIS_CA_PARAM = 'cacert';
+
+/**
+ * A Redis URL. `rediss://` connects over TLS and verifies the server's certificate and name (never skipped), against
+ * the CA file `?cacert=<file>` names (the stack's own CA; @taskstack/queues hands it to ioredis), or else Node's
+ * public CAs. The file is read here, so a missing or wrong one stops start-up with a line naming the setting;
+ * `cacert` with `redis://` is refused rather than ignored, as that URL would connect in plain text.
+ */
+export const redisUrl = urlWith('redis', 'rediss').superRefine((value, ctx) => {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  const caFile = url?.searchParams.get(REDIS_CA_PARAM);
+  if (!url || !caFile) return;
+  if (url.protocol !== 'rediss:') {
+    ctx.addIssue({ code: 'custom', message: `${REDIS_CA_PARAM} needs rediss://` });
     return;
   }
-  try {
-    new X509Certificate(pem);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `sslrootcert: ${rootCert} holds no PEM certificate` });
-  }
+  const problem = caFileProblem(caFile);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${REDIS_CA_PARAM}: ${problem}` });
 });
 
 /** Comma-separated e-mail addresses, e.g. ADMIN_EMAILS. */
@@ -73,7 +99,7 @@ export const coreFields = {
    * stack sets it: its api and worker log in as roles that the migrate job, started alongside, creates.
    */
   DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(0),
-  REDIS_URL: urlWith('redis', 'rediss'),
+  REDIS_URL: redisUrl,
   /** Prefix of every Redis key the app writes; lets tests and several instances share one Redis. */
   REDIS_PREFIX: z
     .string()

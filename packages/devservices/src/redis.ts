@@ -1,14 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
+import { makeCertificates } from './certificates.js';
 import type { Service } from './postgres.js';
 import { freePort, startProcess, stopProcess, waitUntil } from './processes.js';
 
-function ping(port: number): Promise<void> {
+/** PINGs the server on `port`, over TLS trusting `ca` when given. */
+function ping(port: number, ca?: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write('PING\r\n'));
+    const sendPing = () => socket.write('PING\r\n');
+    const socket = ca
+      ? connectTls({ host: '127.0.0.1', port, ca }, sendPing)
+      : createConnection({ host: '127.0.0.1', port }, sendPing);
     socket.once('data', (data) => {
       socket.end();
       if (data.toString().startsWith('+PONG')) resolve();
@@ -18,18 +24,29 @@ function ping(port: number): Promise<void> {
   });
 }
 
-/** Starts a throw-away Redis with the settings BullMQ requires (noeviction). */
-export async function startRedis(): Promise<Service> {
+/**
+ * Starts a throw-away Redis with the settings BullMQ requires (noeviction). With `tls`, it is set up as the stack's
+ * is: TLS only (no plain-text port), with a certificate for 127.0.0.1 and localhost from a CA of its own, which its
+ * `rediss://` URL names (`?cacert=`, as REDIS_URL takes it) and `caFile` holds.
+ */
+export async function startRedis(options: { tls?: boolean } = {}): Promise<Service & { caFile?: string }> {
   try {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
   } catch {
     throw new Error('redis-server not found: run `npm run setup` (installs the redis-server package)');
   }
   const dir = mkdtempSync(join(tmpdir(), 'taskstack-redis-'));
+  const tls = options.tls ? makeCertificates(dir, ['127.0.0.1', 'localhost']) : undefined;
   const port = await freePort();
+  // With TLS no plain-text port; clients prove themselves with passwords (the stack's ACL users), not certificates.
+  const listen = tls
+    ? [
+        ...['--port', '0', '--tls-port', String(port), '--tls-auth-clients', 'no'],
+        ...['--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile],
+      ]
+    : ['--port', String(port)];
   const proc = startProcess('redis-server', [
-    '--port',
-    String(port),
+    ...listen,
     '--bind',
     '127.0.0.1',
     '--dir',
@@ -41,9 +58,12 @@ export async function startRedis(): Promise<Service> {
     '--maxmemory-policy',
     'noeviction',
   ]);
-  await waitUntil('redis', () => ping(port), proc);
+  await waitUntil('redis', () => ping(port, tls && readFileSync(tls.caFile)), proc);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: tls
+      ? `rediss://127.0.0.1:${port}?cacert=${encodeURIComponent(tls.caFile)}`
+      : `redis://127.0.0.1:${port}`,
+    caFile: tls?.caFile,
     stop: async () => {
       await stopProcess(proc.child);
       rmSync(dir, { recursive: true, force: true });

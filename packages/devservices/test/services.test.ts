@@ -1,8 +1,9 @@
 import nodemailer from 'nodemailer';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { SmtpSink, startPostgres } from '../src/index.js';
+import { SmtpSink, startPostgres, startRedis } from '../src/index.js';
 
 describe('throw-away PostgreSQL', () => {
   it('starts on a free port, answers queries, and leaves nothing behind when stopped', async () => {
@@ -17,6 +18,23 @@ describe('throw-away PostgreSQL', () => {
     await server.stop();
     expect(existsSync(rows[0]!.dir)).toBe(false);
     await expect(new pg.Client({ connectionString: server.url }).connect()).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('throw-away Redis with TLS', () => {
+  it('answers over TLS verified against its CA, and not in plain text', async () => {
+    const server = await startRedis({ tls: true });
+    try {
+      const url = new URL(server.url);
+      expect(url.protocol).toBe('rediss:');
+      expect(url.searchParams.get('cacert')).toBe(server.caFile);
+      const cli = (...args: string[]) =>
+        spawnSync('redis-cli', ['-h', url.hostname, '-p', url.port, ...args, 'PING'], { encoding: 'utf8' });
+      expect(cli('--tls', '--cacert', server.caFile!).stdout.trim()).toBe('PONG');
+      expect(cli().stdout.trim()).not.toBe('PONG');
+    } finally {
+      await server.stop();
+    }
   });
 });
 
