@@ -45,17 +45,21 @@ describe('service credentials', () => {
     expect(rotated.api_database_password).not.toBe(values.api_database_password);
   });
 
-  it('give Postgres a key and a certificate for `postgres` that the CA every client trusts has signed', () => {
-    const ca = new X509Certificate(values.postgres_ca!);
-    const server = new X509Certificate(values.postgres_tls_cert!);
-    expect(ca.ca).toBe(true);
-    expect(server.ca).toBe(false);
-    expect(server.checkIssued(ca) && server.verify(ca.publicKey)).toBe(true);
-    expect(server.checkHost('postgres')).toBe('postgres');
-    expect(server.checkPrivateKey(createPrivateKey(values.postgres_tls_key!))).toBe(true);
-    // Each deployment its own CA.
-    expect(generateSecretInputs().postgresCaCertificate).not.toBe(inputs.postgresCaCertificate);
-  });
+  it.each(['postgres', 'redis'] as const)(
+    'give %s a key and a certificate for its name that the CA every client trusts has signed',
+    (host) => {
+      const ca = new X509Certificate(values[`${host}_ca`]!);
+      const server = new X509Certificate(values[`${host}_tls_cert`]!);
+      expect(ca.ca).toBe(true);
+      expect(server.ca).toBe(false);
+      expect(server.checkIssued(ca) && server.verify(ca.publicKey)).toBe(true);
+      expect(server.checkHost(host)).toBe(host);
+      expect(server.checkPrivateKey(createPrivateKey(values[`${host}_tls_key`]!))).toBe(true);
+      // Each deployment its own CA, and each server its own.
+      expect(generateSecretInputs()[`${host}CaCertificate`]).not.toBe(inputs[`${host}CaCertificate`]);
+      expect(values.redis_ca).not.toBe(values.postgres_ca);
+    },
+  );
 
   it('log them in to Redis as their own ACL users, whose hashed passwords the ACL file holds', () => {
     const acl = values.redis_acl!;
@@ -66,6 +70,10 @@ describe('service credentials', () => {
       expect(password).not.toBe(inputs.redisPassword);
       expect(acl).toContain(`user ${service} on sanitize-payload #${sha256(password)} `);
       expect(acl).not.toContain(password);
+      // Over TLS, the server's certificate and name checked against Redis's CA (a Docker secret).
+      expect(url.protocol).toBe('rediss:');
+      expect(url.host).toBe('redis:6379');
+      expect(Object.fromEntries(url.searchParams)).toEqual({ cacert: '/run/secrets/redis_ca' });
     }
     expect(acl).toContain(`user default on sanitize-payload #${sha256(inputs.redisPassword)} ~* &* +@all`);
   });

@@ -120,8 +120,13 @@ export function renderMonitoring(settings: StackSettings): MonitoringPart {
         '-c',
         'REDIS_PASSWORD="$$(cat /run/secrets/monitor_redis_password)" exec prometheus-redis-exporter',
       ],
-      environment: { REDIS_ADDR: 'redis://redis:6379', REDIS_USER: REDIS_MONITOR_USER },
-      secrets: secretRefs('monitor_redis_password'),
+      // Over TLS like every client of Redis, the server verified against its CA (and its name, `redis`).
+      environment: {
+        REDIS_ADDR: 'rediss://redis:6379',
+        REDIS_USER: REDIS_MONITOR_USER,
+        REDIS_EXPORTER_TLS_CA_CERT_FILE: secretPath('redis_ca'),
+      },
+      secrets: secretRefs('monitor_redis_password', 'redis_ca'),
     },
     // nginx's stub_status on its internal port 8081 (never published); nginx has a VIP, so its task is named directly.
     'nginx-exporter': {

@@ -113,11 +113,13 @@ describe('renderStack', () => {
       'data_encryption_key',
       'jwt_secret',
       'postgres_ca',
+      'redis_ca',
       'totp_encryption_key',
     ]);
     expect(secretsOf('worker')).toEqual([
       'data_encryption_key',
       'postgres_ca',
+      'redis_ca',
       'smtp_url',
       'worker_database_url',
       'worker_redis_url',
@@ -183,6 +185,33 @@ describe('renderStack', () => {
     // Every client of Postgres (the restore and admin jobs borrow the worker's and the api's secrets).
     expect(holders('postgres_ca')).toEqual(['api', 'migrate', 'postgres-exporter', 'worker']);
     expect(holders('postgres_tls_key')).toEqual(['postgres']);
+  });
+
+  it('serves Redis over TLS only from its own key and certificate, and gives every client the CA to verify it', () => {
+    const { services } = composeOf({ monitoring: true, adminEmails: ['ops@example.com'] });
+    const command = services.redis!.command.join(' ');
+    // No plain-text port; TLS on the port the clients know.
+    expect(command).toContain('--port 0 --tls-port 6379');
+    expect(command).toContain('--tls-cert-file /run/secrets/redis_tls_cert');
+    expect(command).toContain('--tls-key-file /run/secrets/redis_tls_key');
+    expect(command).toContain('--tls-auth-clients no');
+    // Its healthcheck, too, goes over TLS and verifies the server.
+    expect(services.redis!.healthcheck.test.join(' ')).toContain(
+      'redis-cli --tls --cacert /run/secrets/redis_ca ping',
+    );
+    const holders = (key: string) =>
+      Object.keys(services)
+        .filter((name) =>
+          ((services[name]!.secrets ?? []) as { source: string }[]).some((s) => s.source === key),
+        )
+        .sort();
+    // Every client of Redis (the restore and admin jobs borrow the worker's and the api's secrets).
+    expect(holders('redis_ca')).toEqual(['api', 'redis', 'redis-exporter', 'worker']);
+    expect(holders('redis_tls_key')).toEqual(['redis']);
+    expect(services['redis-exporter']!.environment).toMatchObject({
+      REDIS_ADDR: 'rediss://redis:6379',
+      REDIS_EXPORTER_TLS_CA_CERT_FILE: '/run/secrets/redis_ca',
+    });
   });
 
   it('keeps the backend network internal and pins stateful services to the labelled node', () => {
@@ -362,7 +391,7 @@ describe('renderStack', () => {
       DATA_SOURCE_USER: 'taskstack_monitor',
       DATA_SOURCE_URI: 'postgres:5432/taskstack?sslmode=verify-full&sslrootcert=/run/secrets/postgres_ca',
     });
-    expect(secretsOf('redis-exporter')).toEqual(['monitor_redis_password']);
+    expect(secretsOf('redis-exporter')).toEqual(['monitor_redis_password', 'redis_ca']);
     expect(compose.services['redis-exporter']!.environment.REDIS_USER).toBe('monitor');
     expect(compose.services.migrate!.environment.MONITOR_DATABASE_PASSWORD_FILE).toBe(
       '/run/secrets/monitor_database_password',

@@ -210,14 +210,28 @@ function services(settings: StackSettings): Record<string, Service> {
       'noeviction',
       '--aclfile',
       secretPath('redis_acl'),
+      // TLS only (no plain-text port): the overlay networks are not encrypted, and the clients verify the server
+      // against redis_ca (their rediss:// URLs name it). They log in with their ACL passwords, not certificates.
+      '--port',
+      '0',
+      '--tls-port',
+      '6379',
+      '--tls-cert-file',
+      secretPath('redis_tls_cert'),
+      '--tls-key-file',
+      secretPath('redis_tls_key'),
+      '--tls-auth-clients',
+      'no',
     ],
-    secrets: secretRefs('redis_acl', 'redis_password'),
+    // The key stays readable (0444, like every secret here) by the `redis` user the server drops root for, whose
+    // uid differs between the official image (999) and the stand-in (Debian's); only Redis runs in the container.
+    secrets: secretRefs('redis_acl', 'redis_password', 'redis_tls_cert', 'redis_tls_key', 'redis_ca'),
     ...confined({ capAdd: ROOT_ENTRYPOINT_CAPS, volumes: ['redis-data:/data'] }),
     networks: ['backend'],
     healthcheck: {
       test: [
         'CMD-SHELL',
-        `REDISCLI_AUTH="$$(cat ${secretPath('redis_password')})" redis-cli ping | grep -q PONG`,
+        `REDISCLI_AUTH="$$(cat ${secretPath('redis_password')})" redis-cli --tls --cacert ${secretPath('redis_ca')} ping | grep -q PONG`,
       ],
       interval: '5s',
       timeout: '3s',
@@ -290,6 +304,7 @@ function services(settings: StackSettings): Record<string, Service> {
       'api_database_url',
       'postgres_ca',
       'api_redis_url',
+      'redis_ca',
       'jwt_secret',
       'totp_encryption_key',
       'data_encryption_key',
@@ -341,6 +356,7 @@ function services(settings: StackSettings): Record<string, Service> {
       'worker_database_url',
       'postgres_ca',
       'worker_redis_url',
+      'redis_ca',
       'data_encryption_key',
       'smtp_url',
       ...s3Secrets,

@@ -18,6 +18,11 @@ export const secretKeys = [
   'worker_database_password',
   'redis_password',
   'redis_acl',
+  // Redis serves TLS only, with this key and certificate; its clients verify it against its CA (rediss://), as
+  // Postgres's do theirs.
+  'redis_tls_key',
+  'redis_tls_cert',
+  'redis_ca',
   // Redis users of their own, without the dangerous commands (redis-acl.ts).
   'api_redis_url',
   'worker_redis_url',
@@ -76,3 +81,9 @@ export const secretPath = (key: SecretKey): string => `/run/secrets/${key}`;
  * its name against `postgres` (libpq's parameters, which node-postgres and the Postgres exporter read too).
  */
 export const POSTGRES_TLS_PARAMS = `sslmode=verify-full&sslrootcert=${secretPath('postgres_ca')}`;
+
+/**
+ * What every Redis URL of the stack (rediss://) ends with: the CA the server's certificate is checked against, its
+ * name against `redis` (REDIS_URL's `cacert`, packages/config).
+ */
+export const REDIS_TLS_PARAMS = `cacert=${secretPath('redis_ca')}`;

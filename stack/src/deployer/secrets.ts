@@ -10,11 +10,17 @@ import { join } from 'node:path';
 import { databaseRoles, OWNER_ROLE, REDIS_PREFIX } from '../definition/database-roles.js';
 import { renderAlertmanagerConfig } from '../definition/monitoring.js';
 import { renderRedisAcl } from '../definition/redis-acl.js';
-import { POSTGRES_TLS_PARAMS, requiredSecrets, secretName, type SecretKey } from '../definition/secrets.js';
+import {
+  POSTGRES_TLS_PARAMS,
+  REDIS_TLS_PARAMS,
+  requiredSecrets,
+  secretName,
+  type SecretKey,
+} from '../definition/secrets.js';
 import type { StackSettings } from '../definition/settings.js';
 import type { Docker } from './docker.js';
 import { repoRoot } from './images.js';
-import { generatePostgresTls, POSTGRES_HOST } from './postgres-tls.js';
+import { generateServerTls, POSTGRES_HOST, REDIS_HOST } from './server-tls.js';
 
 /** The values an operator owns; the rest (URLs, Redis ACL) are derived from them. */
 export interface SecretInputs {
@@ -27,6 +33,10 @@ export interface SecretInputs {
   postgresServerCertificate: string;
   postgresServerKey: string;
   redisPassword: string;
+  /** Redis's TLS (PEM), as Postgres's: a CA of its own, and the server's certificate (for `redis`) and key. */
+  redisCaCertificate: string;
+  redisServerCertificate: string;
+  redisServerKey: string;
   jwtSecret: string;
   /** Encrypts two-factor secrets in the database: unlike jwtSecret, never rotated (that would void enrolments). */
   totpEncryptionKey: string;
@@ -51,10 +61,17 @@ const token = () => randomBytes(32).toString('base64url');
 
 /** Fresh random values; SMTP defaults to a sink-less local address until the operator gives one. */
 export function generateSecretInputs(): SecretInputs {
+  const postgresTls = generateServerTls(POSTGRES_HOST, 'taskstack Postgres CA');
+  const redisTls = generateServerTls(REDIS_HOST, 'taskstack Redis CA');
   return {
     postgresPassword: token(),
-    ...generatePostgresTls(),
+    postgresCaCertificate: postgresTls.caCertificate,
+    postgresServerCertificate: postgresTls.serverCertificate,
+    postgresServerKey: postgresTls.serverKey,
     redisPassword: token(),
+    redisCaCertificate: redisTls.caCertificate,
+    redisServerCertificate: redisTls.serverCertificate,
+    redisServerKey: redisTls.serverKey,
     jwtSecret: token(),
     totpEncryptionKey: token(),
     dataEncryptionKey: token(),
@@ -100,6 +117,8 @@ export function secretValues(
   };
   const postgresUrl = (user: string, password: string) =>
     `postgres://${user}:${encodeURIComponent(password)}@${POSTGRES_HOST}:5432/taskstack?${POSTGRES_TLS_PARAMS}`;
+  const redisUrl = (user: string, password: string) =>
+    `rediss://${user}:${encodeURIComponent(password)}@${REDIS_HOST}:6379?${REDIS_TLS_PARAMS}`;
   const all: Record<SecretKey, () => string> = {
     postgres_password: () => inputs.postgresPassword,
     postgres_tls_key: () => inputs.postgresServerKey,
@@ -111,10 +130,13 @@ export function secretValues(
     api_database_password: () => database.api,
     worker_database_password: () => database.worker,
     redis_password: () => inputs.redisPassword,
+    redis_tls_key: () => inputs.redisServerKey,
+    redis_tls_cert: () => inputs.redisServerCertificate,
+    redis_ca: () => inputs.redisCaCertificate,
     // `default` for Redis's healthcheck; api and worker users without the dangerous commands; the exporter's.
     redis_acl: () => renderRedisAcl(REDIS_PREFIX, { default: inputs.redisPassword, ...redis }),
-    api_redis_url: () => `redis://api:${encodeURIComponent(redis.api)}@redis:6379`,
-    worker_redis_url: () => `redis://worker:${encodeURIComponent(redis.worker)}@redis:6379`,
+    api_redis_url: () => redisUrl('api', redis.api),
+    worker_redis_url: () => redisUrl('worker', redis.worker),
     jwt_secret: () => inputs.jwtSecret,
     totp_encryption_key: () => inputs.totpEncryptionKey,
     oidc_client_secret: () => inputs.oidcClientSecret ?? '',

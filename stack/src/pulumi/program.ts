@@ -6,8 +6,8 @@ import { Deployment } from './deploy.js';
 import { digitalOceanInfrastructure } from './digitalocean.js';
 import { Images } from './images.js';
 import { nodeById } from './infrastructure.js';
-import { PostgresTls } from './postgres-tls.js';
 import { localInfrastructure } from './local/infrastructure.js';
+import { PostgresTls, RedisTls } from './server-tls.js';
 import { SshKeys } from './ssh-keys.js';
 import { stackSettingsFor } from './stack-settings.js';
 import { Swarm } from './swarm.js';
@@ -62,6 +62,7 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
   const images = new Images('images', { settings, login: infra.registry.push });
   const secrets = new AppSecrets('secrets');
   const postgresTls = new PostgresTls('postgres-tls');
+  const redisTls = new RedisTls('redis-tls');
   const deployment = new Deployment(
     'deploy',
     {
@@ -77,6 +78,9 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
         postgresServerCertificate: postgresTls.serverCertificate,
         postgresServerKey: postgresTls.serverKey,
         redisPassword: secrets.redisPassword,
+        redisCaCertificate: redisTls.caCertificate,
+        redisServerCertificate: redisTls.serverCertificate,
+        redisServerKey: redisTls.serverKey,
         jwtSecret: secrets.jwtSecret,
         totpEncryptionKey: secrets.totpEncryptionKey,
         dataEncryptionKey: config.dataEncryptionKeys ?? secrets.dataEncryptionKey,

@@ -82,38 +82,43 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
     );
   });
 
-  it('serves Postgres with a certificate for postgres from a CA of its own, the keys only as secrets', async () => {
-    const { r, request, stackFile } = await deployStep(stack);
-    const ca = r.named('postgres-tls-ca');
-    expect(ca.inputs).toMatchObject({
-      isCaCertificate: true,
-      allowedUses: ['cert_signing', 'crl_signing'],
-      privateKeyPem: `${MOCK_SECRETS.tlsKey}-postgres-tls-ca-key\n-----END PRIVATE KEY-----\n`,
-    });
-    expect(r.named('postgres-tls-server-request').inputs).toMatchObject({ dnsNames: ['postgres'] });
-    const server = r.named('postgres-tls-server');
-    expect(server.inputs).toMatchObject({
-      caCertPem: request.secrets.postgresCaCertificate,
-      allowedUses: ['digital_signature', 'key_encipherment', 'server_auth'],
-      // Renewed by the first `pulumi up` in its last 30 days.
-      validityPeriodHours: 365 * 24,
-      earlyRenewalHours: 30 * 24,
-    });
-    expect(request.secrets).toMatchObject({
-      postgresCaCertificate: '-----BEGIN CERTIFICATE-----\nmock-postgres-tls-ca\n-----END CERTIFICATE-----\n',
-      postgresServerCertificate:
-        '-----BEGIN CERTIFICATE-----\nmock-postgres-tls-server\n-----END CERTIFICATE-----\n',
-      postgresServerKey: `${MOCK_SECRETS.tlsKey}-postgres-tls-server-key\n-----END PRIVATE KEY-----\n`,
-    });
-    // The deployer turns them into the Docker secrets the stack file names by their values' hashes.
-    const settings = parseStackSettings(request.settings);
-    const values = secretValues(settings, request.secrets);
-    for (const key of ['postgres_ca', 'postgres_tls_cert', 'postgres_tls_key'] as const) {
-      const versions = { [key]: secretVersion(values[key]!) };
-      expect(stackFile).toContain(`name: ${secretName({ ...settings, secretVersions: versions }, key)}`);
-    }
-    expect(values.postgres_tls_key).toBe(request.secrets.postgresServerKey);
-  });
+  it.each([
+    { host: 'postgres', input: 'postgres' },
+    { host: 'redis', input: 'redis' },
+  ] as const)(
+    'serves $host with a certificate for its name from a CA of its own, the keys only as secrets',
+    async ({ host, input }) => {
+      const { r, request, stackFile } = await deployStep(stack);
+      const ca = r.named(`${host}-tls-ca`);
+      expect(ca.inputs).toMatchObject({
+        isCaCertificate: true,
+        allowedUses: ['cert_signing', 'crl_signing'],
+        privateKeyPem: `${MOCK_SECRETS.tlsKey}-${host}-tls-ca-key\n-----END PRIVATE KEY-----\n`,
+      });
+      expect(r.named(`${host}-tls-server-request`).inputs).toMatchObject({ dnsNames: [host] });
+      const server = r.named(`${host}-tls-server`);
+      expect(server.inputs).toMatchObject({
+        caCertPem: request.secrets[`${input}CaCertificate`],
+        allowedUses: ['digital_signature', 'key_encipherment', 'server_auth'],
+        // Renewed by the first `pulumi up` in its last 30 days.
+        validityPeriodHours: 365 * 24,
+        earlyRenewalHours: 30 * 24,
+      });
+      expect(request.secrets).toMatchObject({
+        [`${input}CaCertificate`]: `-----BEGIN CERTIFICATE-----\nmock-${host}-tls-ca\n-----END CERTIFICATE-----\n`,
+        [`${input}ServerCertificate`]: `-----BEGIN CERTIFICATE-----\nmock-${host}-tls-server\n-----END CERTIFICATE-----\n`,
+        [`${input}ServerKey`]: `${MOCK_SECRETS.tlsKey}-${host}-tls-server-key\n-----END PRIVATE KEY-----\n`,
+      });
+      // The deployer turns them into the Docker secrets the stack file names by their values' hashes.
+      const settings = parseStackSettings(request.settings);
+      const values = secretValues(settings, request.secrets);
+      for (const key of [`${host}_ca`, `${host}_tls_cert`, `${host}_tls_key`] as const) {
+        const versions = { [key]: secretVersion(values[key]!) };
+        expect(stackFile).toContain(`name: ${secretName({ ...settings, secretVersions: versions }, key)}`);
+      }
+      expect(values[`${host}_tls_key`]).toBe(request.secrets[`${input}ServerKey`]);
+    },
+  );
 
   it("keeps the deployer's output in the state only as a secret", async () => {
     const r = await runStack(stack);

@@ -1,4 +1,6 @@
-/** The certificates of a local deployment's Postgres (Pulumi makes its own: stack/src/pulumi/postgres-tls.ts). */
+/**
+ * The certificates of a local deployment's Postgres and Redis (Pulumi makes its own: stack/src/pulumi/server-tls.ts).
+ */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,17 +8,18 @@ import { join } from 'node:path';
 
 /** The Postgres service's name inside the stack: what clients connect to, so what its certificate must name. */
 export const POSTGRES_HOST = 'postgres';
+/** The same for Redis. */
+export const REDIS_HOST = 'redis';
+
+/** A server's TLS (PEM): the CA its clients verify it against, and its certificate (signed by that CA) and key. */
+export type ServerTls = { caCertificate: string; serverCertificate: string; serverKey: string };
 
 /**
- * A CA of the deployment's own and the server certificate it signs for `postgres`, as PEM; local stacks keep them
- * in secrets.json like their other generated values.
+ * A CA of the deployment's own, named `caName`, and the server certificate it signs for `host`, as PEM; local
+ * stacks keep them in secrets.json like their other generated values.
  */
-export function generatePostgresTls(): {
-  postgresCaCertificate: string;
-  postgresServerCertificate: string;
-  postgresServerKey: string;
-} {
-  const dir = mkdtempSync(join(tmpdir(), 'taskstack-pg-tls-'));
+export function generateServerTls(host: string, caName: string): ServerTls {
+  const dir = mkdtempSync(join(tmpdir(), 'taskstack-tls-'));
   const file = (name: string) => join(dir, name);
   // Ten years, both: a local stack has no renewal to run (stack/README.md: rotating them).
   const newCertificate = (subject: string, name: string, ...extra: string[]) => {
@@ -27,9 +30,9 @@ export function generatePostgresTls(): {
     });
   };
   try {
-    newCertificate('/CN=taskstack Postgres CA', 'ca');
+    newCertificate(`/CN=${caName}`, 'ca');
     newCertificate(
-      `/CN=${POSTGRES_HOST}`,
+      `/CN=${host}`,
       'server',
       '-CA',
       file('ca.pem'),
@@ -38,13 +41,13 @@ export function generatePostgresTls(): {
       ...[
         // openssl.cnf's defaults would make the server certificate a CA too.
         ...['-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth'],
-        ...['-addext', `subjectAltName=DNS:${POSTGRES_HOST}`],
+        ...['-addext', `subjectAltName=DNS:${host}`],
       ],
     );
     return {
-      postgresCaCertificate: readFileSync(file('ca.pem'), 'utf8'),
-      postgresServerCertificate: readFileSync(file('server.pem'), 'utf8'),
-      postgresServerKey: readFileSync(file('server.key'), 'utf8'),
+      caCertificate: readFileSync(file('ca.pem'), 'utf8'),
+      serverCertificate: readFileSync(file('server.pem'), 'utf8'),
+      serverKey: readFileSync(file('server.key'), 'utf8'),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,17 +1,17 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as tls from '@pulumi/tls';
-import { POSTGRES_HOST } from '../deployer/postgres-tls.js';
+import { POSTGRES_HOST, REDIS_HOST } from '../deployer/server-tls.js';
 
 const HOURS_PER_DAY = 24;
 
 /**
- * The TLS of the stack's Postgres: a CA of the stack's own (ten years) and the server's certificate from it for
- * `postgres`, the name every client connects to and checks (sslmode=verify-full). The overlay networks between the
- * nodes are not encrypted, so this is what keeps database traffic private and the server authentic. The server
- * certificate lasts a year and is renewed by the first `pulumi up` in its last 30 days, which restarts Postgres on
- * it; the clients trust the CA, which does not change (stack/README.md: rotating the CA).
+ * The TLS of one of the stack's servers: a CA of its own (ten years) and the server's certificate from it for
+ * `host`, the name every client connects to and checks. The overlay networks between the nodes are not encrypted,
+ * so this is what keeps the traffic private and the server authentic. The server certificate lasts a year and is
+ * renewed by the first `pulumi up` in its last 30 days, which restarts the server on it; the clients trust the CA,
+ * which does not change (stack/README.md: rotating the CA).
  */
-export class PostgresTls extends pulumi.ComponentResource {
+class ServerTls extends pulumi.ComponentResource {
   /** The CA certificate (PEM) the clients verify the server against. */
   readonly caCertificate: pulumi.Output<string>;
   /** The server's certificate (PEM). */
@@ -19,8 +19,13 @@ export class PostgresTls extends pulumi.ComponentResource {
   /** The server's private key (PEM), a secret. */
   readonly serverKey: pulumi.Output<string>;
 
-  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
-    super('taskstack:app:PostgresTls', name, {}, opts);
+  constructor(
+    type: string,
+    name: string,
+    args: { host: string; caName: string },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super(type, name, {}, opts);
     // A private key (PEM) as a secret wherever it goes (the provider marks it so, this makes sure).
     const key = (purpose: string) =>
       pulumi.secret(
@@ -35,7 +40,7 @@ export class PostgresTls extends pulumi.ComponentResource {
       `${name}-ca`,
       {
         privateKeyPem: caKey,
-        subject: { commonName: 'taskstack Postgres CA' },
+        subject: { commonName: args.caName },
         isCaCertificate: true,
         allowedUses: ['cert_signing', 'crl_signing'],
         validityPeriodHours: 3650 * HOURS_PER_DAY,
@@ -45,11 +50,7 @@ export class PostgresTls extends pulumi.ComponentResource {
     const serverKey = key('server');
     const request = new tls.CertRequest(
       `${name}-server-request`,
-      {
-        privateKeyPem: serverKey,
-        subject: { commonName: POSTGRES_HOST },
-        dnsNames: [POSTGRES_HOST],
-      },
+      { privateKeyPem: serverKey, subject: { commonName: args.host }, dnsNames: [args.host] },
       { parent: this },
     );
     const server = new tls.LocallySignedCert(
@@ -68,5 +69,19 @@ export class PostgresTls extends pulumi.ComponentResource {
     this.serverCertificate = server.certPem;
     this.serverKey = serverKey;
     this.registerOutputs({});
+  }
+}
+
+/** Postgres's: the clients verify it with sslmode=verify-full. */
+export class PostgresTls extends ServerTls {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super('taskstack:app:PostgresTls', name, { host: POSTGRES_HOST, caName: 'taskstack Postgres CA' }, opts);
+  }
+}
+
+/** Redis's, a CA apart from Postgres's: the clients verify it through rediss:// and `cacert`. */
+export class RedisTls extends ServerTls {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super('taskstack:app:RedisTls', name, { host: REDIS_HOST, caName: 'taskstack Redis CA' }, opts);
   }
 }
