@@ -2,8 +2,9 @@
  * The baseline of the benchmark: node:http and pg only — no Express, validation, JWT, ORM or logging — sending
  * the statements the API sends for the same three requests, with the same pool size and the same batching into
  * round trips. The SQL text comes from the API's own statement builders (pure functions of the tasks
- * repository: the access queries, `listTasksSql`, the create and move statements), so both sides run exactly the same SQL; BENCH_SHOW_SQL=1 prints the
- * API's. The caller is fixed by BENCH_USER_ID instead of a token.
+ * repository: the access queries, `listTasksSql`, the create and move statements), so both sides run exactly the
+ * same SQL; BENCH_SHOW_SQL=1 prints the API's. Its answers have the API's task shape (parent, checklist and
+ * subtask progress included), so both send the same bytes. The caller is fixed by BENCH_USER_ID instead of a token.
  */
 import { generateKeyBetween } from 'fractional-indexing';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -37,6 +38,9 @@ const present = (t: Row, labelIds: string[] = []) => ({
   priority: t.priority,
   dueAt: iso(t.due_at),
   assigneeId: t.assignee_id,
+  parentId: t.parent_id,
+  checklist: t.checklist,
+  subtasks: t.subtasks,
   labelIds,
   createdBy: t.created_by_id,
   createdAt: iso(t.created_at),

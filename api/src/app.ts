@@ -12,7 +12,7 @@ import { openApiDocument } from './openapi/registry.js';
 import { boardRoutes } from './routes/board.js';
 import { identityRoutes } from './routes/identity.js';
 import { redactLoggedRequest } from './middlewares/log-redaction.js';
-import { operationsRouter } from './routes/operations.js';
+import { addOperationsRoutes } from './routes/operations.js';
 import { spaFallback } from './static.js';
 
 /** Builds the Express app: headers, logging, metrics, `/api/v1`, then the problem+json error handler. */
@@ -47,7 +47,7 @@ export function createApp(ctx: AppContext, options: { staticDir?: string } = {})
     }),
   );
   app.use(metrics.middleware);
-  app.use(operationsRouter(ctx, metrics.registry));
+  addOperationsRoutes(app, ctx, metrics.registry);
 
   const api = express.Router();
   api.use(securityHeaders());
@@ -57,8 +57,8 @@ export function createApp(ctx: AppContext, options: { staticDir?: string } = {})
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
-  api.use(identityRoutes(ctx));
-  api.use(boardRoutes(ctx));
+  // One router for every API route (see RouteGroup).
+  for (const group of [...identityRoutes(ctx), ...boardRoutes(ctx)]) group.addTo(api);
   api.use(notFoundHandler);
   app.use('/api/v1', api);
 

@@ -1,27 +1,26 @@
-import { Router } from 'express';
 import type { AppContext } from '../context.js';
+import type { RouteGroup } from './define.js';
 import { EventHub } from '../events/hub.js';
 import { EventPublisher } from '@taskstack/queues';
 import { createStorage } from '../storage/index.js';
-import { activityRouter } from './activity/router.js';
-import { attachmentsRouter } from './attachments/router.js';
-import { bulkRouter } from './bulk/router.js';
-import { checklistsRouter } from './checklists/router.js';
-import { commentsRouter } from './comments/router.js';
-import { eventsRouter } from './events/router.js';
-import { inboxRouter } from './inbox/router.js';
-import { labelsRouter } from './labels/router.js';
-import { savedViewsRouter } from './views/router.js';
-import { recurrencesRouter } from './recurrences/router.js';
-import { projectsRouter } from './projects/router.js';
-import { subtasksRouter } from './subtasks/router.js';
-import { tasksRouter } from './tasks/router.js';
-import { transfersRouter } from './transfers/router.js';
-import { trashRouter } from './trash/router.js';
+import { activityRoutes } from './activity/router.js';
+import { attachmentsRoutes } from './attachments/router.js';
+import { bulkRoutes } from './bulk/router.js';
+import { checklistsRoutes } from './checklists/router.js';
+import { commentsRoutes } from './comments/router.js';
+import { eventsRoutes } from './events/router.js';
+import { inboxRoutes } from './inbox/router.js';
+import { labelsRoutes } from './labels/router.js';
+import { savedViewsRoutes } from './views/router.js';
+import { recurrencesRoutes } from './recurrences/router.js';
+import { projectsRoutes } from './projects/router.js';
+import { subtasksRoutes } from './subtasks/router.js';
+import { tasksRoutes } from './tasks/router.js';
+import { transfersRoutes } from './transfers/router.js';
+import { trashRoutes } from './trash/router.js';
 
 /** The work itself: projects, labels, tasks with subtasks and checklists, comments, attachments, activity, the trash, the inbox and the event stream. */
-export function boardRoutes(ctx: AppContext): Router {
-  const router = Router();
+export function boardRoutes(ctx: AppContext): RouteGroup[] {
   const events = new EventPublisher(ctx.redis, ctx.config.REDIS_PREFIX, {
     queue: ctx.webhooks,
     subscribed: (workspaceId, type) => ctx.webhookInterest.subscribed(workspaceId, type),
@@ -42,20 +41,21 @@ export function boardRoutes(ctx: AppContext): Router {
     const failed = results.filter((r) => r.status === 'rejected').length;
     if (failed) ctx.logger.warn({ failed }, 'attachment files not removed');
   };
-  router.use(projectsRouter(ctx, events));
-  router.use(labelsRouter(ctx));
-  router.use(savedViewsRouter(ctx));
-  router.use(recurrencesRouter(ctx));
-  router.use(tasksRouter(ctx, events));
-  router.use(bulkRouter(ctx, events));
-  router.use(subtasksRouter(ctx, events));
-  router.use(checklistsRouter(ctx, events));
-  router.use(commentsRouter(ctx, events));
-  router.use(attachmentsRouter(ctx, storage));
-  router.use(transfersRouter(ctx, storage));
-  router.use(trashRouter(ctx, events, removeFiles));
-  router.use(activityRouter(ctx));
-  router.use(inboxRouter(ctx, events));
-  router.use(eventsRouter(ctx, hub));
-  return router;
+  return [
+    projectsRoutes(ctx, events),
+    labelsRoutes(ctx),
+    savedViewsRoutes(ctx),
+    recurrencesRoutes(ctx),
+    tasksRoutes(ctx, events),
+    bulkRoutes(ctx, events),
+    subtasksRoutes(ctx, events),
+    checklistsRoutes(ctx, events),
+    commentsRoutes(ctx, events),
+    attachmentsRoutes(ctx, storage),
+    transfersRoutes(ctx, storage),
+    trashRoutes(ctx, events, removeFiles),
+    activityRoutes(ctx),
+    inboxRoutes(ctx, events),
+    eventsRoutes(ctx, hub),
+  ];
 }

@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { IRouter, Request, RequestHandler, Response } from 'express';
 import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type { AppContext, AuthUser } from '../context.js';
@@ -56,11 +56,29 @@ const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema }
 const jsonBody = (schema: z.ZodType) => ({ required: true, ...json(schema) });
 
 /**
+ * The routes one module defines, registered together on the app's one API router. They are not a nested Router
+ * each: Express hands a request on from a nested router without a matching route only on the next turn of the
+ * event loop (setImmediate), so a request for the last of 27 routers waited behind everything else in the loop
+ * for each one it passed.
+ */
+export class RouteGroup {
+  readonly #routes: Array<{ method: Method; path: string; chain: RequestHandler[] }> = [];
+
+  add(method: Method, path: string, chain: RequestHandler[]): void {
+    this.#routes.push({ method, path, chain });
+  }
+
+  addTo(router: IRouter): void {
+    for (const { method, path, chain } of this.#routes) router[method](path, ...chain);
+  }
+}
+
+/**
  * The one way to define a route: `route(spec, handler)` registers the Express chain — rate limit → auth →
  * validate → transaction → handler → response — and the route's OpenAPI operation from the same spec.
  */
 export function defineRoutes(ctx: AppContext) {
-  const router = Router();
+  const routes = new RouteGroup();
   const auth = authenticate(ctx);
 
   function route<S extends Schemas>(spec: RouteSpec<S>, handler: Handler<S>): void {
@@ -107,8 +125,8 @@ export function defineRoutes(ctx: AppContext) {
         }
       },
     ];
-    router[spec.method](spec.path, ...chain);
+    routes.add(spec.method, spec.path, chain);
   }
 
-  return { router, route };
+  return { routes, route };
 }

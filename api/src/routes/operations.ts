@@ -1,18 +1,18 @@
 import { pendingMigrations } from '@taskstack/db';
-import { Router } from 'express';
+import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../context.js';
 
 /**
  * `/health` (the process lives), `/ready` (Postgres, Redis and schema are usable, and the process is not draining for
- * shutdown) and `/metrics`.
+ * shutdown) and `/metrics`, on the app itself: a Router of their own would hand every API request on to the next
+ * middleware only on the next turn of the event loop.
  */
-export function operationsRouter(ctx: AppContext, metrics: Registry): Router {
-  const router = Router();
-  router.get('/health', (_req, res) => {
+export function addOperationsRoutes(app: Express, ctx: AppContext, metrics: Registry): void {
+  app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/ready', async (_req, res) => {
+  app.get('/ready', async (_req, res) => {
     if (ctx.drainSignal.aborted) {
       res.status(503).json({ status: 'draining' });
       return;
@@ -32,8 +32,7 @@ export function operationsRouter(ctx: AppContext, metrics: Registry): Router {
     const ready = checks.every((c) => c === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database, redis });
   });
-  router.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
-  return router;
 }

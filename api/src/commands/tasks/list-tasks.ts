@@ -1,10 +1,4 @@
-import {
-  findTask,
-  findTasks,
-  taskCursorParts,
-  type TaskRef,
-  type TaskScope,
-} from '@taskstack/db/repositories';
+import { findTask, findTasks, taskCursor, type TaskRef, type TaskScope } from '@taskstack/db/repositories';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { decodeCursor, toPage } from '../../pagination.js';
@@ -17,7 +11,7 @@ import type { ListTasksQuery, MyTasksQuery } from './schema.js';
  */
 export async function listTasks(ctx: AppContext, scope: TaskScope, query: ListTasksQuery | MyTasksQuery) {
   const { cursor, ...filter } = query;
-  const keys = cursor ? decodeCursor(cursor, taskCursorParts(query.sort)) : undefined;
+  const keys = cursor ? decodeCursor(cursor, taskCursor(query.sort)) : undefined;
   const rows = await findTasks(ctx.sql, scope, filter, keys);
   return toPage(
     rows,

@@ -1,15 +1,14 @@
 import { findActivity } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import type { AppContext } from '../../context.js';
 import { createdAtCursor, pageOf, toPage } from '../../pagination.js';
 import { projectAccessFor } from '../../policies/board.js';
 import { activityOutput, presentActivity } from '../../presenters/activity.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { listActivityQuery, projectParams } from './schema.js';
 
 /** A project's history, newest first: every task and comment change with who made it and what changed. */
-export function activityRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function activityRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
 
   route(
     {
@@ -32,5 +31,5 @@ export function activityRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

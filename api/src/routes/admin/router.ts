@@ -1,24 +1,23 @@
 import { deleteTotp, latestBackups, recoveryStatus, usersPage } from '@taskstack/db/repositories';
 import { backupJobs, QUEUES } from '@taskstack/queues';
-import type { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../errors.js';
-import { decodeCursor, pageOf, timestampPart, toPage, uuidPart } from '../../pagination.js';
+import { createdAtCursor, pageOf, toPage } from '../../pagination.js';
 import { requireInstanceAdmin } from '../../policies/instance-admin.js';
 import { backupOutput, presentBackup } from '../../presenters/backup.js';
 import { presentRecovery, recoveryOutput } from '../../presenters/recovery.js';
 import { adminUserSchema, presentAdminUser } from '../../presenters/user.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { backupJobOutput, queuesOutput, userParams, usersQuery } from './schema.js';
 
 /** The admin page shows recent history; older records stay in the table. */
 const BACKUPS_SHOWN = 100;
 
 /** Instance administration: backups, point-in-time recovery, queues and accounts. */
-export function adminRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function adminRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const admin = { tags: ['admin'], guard: requireInstanceAdmin(ctx) };
   const forbidden = { 403: { description: 'Not an instance administrator' } };
 
@@ -123,8 +122,7 @@ export function adminRouter(ctx: AppContext): Router {
       responses: { 200: { description: 'A page of users', schema: pageOf(adminUserSchema) }, ...forbidden },
     },
     async ({ query }) => {
-      const after = query.cursor ? decodeCursor(query.cursor, [timestampPart, uuidPart]) : undefined;
-      const rows = await usersPage(ctx.sql, after as [string, string] | undefined, query.limit + 1);
+      const rows = await usersPage(ctx.sql, createdAtCursor(query.cursor), query.limit + 1);
       return toPage(
         rows,
         query.limit,
@@ -156,5 +154,5 @@ export function adminRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

@@ -1,5 +1,4 @@
 import { findAttachments } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { deleteAttachment, uploadAttachment } from '../../commands/attachments.js';
@@ -8,7 +7,7 @@ import { payloadTooLarge } from '../../errors.js';
 import { attachmentAccessFor, taskAccessFor } from '../../policies/board.js';
 import { attachmentOutput, presentAttachment } from '../../presenters/attachment.js';
 import type { AttachmentStorage } from '../../storage/index.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { receiveFile } from './receive-file.js';
 import { attachmentParams, taskParams, uploadBody } from './schema.js';
 
@@ -16,8 +15,8 @@ import { attachmentParams, taskParams, uploadBody } from './schema.js';
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 /** Task attachments: members upload and delete, viewers list and download (access re-checked on every download). */
-export function attachmentsRouter(ctx: AppContext, storage: AttachmentStorage): Router {
-  const { router, route } = defineRoutes(ctx);
+export function attachmentsRoutes(ctx: AppContext, storage: AttachmentStorage): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const max = ctx.config.MAX_UPLOAD_BYTES;
   const tags = ['attachments'];
 
@@ -109,5 +108,5 @@ export function attachmentsRouter(ctx: AppContext, storage: AttachmentStorage): 
     },
   );
 
-  return router;
+  return routes;
 }

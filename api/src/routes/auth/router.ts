@@ -1,5 +1,5 @@
 import { findUser, findUserByEmail } from '@taskstack/db/repositories';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { requestPasswordReset, resetPassword } from '../../commands/password-reset.js';
 import { registerUser } from '../../commands/register-user.js';
 import { challengeUser, completeChallenge, sessionOrChallenge } from '../../commands/sign-in.js';
@@ -13,7 +13,7 @@ import { passwordSignInDisabled, totpRequired, unauthorized } from '../../errors
 import { GrowingDelay } from '../../middlewares/growing-delay.js';
 import { clientIp, consume, createLimiter, limitPerIp } from '../../middlewares/rate-limit.js';
 import { presentUser } from '../../presenters/user.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { AUTH_DELAYS, AUTH_LIMITS } from './limits.js';
 import {
   acceptedResponse,
@@ -32,8 +32,8 @@ import {
 const cookieNote = 'Sets the httpOnly refresh cookie (`Path=/api/v1/auth`).';
 
 /** Registration, sign-in, token refresh and password reset. */
-export function authRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function authRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const limiter = (name: keyof typeof AUTH_LIMITS) =>
     createLimiter(ctx.redis, ctx.config.REDIS_PREFIX, AUTH_LIMITS[name]);
   const perIp = (name: keyof typeof AUTH_LIMITS) => limitPerIp(limiter(name));
@@ -274,5 +274,5 @@ export function authRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

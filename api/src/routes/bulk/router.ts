@@ -1,4 +1,3 @@
-import type { Router } from 'express';
 import { z } from 'zod';
 import { bulkEdit } from '../../commands/bulk/bulk-edit.js';
 import { bulkEditBody } from '../../commands/bulk/schema.js';
@@ -7,13 +6,13 @@ import type { AppContext } from '../../context.js';
 import type { EventPublisher } from '@taskstack/queues';
 import { projectAccessFor } from '../../policies/board.js';
 import { taskOutput } from '../../presenters/task.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 const bulkOutput = z.object({ items: z.array(taskOutput) }).openapi('BulkEditResult');
 
 /** Bulk edit of the list view: many tasks of a project changed at once, all or nothing (member+). */
-export function bulkRouter(ctx: AppContext, events: EventPublisher): Router {
-  const { router, route } = defineRoutes(ctx);
+export function bulkRoutes(ctx: AppContext, events: EventPublisher): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
 
   route(
     {
@@ -37,5 +36,5 @@ export function bulkRouter(ctx: AppContext, events: EventPublisher): Router {
     },
   );
 
-  return router;
+  return routes;
 }

@@ -1,4 +1,3 @@
-import type { Router } from 'express';
 import {
   readCalendarFeed,
   revokeCalendarFeed,
@@ -9,7 +8,7 @@ import { createFeedBody, feedParams } from '../../commands/calendar-feed/schema.
 import type { AppContext } from '../../context.js';
 import { createLimiter, limitPerIp } from '../../middlewares/rate-limit.js';
 import { calendarFeedStateOutput, createdCalendarFeedOutput } from '../../presenters/calendar-feed.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 /** Calendar apps poll every few minutes to hours; this is far above that and still stops a scraper. */
 const FEED_LIMIT = { name: 'calendar-feed-ip', points: 120, durationSeconds: 60 };
@@ -18,8 +17,8 @@ const FEED_LIMIT = { name: 'calendar-feed-ip', points: 120, durationSeconds: 60 
  * The iCal feed of one's tasks: managed from a signed-in session (the `calendar` tag is not one an API token
  * reaches), fetched by calendar apps with the secret in the URL as the only credential.
  */
-export function calendarRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function calendarRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['calendar'];
 
   route(
@@ -86,5 +85,5 @@ export function calendarRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

@@ -1,4 +1,3 @@
-import type { Router } from 'express';
 import {
   createChecklistItem,
   moveChecklistItem,
@@ -19,15 +18,15 @@ import type { EventPublisher } from '@taskstack/queues';
 import { taskAccessFor } from '../../policies/board.js';
 import { checklistItemAccessFor } from '../../policies/checklist.js';
 import { checklistItemOutput, checklistOutput } from '../../presenters/checklist.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 const announced =
   'Every change is announced on the event stream as `checklist.updated` with the whole list as committed ' +
   '({projectId, taskId, items, progress}).';
 
 /** A task's checklist: viewers read; members add, edit, tick, reorder and delete items. */
-export function checklistsRouter(ctx: AppContext, events: EventPublisher): Router {
-  const { router, route } = defineRoutes(ctx);
+export function checklistsRoutes(ctx: AppContext, events: EventPublisher): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['checklists'];
   const write = (transaction: unknown) => ({ ctx, events, transaction: transaction as never });
 
@@ -112,5 +111,5 @@ export function checklistsRouter(ctx: AppContext, events: EventPublisher): Route
     },
   );
 
-  return router;
+  return routes;
 }

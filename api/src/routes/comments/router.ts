@@ -1,5 +1,4 @@
 import { findComments } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { addComment, changeComment } from '../../commands/comments.js';
 import type { AppContext } from '../../context.js';
 import { forbidden } from '../../errors.js';
@@ -8,12 +7,12 @@ import { createdAtCursor, pageOf, toPage } from '../../pagination.js';
 import { commentAccessFor, taskAccessFor } from '../../policies/board.js';
 import { roleAtLeast } from '../../policies/membership.js';
 import { commentOutput, presentComment } from '../../presenters/comment.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { commentBody, commentParams, listCommentsQuery, taskParams } from './schema.js';
 
 /** Comments on tasks: viewers read, members comment; authors edit theirs, authors or admins delete. */
-export function commentsRouter(ctx: AppContext, events: EventPublisher): Router {
-  const { router, route } = defineRoutes(ctx);
+export function commentsRoutes(ctx: AppContext, events: EventPublisher): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['comments'];
 
   route(
@@ -89,5 +88,5 @@ export function commentsRouter(ctx: AppContext, events: EventPublisher): Router 
     },
   );
 
-  return router;
+  return routes;
 }

@@ -11,7 +11,7 @@ import { startTestApi, type TestApi } from '../../../test/harness.js';
 import { openEventStream } from '../../../test/sse-client.js';
 import { EventHub } from '../../events/hub.js';
 import { problemHandler } from '../../middlewares/problem.js';
-import { eventsRouter } from './router.js';
+import { eventsRoutes } from './router.js';
 
 // The real API's heartbeat is 15 s; a second, bare events router on the same context beats every 50 ms.
 let api: TestApi;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   api = await startTestApi();
   hub = new EventHub(api.context.redis, api.config.REDIS_PREFIX, api.context.logger);
   const app = express();
-  app.use(eventsRouter(api.context, hub, { heartbeatMs: 50 }));
+  eventsRoutes(api.context, hub, { heartbeatMs: 50 }).addTo(app);
   app.use(problemHandler);
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -1,11 +1,10 @@
 import { isMember } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { sessionEnded } from '../../auth/session-revocations.js';
 import type { AppContext } from '../../context.js';
 import { compareEventIds, isEventId, type EventHub } from '../../events/hub.js';
 import type { BoardEvent } from '@taskstack/queues';
 import { workspaceAccessFor } from '../../policies/membership.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { streamQuery } from './schema.js';
 
 /**
@@ -31,12 +30,12 @@ const frame = (event: BoardEvent) => `id: ${event.id}\nevent: ${event.type}\ndat
  * A client reconnecting with `Last-Event-ID` first gets what it missed from the recent history, then live events;
  * the two are stitched by id so nothing is lost or repeated.
  */
-export function eventsRouter(
+export function eventsRoutes(
   ctx: AppContext,
   hub: EventHub,
   { heartbeatMs = HEARTBEAT_MS }: { heartbeatMs?: number } = {},
-): Router {
-  const { router, route } = defineRoutes(ctx);
+): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
 
   route(
     {
@@ -131,5 +130,5 @@ export function eventsRouter(
     },
   );
 
-  return router;
+  return routes;
 }

@@ -7,7 +7,6 @@ import {
   setNotificationRead,
   unreadCount,
 } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { publishInboxUpdate } from '../../commands/inbox/notify.js';
 import type { AppContext } from '../../context.js';
 import { notFound, unauthorized } from '../../errors.js';
@@ -15,7 +14,7 @@ import type { EventPublisher } from '@taskstack/queues';
 import { createdAtCursor, pageOf, toPage } from '../../pagination.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { notificationOutput, presentNotification } from '../../presenters/notification.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import {
   listInboxQuery,
   markReadBody,
@@ -29,8 +28,8 @@ import {
  * The signed-in user's inbox in a workspace (any member; nobody sees another's) and their email preference.
  * Changes are announced to the user's own streams as `inbox.updated`, so other tabs keep their badge right.
  */
-export function inboxRouter(ctx: AppContext, events: EventPublisher): Router {
-  const { router, route } = defineRoutes(ctx);
+export function inboxRoutes(ctx: AppContext, events: EventPublisher): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['inbox'];
   const announce = (workspaceId: string, userId: string) =>
     publishInboxUpdate(ctx, events, workspaceId, userId).catch((err: unknown) =>
@@ -146,5 +145,5 @@ export function inboxRouter(ctx: AppContext, events: EventPublisher): Router {
     },
   );
 
-  return router;
+  return routes;
 }

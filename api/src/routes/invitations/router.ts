@@ -1,5 +1,4 @@
 import { pendingInvitations, withdrawInvitation } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { z } from 'zod';
 import { INVITATIONS_PER_INVITER } from '../../commands/invitation-limits.js';
 import { acceptInvitation, findPendingInvitation, inviteToWorkspace } from '../../commands/invitations.js';
@@ -8,7 +7,7 @@ import { notFound } from '../../errors.js';
 import { consume, createLimiter } from '../../middlewares/rate-limit.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { presentInvitation } from '../../presenters/invitation.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import {
   acceptedOutput,
   invitationBody,
@@ -20,8 +19,8 @@ import {
 } from './schema.js';
 
 /** Invitations: admins invite by email; the invited person accepts through the emailed link. */
-export function invitationsRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function invitationsRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const perInviter = createLimiter(ctx.redis, ctx.config.REDIS_PREFIX, INVITATIONS_PER_INVITER);
   const tags = ['invitations'];
 
@@ -125,5 +124,5 @@ export function invitationsRouter(ctx: AppContext): Router {
     async ({ user, params, transaction }) => acceptInvitation(ctx, params.token, user.id, transaction!),
   );
 
-  return router;
+  return routes;
 }

@@ -5,14 +5,13 @@ import {
   isUniqueViolation,
   updateLabel,
 } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../errors.js';
 import { labelAccessFor } from '../../policies/board.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { labelOutput, presentLabel } from '../../presenters/label.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { createLabelBody, labelParams, updateLabelBody, workspaceParams } from './schema.js';
 
 /** Label names are unique per workspace (case-insensitively): a clash is a 409, not a 500. */
@@ -26,8 +25,8 @@ async function saving<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** Labels of a workspace: anyone in it reads them, admins and owners change them. */
-export function labelsRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function labelsRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['labels'];
 
   route(
@@ -92,5 +91,5 @@ export function labelsRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

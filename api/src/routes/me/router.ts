@@ -1,13 +1,12 @@
 import { findUser } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import type { AppContext } from '../../context.js';
 import { unauthorized } from '../../errors.js';
 import { presentUser, userSchema } from '../../presenters/user.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 /** The signed-in account. */
-export function meRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function meRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
 
   route(
     {
@@ -25,5 +24,5 @@ export function meRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

@@ -1,5 +1,4 @@
 import { membersOf, removeMembership, setMemberRole } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { z } from 'zod';
 import { withdrawInvitationsOf } from '../../commands/withdraw-invitations.js';
 import type { AppContext } from '../../context.js';
@@ -11,12 +10,12 @@ import {
   lockWorkspace,
 } from '../../policies/workspace-members.js';
 import { memberOutput, presentMember } from '../../presenters/workspace.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { memberBody, memberParams, membersParams } from './schema.js';
 
 /** Membership management. Role rules live in policies/workspace-members.ts. */
-export function membersRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function membersRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['members'];
 
   route(
@@ -89,5 +88,5 @@ export function membersRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

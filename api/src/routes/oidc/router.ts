@@ -1,4 +1,4 @@
-import type { Response, Router } from 'express';
+import type { Response } from 'express';
 import { OidcClient, providerRefusal } from '../../auth/oidc-client.js';
 import { beginFlow, takeFlow } from '../../auth/oidc-flow.js';
 import { setRefreshCookie } from '../../auth/refresh-cookie.js';
@@ -9,7 +9,7 @@ import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { createLimiter, limitPerIp } from '../../middlewares/rate-limit.js';
 import { AUTH_LIMITS } from '../auth/limits.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { oidcCallbackQuery, oidcStartQuery, type OidcError } from './schema.js';
 
 const redirectNote =
@@ -20,8 +20,8 @@ const redirectNote =
  * Sign-in with the OpenID Connect provider of OIDC_ISSUER: `start` sends the browser there, `callback` is the
  * redirect URI registered at the provider. Without OIDC_ISSUER both answer 404.
  */
-export function oidcRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function oidcRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const { OIDC_ISSUER } = ctx.config;
   const client = OIDC_ISSUER ? new OidcClient({ ...ctx.config, OIDC_ISSUER }) : undefined;
   const perIp = (name: 'oidcStartPerIp' | 'oidcCallbackPerIp') =>
@@ -111,5 +111,5 @@ export function oidcRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

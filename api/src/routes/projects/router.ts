@@ -8,7 +8,6 @@ import {
   type ProjectRecord,
 } from '@taskstack/db/repositories';
 import type { Role } from '@taskstack/db';
-import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { afterCommit } from '../../commands/side-effects.js';
@@ -17,7 +16,7 @@ import type { EventPublisher } from '@taskstack/queues';
 import { projectAccessFor } from '../../policies/board.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { emptyTaskCounts, presentProject, projectOutput, type TaskCounts } from '../../presenters/project.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { createProjectBody, projectParams, updateProjectBody, workspaceParams } from './schema.js';
 
 /** Task counts per status for many projects in one query, so the project list costs a constant number of queries. */
@@ -43,8 +42,8 @@ async function loadProject(
 }
 
 /** Projects of a workspace: anyone in it reads them, admins and owners change them. */
-export function projectsRouter(ctx: AppContext, events: EventPublisher): Router {
-  const { router, route } = defineRoutes(ctx);
+export function projectsRoutes(ctx: AppContext, events: EventPublisher): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['projects'];
 
   route(
@@ -138,5 +137,5 @@ export function projectsRouter(ctx: AppContext, events: EventPublisher): Router 
     },
   );
 
-  return router;
+  return routes;
 }

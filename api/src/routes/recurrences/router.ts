@@ -8,7 +8,6 @@ import {
   setWorkspaceTimeZone,
   workspaceTimeZone,
 } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { z } from 'zod';
 import {
   projectParams,
@@ -27,7 +26,7 @@ import {
   recurrenceOutput,
   recurringTaskOutput,
 } from '../../presenters/recurrence.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 const taskRecurrence = z.object({ recurrence: recurrenceOutput.nullable() }).openapi('TaskRecurrenceOf');
 
@@ -36,8 +35,8 @@ const taskRecurrence = z.object({ recurrence: recurrenceOutput.nullable() }).ope
  * creates the next (commands/recurrences/continue-series.ts); the workspace's time zone (admin+) says where
  * "Monday 09:00" is.
  */
-export function recurrencesRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function recurrencesRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['recurrences'];
 
   route(
@@ -160,5 +159,5 @@ export function recurrencesRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

@@ -1,17 +1,16 @@
-import type { Router } from 'express';
 import { z } from 'zod';
 import { listSessions } from '../../commands/list-sessions.js';
 import { revokeSessionOfUser } from '../../commands/sessions.js';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { sessionOutput } from '../../presenters/session.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 const sessionParams = z.object({ id: z.uuid() }).strict();
 
 /** The caller's signed-in sessions (browsers), listed and ended from a session only: API tokens do not reach them. */
-export function sessionsRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function sessionsRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['sessions'];
 
   route(
@@ -39,5 +38,5 @@ export function sessionsRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

@@ -1,4 +1,3 @@
-import type { Router } from 'express';
 import { setParentBody } from '../../commands/subtasks/schema.js';
 import { listSubtasks, setParent } from '../../commands/subtasks/subtasks.js';
 import { createTask } from '../../commands/tasks/create-task.js';
@@ -7,15 +6,15 @@ import type { AppContext } from '../../context.js';
 import type { EventPublisher } from '@taskstack/queues';
 import { projectAccessFor, taskAccessFor } from '../../policies/board.js';
 import { taskOutput } from '../../presenters/task.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 const nesting =
   'Subtasks are one level deep: a subtask has no subtasks of its own, so no chain or cycle can form. ' +
   "The parent's progress changes too and is announced as its `task.updated`.";
 
 /** Subtasks: tasks with a parent in the same project. Viewers read; members create, attach and promote. */
-export function subtasksRouter(ctx: AppContext, events: EventPublisher): Router {
-  const { router, route } = defineRoutes(ctx);
+export function subtasksRoutes(ctx: AppContext, events: EventPublisher): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['subtasks'];
 
   route(
@@ -82,5 +81,5 @@ export function subtasksRouter(ctx: AppContext, events: EventPublisher): Router 
     },
   );
 
-  return router;
+  return routes;
 }

@@ -1,4 +1,3 @@
-import type { Router } from 'express';
 import type { AppContext } from '../../context.js';
 import { createTask } from '../../commands/tasks/create-task.js';
 import { deleteTask } from '../../commands/tasks/delete-task.js';
@@ -20,11 +19,11 @@ import { pageOf } from '../../pagination.js';
 import { projectAccessFor, taskAccessFor } from '../../policies/board.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { taskOutput } from '../../presenters/task.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 /** Tasks: viewers read; members create, edit, move and delete (to the trash). */
-export function tasksRouter(ctx: AppContext, events: EventPublisher): Router {
-  const { router, route } = defineRoutes(ctx);
+export function tasksRoutes(ctx: AppContext, events: EventPublisher): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['tasks'];
 
   route(
@@ -138,5 +137,5 @@ export function tasksRouter(ctx: AppContext, events: EventPublisher): Router {
     },
   );
 
-  return router;
+  return routes;
 }

@@ -1,4 +1,3 @@
-import type { Router } from 'express';
 import { z } from 'zod';
 import { createApiToken } from '../../commands/api-tokens/create-api-token.js';
 import { listApiTokens } from '../../commands/api-tokens/list-api-tokens.js';
@@ -6,14 +5,14 @@ import { revokeApiToken } from '../../commands/api-tokens/revoke-api-token.js';
 import { apiTokenParams, createApiTokenBody } from '../../commands/api-tokens/schema.js';
 import type { AppContext } from '../../context.js';
 import { apiTokenOutput, createdApiTokenOutput } from '../../presenters/api-token.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 /**
  * Personal API tokens, managed by their owner from a signed-in session only: the `tokens` tag is not one an API
  * token reaches, so a token cannot mint, list or revoke tokens.
  */
-export function tokensRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function tokensRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['tokens'];
 
   route(
@@ -57,5 +56,5 @@ export function tokensRouter(ctx: AppContext): Router {
     async ({ user, params }) => revokeApiToken(ctx, user.id, params.id),
   );
 
-  return router;
+  return routes;
 }

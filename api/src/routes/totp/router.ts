@@ -1,11 +1,10 @@
 import { findUser } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { confirmEnrolment, disableTotp, startEnrolment, totpStatus } from '../../commands/totp/enrolment.js';
 import type { AppContext } from '../../context.js';
 import { unauthorized } from '../../errors.js';
 import { consume, createLimiter } from '../../middlewares/rate-limit.js';
 import { AUTH_LIMITS } from '../auth/limits.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import {
   disableTotpBody,
   recoveryCodesOutput,
@@ -18,8 +17,8 @@ import {
  * The signed-in user's two-factor sign-in (TOTP): status, enrolment with a QR code, confirmation (which gives the
  * recovery codes) and disabling. From a session only: no API token reaches the `totp` tag.
  */
-export function totpRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function totpRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['totp'];
   // The same per-account budget of failures in a row as the sign-in step: a code is a code, wherever it is guessed.
   const perUser = createLimiter(ctx.redis, ctx.config.REDIS_PREFIX, AUTH_LIMITS.totpPerUser);
@@ -100,5 +99,5 @@ export function totpRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

@@ -1,5 +1,4 @@
 import { findTransfer, findTransfers } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { importQuery, transferParams, uploadBody, workspaceParams } from '../../commands/transfers/schema.js';
@@ -10,7 +9,7 @@ import { workspaceAccessFor } from '../../policies/membership.js';
 import { presentTransfer, transferOutput } from '../../presenters/transfer.js';
 import type { AttachmentStorage } from '../../storage/index.js';
 import { receiveFile } from '../attachments/receive-file.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 /** Room for the multipart boundaries and part headers around the file itself. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -19,8 +18,8 @@ const MULTIPART_OVERHEAD = 64 * 1024;
  * Import and export of a workspace (admin+). The API stores the upload and queues the job; the worker does the work
  * and writes its progress and report on the job's row, which the web app polls here.
  */
-export function transfersRouter(ctx: AppContext, storage: AttachmentStorage): Router {
-  const { router, route } = defineRoutes(ctx);
+export function transfersRoutes(ctx: AppContext, storage: AttachmentStorage): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['import and export'];
   const base = '/workspaces/:id';
   const max = ctx.config.IMPORT_MAX_BYTES;
@@ -137,5 +136,5 @@ export function transfersRouter(ctx: AppContext, storage: AttachmentStorage): Ro
     },
   );
 
-  return router;
+  return routes;
 }

@@ -1,5 +1,4 @@
 import { findTrash, setTrashRetentionDays, trashRetentionDays } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { purgeItem } from '../../commands/trash/purge-item.js';
 import { restoreItem } from '../../commands/trash/restore-item.js';
 import {
@@ -11,22 +10,22 @@ import {
 } from '../../commands/trash/schema.js';
 import type { AppContext } from '../../context.js';
 import type { EventPublisher } from '@taskstack/queues';
-import { decodeCursor, pageOf, timestampPart, toPage, uuidPart } from '../../pagination.js';
+import { createdAtCursor, pageOf, toPage } from '../../pagination.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { checkHolderLive, purgeableFor, restorableFor } from '../../policies/trash.js';
 import { presentTrashItem, retentionOutput, trashItemOutput } from '../../presenters/trash.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 /**
  * The trash of a workspace: what members deleted, kept `retentionDays` (admins set it) before the worker purges
  * it. Whoever could delete an item may restore it; only admins purge by hand.
  */
-export function trashRouter(
+export function trashRoutes(
   ctx: AppContext,
   events: EventPublisher,
   removeFiles: (keys: string[]) => Promise<void>,
-): Router {
-  const { router, route } = defineRoutes(ctx);
+): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['trash'];
 
   route(
@@ -42,11 +41,8 @@ export function trashRouter(
     },
     async ({ user, params, query }) => {
       await workspaceAccessFor(ctx.sql, user.id, params.id, 'member');
-      const cursor = query.cursor
-        ? (decodeCursor(query.cursor, [timestampPart, uuidPart]) as [string, string])
-        : undefined;
       const days = (await trashRetentionDays(ctx.sql, params.id))!;
-      const rows = await findTrash(ctx.sql, params.id, cursor, query.limit);
+      const rows = await findTrash(ctx.sql, params.id, createdAtCursor(query.cursor), query.limit);
       return toPage(
         rows,
         query.limit,
@@ -124,5 +120,5 @@ export function trashRouter(
     },
   );
 
-  return router;
+  return routes;
 }

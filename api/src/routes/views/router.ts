@@ -6,7 +6,6 @@ import {
   isUniqueViolation,
   updateSavedView,
 } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { z } from 'zod';
 import {
   createViewBody,
@@ -19,7 +18,7 @@ import { conflict, notFound } from '../../errors.js';
 import { projectAccessFor } from '../../policies/board.js';
 import { checkSharing, checkViewChange, savedViewFor } from '../../policies/saved-view.js';
 import { presentSavedView, savedViewOutput } from '../../presenters/saved-view.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 /** A person keeps a handful of views per project; far more is a script gone wrong. */
 export const MAX_VIEWS_PER_PROJECT = 50;
@@ -38,8 +37,8 @@ async function saving<T>(write: () => Promise<T>): Promise<T> {
  * Saved views: filters and a sort in a view of a project, kept for oneself (anyone who can read the project) or
  * shared with the project (member+); changed by whoever saved them, and shared ones also by admins.
  */
-export function savedViewsRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function savedViewsRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['views'];
 
   route(
@@ -114,5 +113,5 @@ export function savedViewsRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

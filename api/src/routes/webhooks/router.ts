@@ -11,7 +11,6 @@ import {
   type DeliveryRecord,
 } from '@taskstack/db/repositories';
 import { SINGLE_ATTEMPT, webhookBody } from '@taskstack/queues';
-import type { Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
@@ -36,7 +35,7 @@ import {
   webhookOutput,
   webhookWithSecretOutput,
 } from '../../presenters/webhook.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 
 /** A workspace wires a handful of integrations; far more is a script gone wrong. */
 export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
@@ -45,8 +44,8 @@ export const MAX_WEBHOOKS_PER_WORKSPACE = 20;
  * Webhooks of a workspace (admin+): board events POSTed, signed, to a URL of the admins' choosing. The API only
  * stores them and enqueues; the worker sends, retries, logs each delivery and turns off a webhook that keeps failing.
  */
-export function webhooksRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function webhooksRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const tags = ['webhooks'];
   const base = '/workspaces/:id/webhooks';
 
@@ -241,5 +240,5 @@ export function webhooksRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

@@ -7,19 +7,18 @@ import {
   setWorkspaceRequireTotp,
   workspacesOf,
 } from '@taskstack/db/repositories';
-import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../errors.js';
 import { workspaceAccessFor } from '../../policies/membership.js';
 import { presentWorkspace, workspaceOutput } from '../../presenters/workspace.js';
 import { createStorage } from '../../storage/index.js';
-import { defineRoutes } from '../define.js';
+import { defineRoutes, type RouteGroup } from '../define.js';
 import { workspaceBody, workspaceParams, workspaceSecurityBody } from './schema.js';
 
 /** Workspaces: every member reads theirs; the owner renames and deletes. */
-export function workspacesRouter(ctx: AppContext): Router {
-  const { router, route } = defineRoutes(ctx);
+export function workspacesRoutes(ctx: AppContext): RouteGroup {
+  const { routes, route } = defineRoutes(ctx);
   const storage = createStorage(ctx.config);
   ctx.shutdownSignal.addEventListener('abort', () => storage.close?.(), { once: true });
   const tags = ['workspaces'];
@@ -136,5 +135,5 @@ export function workspacesRouter(ctx: AppContext): Router {
     },
   );
 
-  return router;
+  return routes;
 }

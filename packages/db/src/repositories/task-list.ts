@@ -49,8 +49,19 @@ const keysOf = (sort: TaskSort): Key[] => [
   { expr: 't.id', type: 'uuid', part: uuidPart },
 ];
 
-/** The schema of each part of a cursor of `sort`, so a forged or stale cursor is refused before any SQL. */
-export const taskCursorParts = (sort: TaskSort) => keysOf(sort).map((k) => k.part);
+function cursorOf(sort: TaskSort): z.ZodType<string[]> {
+  const [first, ...rest] = keysOf(sort).map((k) => k.part);
+  return z.tuple([first!, ...rest]);
+}
+const CURSORS: Record<TaskSort, z.ZodType<string[]>> = {
+  position: cursorOf('position'),
+  dueAt: cursorOf('dueAt'),
+  createdAt: cursorOf('createdAt'),
+  priority: cursorOf('priority'),
+};
+
+/** The schema of a cursor of `sort`, built once, so a forged or stale cursor is refused before any SQL. */
+export const taskCursor = (sort: TaskSort) => CURSORS[sort];
 
 /**
  * Every word of the search as a prefix, all required: typing "deplo" finds "deployment". Only letters and digits
