@@ -76,6 +76,16 @@ export class DataKeyring {
       );
     }
   }
+
+  /** `open`, or undefined when the value cannot be opened (a SealedValueError); other errors still throw. */
+  tryOpen(sealed: string, context: string): string | undefined {
+    try {
+      return this.open(sealed, context);
+    } catch (error) {
+      if (error instanceof SealedValueError) return undefined;
+      throw error;
+    }
+  }
 }
 
 /** A sealed value that cannot be opened: plain, sealed with a key not configured, or altered. */

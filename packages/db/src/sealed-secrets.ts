@@ -10,14 +10,16 @@ import type { Queryable } from './sql.js';
  * re-seals under the current key what an older key sealed, which completes a rotation. `legacyTotpKey` (the api
  * only) opens the TOTP secrets sealed before the keyring, to re-seal them too. Throws a ConfigError naming
  * DATA_ENCRYPTION_KEY when rows are sealed with a key it does not hold — a key replaced instead of rotated — rather
- * than starting and failing every delivery and sign-in. Returns how many values it sealed and the users whose TOTP
- * secret does not open (sealed before under another key than `legacyTotpKey`, or altered).
+ * than starting and failing every delivery and sign-in. Returns how many values it sealed, the users whose TOTP
+ * secret does not open (sealed before under another key than `legacyTotpKey`, or altered) and the webhooks whose
+ * signing secret does not open (altered, or another row's): those rows are left as they are, for the caller to
+ * report, since one bad row is no reason to refuse every other user and webhook.
  */
 export async function sealPendingSecrets(
   db: Queryable,
   keyring: DataKeyring,
   legacyTotpKey?: string,
-): Promise<{ sealed: number; unopenedTotp: string[] }> {
+): Promise<{ sealed: number; unopenedTotp: string[]; unopenedWebhooks: string[] }> {
   const webhooks = await resealWebhookSecrets(db, keyring);
   const totp = await resealTotpSecrets(db, keyring, legacyTotpKey);
   const missing = new Map<string, string[]>();
@@ -33,5 +35,25 @@ export async function sealPendingSecrets(
       `${DATA_ENCRYPTION_KEY}: does not hold key ${which}; to rotate, keep the old key after the new one`,
     ]);
   }
-  return { sealed: webhooks.resealed + totp.resealed, unopenedTotp: totp.unopened };
+  return {
+    sealed: webhooks.resealed + totp.resealed,
+    unopenedTotp: totp.unopened,
+    unopenedWebhooks: webhooks.unopened,
+  };
+}
+
+/**
+ * The api's and the worker's warning for webhooks whose signing secret does not open: their deliveries fail with
+ * that reason in the delivery log until an admin sets a new secret (or removes the webhook).
+ */
+export function warnUnopenedWebhooks(
+  logger: { warn(fields: object, message: string): void },
+  webhookIds: string[],
+): void {
+  if (webhookIds.length === 0) return;
+  logger.warn(
+    { webhookIds },
+    'webhook signing secrets that do not open (altered, or copied from another webhook): their deliveries fail ' +
+      'until a workspace admin sets a new secret',
+  );
 }

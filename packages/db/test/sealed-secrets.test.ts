@@ -123,6 +123,21 @@ describe('webhook secrets at rest', () => {
     expect((await sealPendingSecrets(pool, newOnly)).sealed).toBe(0);
   });
 
+  it('that do not open are reported and left as they are, and a rotation re-seals the others', async () => {
+    const old = new DataKeyring([OLD]);
+    const [moved, kept] = [await addWebhook(old, 'whsec_moved'), await addWebhook(old, 'whsec_kept')];
+    // Another webhook's sealed secret copied onto this row: sealed for that row, it does not open on this one.
+    await pool.query(`UPDATE webhooks SET secret = $2 WHERE id = $1`, [moved.id, await stored(kept.id)]);
+    const movedColumn = await stored(moved.id);
+    expect(await sealPendingSecrets(pool, new DataKeyring([NEW, OLD]))).toEqual({
+      sealed: 1,
+      unopenedTotp: [],
+      unopenedWebhooks: [moved.id],
+    });
+    expect(await stored(moved.id)).toBe(movedColumn);
+    expect(openWebhookSecret(new DataKeyring([NEW]), kept.id, await stored(kept.id))).toBe('whsec_kept');
+  });
+
   it('sealed with a key the setting lacks stop start-up with one line naming the setting', async () => {
     const old = new DataKeyring([OLD]);
     const webhook = await addWebhook(old, 'whsec_lost');
@@ -169,7 +184,11 @@ describe('TOTP secrets at rest', () => {
     expect(() => openTotpSecret(keyring, bob, column)).toThrow(/another row/);
     // A rotation re-seals the others and reports that row, which it leaves as it is.
     const rotating = new DataKeyring([newKey(), NEW]);
-    expect(await sealPendingSecrets(pool, rotating)).toEqual({ sealed: 1, unopenedTotp: [bob] });
+    expect(await sealPendingSecrets(pool, rotating)).toEqual({
+      sealed: 1,
+      unopenedTotp: [bob],
+      unopenedWebhooks: [],
+    });
     expect(openTotpSecret(rotating, alice, await storedTotp(alice))).toBe(BASE32);
     expect(await storedTotp(bob)).toBe(column);
   });
@@ -180,12 +199,24 @@ describe('TOTP secrets at rest', () => {
     await startTotpEnrolment(pool, keyring, userId, 'placeholder');
     await setStoredTotp(userId, sealLegacyTotpSecret(BASE32, LEGACY_KEY));
     // The worker holds no legacy key: it leaves such rows to the api.
-    expect(await sealPendingSecrets(pool, keyring)).toEqual({ sealed: 0, unopenedTotp: [] });
-    expect(await sealPendingSecrets(pool, keyring, LEGACY_KEY)).toEqual({ sealed: 1, unopenedTotp: [] });
+    expect(await sealPendingSecrets(pool, keyring)).toEqual({
+      sealed: 0,
+      unopenedTotp: [],
+      unopenedWebhooks: [],
+    });
+    expect(await sealPendingSecrets(pool, keyring, LEGACY_KEY)).toEqual({
+      sealed: 1,
+      unopenedTotp: [],
+      unopenedWebhooks: [],
+    });
     const column = await storedTotp(userId);
     expect(column.startsWith(`enc:v1:${keyring.currentKeyId}:`)).toBe(true);
     expect(openTotpSecret(keyring, userId, column)).toBe(BASE32);
-    expect(await sealPendingSecrets(pool, keyring, LEGACY_KEY)).toEqual({ sealed: 0, unopenedTotp: [] });
+    expect(await sealPendingSecrets(pool, keyring, LEGACY_KEY)).toEqual({
+      sealed: 0,
+      unopenedTotp: [],
+      unopenedWebhooks: [],
+    });
   });
 
   it('of the old format that the legacy key does not open are reported and left as they are', async () => {
@@ -197,6 +228,7 @@ describe('TOTP secrets at rest', () => {
     expect(await sealPendingSecrets(pool, keyring, 'another-'.repeat(5))).toEqual({
       sealed: 0,
       unopenedTotp: [userId],
+      unopenedWebhooks: [],
     });
     expect(await storedTotp(userId)).toBe(legacy);
   });
@@ -208,6 +240,7 @@ describe('TOTP secrets at rest', () => {
     expect(await sealPendingSecrets(pool, new DataKeyring([NEW, OLD]))).toEqual({
       sealed: 1,
       unopenedTotp: [],
+      unopenedWebhooks: [],
     });
     const newOnly = new DataKeyring([NEW]);
     expect(openTotpSecret(newOnly, rotated, await storedTotp(rotated))).toBe(BASE32);

@@ -2,7 +2,7 @@ import type { DataKeyring } from '@taskstack/db';
 import {
   claimTotpStep,
   findTotp,
-  openTotpSecret,
+  tryOpenTotpSecret,
   useRecoveryCode,
   type Queryable,
 } from '@taskstack/db/repositories';
@@ -25,7 +25,11 @@ export async function verifySecondFactor(
   const totp = await findTotp(ctx.sql, userId);
   if (!totp || (totp.confirmedAt === null) !== pending) return false;
   if (isTotpCode(code)) {
-    const step = totpStepOf(openTotpSecret(ctx.keyring, userId, totp.secretEncrypted), code);
+    // A secret that does not open (altered or copied from another user; start-up warns naming these users) accepts
+    // no code, as a wrong code, rather than failing the request: recovery codes and an admin's reset still work.
+    const secret = tryOpenTotpSecret(ctx.keyring, userId, totp.secretEncrypted);
+    if (secret === undefined) return false;
+    const step = totpStepOf(secret, code);
     return step !== null && (await claimTotpStep(ctx.sql, userId, step, pending));
   }
   return !pending && useRecoveryCode(ctx.sql, userId, hashRecoveryCode(code));

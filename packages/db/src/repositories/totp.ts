@@ -1,4 +1,4 @@
-import { SealedValueError, sealedKeyId, sealedWithPattern, type DataKeyring } from '../data-keyring.js';
+import { sealedKeyId, sealedWithPattern, type DataKeyring } from '../data-keyring.js';
 import { openLegacyTotpSecret } from '../legacy-totp-secrets.js';
 import { rowsOf, type Queryable } from '../sql.js';
 
@@ -51,6 +51,10 @@ const secretContext = (userId: string) => `user_totp.secret:${userId}`;
 export const openTotpSecret = (keyring: DataKeyring, userId: string, sealed: string) =>
   keyring.open(sealed, secretContext(userId));
 
+/** The same, or undefined when it does not open (altered, another user's, or sealed under a key long gone). */
+export const tryOpenTotpSecret = (keyring: DataKeyring, userId: string, sealed: string) =>
+  keyring.tryOpen(sealed, secretContext(userId));
+
 /**
  * Starts (or restarts) enrolment with a new secret, stored sealed with the keyring's current key; false when the
  * user already has a confirmed authenticator.
@@ -101,7 +105,7 @@ export async function resealTotpSecrets(
       continue;
     }
     let base32: string | undefined;
-    if (keyId !== undefined) base32 = openedOrUndefined(keyring, userId, sealed);
+    if (keyId !== undefined) base32 = tryOpenTotpSecret(keyring, userId, sealed);
     else if (legacyKey !== undefined) base32 = openLegacyTotpSecret(sealed, legacyKey);
     else continue; // the worker's pass: only the api holds the legacy key
     if (base32 === undefined) {
@@ -115,15 +119,6 @@ export async function resealTotpSecrets(
     resealed += result.rowCount ?? 0;
   }
   return { resealed, missingKeys, unopened };
-}
-
-function openedOrUndefined(keyring: DataKeyring, userId: string, sealed: string): string | undefined {
-  try {
-    return openTotpSecret(keyring, userId, sealed);
-  } catch (error) {
-    if (error instanceof SealedValueError) return undefined;
-    throw error;
-  }
 }
 
 /**

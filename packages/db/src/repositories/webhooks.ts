@@ -211,7 +211,7 @@ export async function setWebhookSecret(
 export async function resealWebhookSecrets(
   db: Queryable,
   keyring: DataKeyring,
-): Promise<{ resealed: number; missingKeys: Map<string, number> }> {
+): Promise<{ resealed: number; missingKeys: Map<string, number>; unopened: string[] }> {
   const rows = await rowsOf<{ id: string; secret: string }>(
     db,
     `SELECT id, secret FROM webhooks WHERE secret NOT LIKE $1`,
@@ -219,6 +219,7 @@ export async function resealWebhookSecrets(
   );
   let resealed = 0;
   const missingKeys = new Map<string, number>();
+  const unopened: string[] = [];
   for (const row of rows) {
     const keyId = sealedKeyId(row.secret);
     if (keyId !== undefined && !keyring.holds(keyId)) {
@@ -226,7 +227,11 @@ export async function resealWebhookSecrets(
       continue;
     }
     const context = secretContext(row.id);
-    const plain = keyId === undefined ? row.secret : keyring.open(row.secret, context);
+    const plain = keyId === undefined ? row.secret : keyring.tryOpen(row.secret, context);
+    if (plain === undefined) {
+      unopened.push(row.id);
+      continue;
+    }
     const result = await db.query(`UPDATE webhooks SET secret = $3 WHERE id = $1 AND secret = $2`, [
       row.id,
       row.secret,
@@ -234,7 +239,7 @@ export async function resealWebhookSecrets(
     ]);
     resealed += result.rowCount ?? 0;
   }
-  return { resealed, missingKeys };
+  return { resealed, missingKeys, unopened };
 }
 
 export async function deleteWebhook(db: Queryable, webhookId: string): Promise<void> {
