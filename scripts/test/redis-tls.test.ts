@@ -119,7 +119,9 @@ describe.each(processes)('$name on a TLS Redis', ({ name, entry, health, env }) 
     const { code, lines } = failedStart(withCa(process.env.TEST_REDIS_URL!, 'rediss:', server.caFile!));
     expect(code).toBe(1);
     // Redis reads the TLS hello as the start of a command and waits for the rest: the client's 5 s run out.
-    expect(lines).toEqual([`${name}: REDIS_URL: cannot connect (connect ETIMEDOUT)`]);
+    expect(lines).toEqual([
+      `${name}: REDIS_URL: cannot connect (connect ETIMEDOUT: no TLS handshake within 5 s, unreachable or a server without TLS)`,
+    ]);
   });
 });
 

@@ -51,7 +51,12 @@ export async function probeRedis(url: string): Promise<string | undefined> {
     await redis.ping();
     return undefined;
   } catch (error) {
-    return (socketError ?? (error as Error)).message;
+    const message = (socketError ?? (error as Error)).message;
+    // A Redis without TLS reads the TLS hello as the start of a command and waits for the rest: the handshake
+    // never ends, which looks like a host that does not answer.
+    return message === 'connect ETIMEDOUT' && url.startsWith('rediss:')
+      ? `${message}: no TLS handshake within 5 s, unreachable or a server without TLS`
+      : message;
   } finally {
     redis.disconnect();
   }
