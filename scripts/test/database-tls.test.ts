@@ -4,16 +4,13 @@
  */
 import { createTestDatabase, prepareTemplateDatabase } from '@taskstack/db/testing';
 import { freePort, makeCertificates, startPostgres } from '@taskstack/devservices';
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const root = new URL('../..', import.meta.url).pathname;
-const node = [process.execPath, '--conditions=@taskstack/source', '--import', 'tsx'];
+import { ENTRY_POINTS, runToExit, serving } from './entry-points.js';
 
 let server: Awaited<ReturnType<typeof startPostgres>>;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -38,8 +35,6 @@ const withParams = (url: string, params: Record<string, string>) => {
 
 /** The environment the process needs to start, besides its DATABASE_URL. */
 const environment = (extra: Record<string, string>, databaseUrl: string) => ({
-  PATH: process.env.PATH!,
-  LOG_LEVEL: 'silent',
   DATABASE_URL: databaseUrl,
   REDIS_URL: process.env.TEST_REDIS_URL!,
   REDIS_PREFIX: `t${randomBytes(5).toString('hex')}`,
@@ -47,53 +42,17 @@ const environment = (extra: Record<string, string>, databaseUrl: string) => ({
   ...extra,
 });
 
-/** Runs a process to its exit (a start-up failure), returning its exit code and stderr lines. */
-function run(entry: string, extra: Record<string, string>, databaseUrl: string) {
-  const result = spawnSync(node[0]!, [...node.slice(1), entry], {
-    cwd: root,
-    env: environment(extra, databaseUrl),
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, lines: result.stderr.split('\n').filter(Boolean) };
-}
+/** Runs a process to its exit (a start-up failure): its exit code and stderr lines. */
+const run = (entry: string, extra: Record<string, string>, databaseUrl: string) =>
+  runToExit(entry, environment(extra, databaseUrl));
 
-const processes = [
-  {
-    name: 'api',
-    entry: 'api/src/main.ts',
-    health: '/ready',
-    env: (port: number) => ({ PORT: String(port), JWT_SECRET: 'x'.repeat(40) }),
-  },
-  {
-    name: 'worker',
-    entry: 'worker/src/main.ts',
-    health: '/health',
-    env: (port: number) => ({
-      WORKER_HTTP_PORT: String(port),
-      SMTP_URL: 'smtp://127.0.0.1:2525',
-      MAIL_FROM: 'a@example.com',
-    }),
-  },
-];
-
-describe.each(processes)('$name on a TLS Postgres', ({ name, entry, health, env }) => {
+describe.each(ENTRY_POINTS)('$name on a TLS Postgres', ({ name, entry, health, env }) => {
   const failedStart = (databaseUrl: string) => run(entry, env(1), databaseUrl);
 
   it('serves, its database connections encrypted and the server verified against the CA', async () => {
     const port = await freePort();
-    const child = spawn(node[0]!, [...node.slice(1), entry], {
-      cwd: root,
-      env: environment(env(port), db.url),
-      stdio: 'ignore',
-    });
+    const stop = await serving(entry, environment(env(port), db.url), `http://127.0.0.1:${port}${health}`);
     try {
-      const status = () =>
-        fetch(`http://127.0.0.1:${port}${health}`).then(
-          (r) => r.status,
-          () => 0,
-        );
-      await expect.poll(status, { timeout: 45_000, interval: 250 }).toBe(200);
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       try {
@@ -107,7 +66,7 @@ describe.each(processes)('$name on a TLS Postgres', ({ name, entry, health, env 
         await client.end();
       }
     } finally {
-      child.kill('SIGTERM');
+      stop();
     }
   }, 60_000);
 

@@ -1,23 +1,10 @@
 import { DataKeyring } from '@taskstack/db';
 import { insertWebhook } from '@taskstack/db/repositories';
 import { createTestDatabase } from '@taskstack/db/testing';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-
-const root = new URL('../..', import.meta.url).pathname;
-
-/** Runs a process entry point as production would (minus the build), returning its stderr lines and exit code. */
-function run(entry: string, env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--conditions=@taskstack/source', '--import', 'tsx', entry], {
-    cwd: root,
-    env: { PATH: process.env.PATH!, LOG_LEVEL: 'silent', ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, lines: result.stderr.split('\n').filter(Boolean) };
-}
+import { runToExit } from './entry-points.js';
 
 const reachable = () => ({
   DATABASE_URL: process.env.TEST_DATABASE_SERVER_URL!,
@@ -35,7 +22,7 @@ describe.each([
   ],
 ])('%s process start-up', (name, entry, required) => {
   it('reports every invalid setting on its own line, naming it, and exits non-zero', () => {
-    const { code, lines } = run(entry, {
+    const { code, lines } = runToExit(entry, {
       ...reachable(),
       ...required,
       DATABASE_URL: 'mysql://x',
@@ -51,7 +38,11 @@ describe.each([
   });
 
   it('names an unreachable Redis in one line', () => {
-    const { code, lines } = run(entry, { ...reachable(), ...required, REDIS_URL: 'redis://127.0.0.1:1' });
+    const { code, lines } = runToExit(entry, {
+      ...reachable(),
+      ...required,
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
     expect(code).toBe(1);
     expect(lines).toEqual([
       expect.stringMatching(new RegExp(`^${name}: REDIS_URL: cannot connect \\(.*ECONNREFUSED`)),
@@ -59,10 +50,14 @@ describe.each([
   });
 
   it('names a missing or short DATA_ENCRYPTION_KEY in one line', () => {
-    const missing = run(entry, { ...reachable(), ...required, DATA_ENCRYPTION_KEY: '' });
+    const missing = runToExit(entry, { ...reachable(), ...required, DATA_ENCRYPTION_KEY: '' });
     expect(missing.code).toBe(1);
     expect(missing.lines).toEqual([`${name}: invalid configuration: DATA_ENCRYPTION_KEY: is required`]);
-    const short = run(entry, { ...reachable(), ...required, DATA_ENCRYPTION_KEY: `${dataKey()},short` });
+    const short = runToExit(entry, {
+      ...reachable(),
+      ...required,
+      DATA_ENCRYPTION_KEY: `${dataKey()},short`,
+    });
     expect(short.code).toBe(1);
     expect(short.lines).toEqual([
       `${name}: invalid configuration: DATA_ENCRYPTION_KEY: each key must be at least 32 characters (e.g. \`openssl rand -base64 32\`)`,
@@ -85,7 +80,7 @@ describe.each([
         secret: 'whsec_x',
         createdBy: null,
       });
-      const { code, lines } = run(entry, { ...reachable(), ...required, DATABASE_URL: db.url });
+      const { code, lines } = runToExit(entry, { ...reachable(), ...required, DATABASE_URL: db.url });
       expect(code).toBe(1);
       expect(lines).toEqual([
         `${name}: invalid configuration: DATA_ENCRYPTION_KEY: does not hold key ${sealedWith.currentKeyId} ` +

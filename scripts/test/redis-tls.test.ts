@@ -5,15 +5,12 @@
 import { createTestDatabase } from '@taskstack/db/testing';
 import { freePort, makeCertificates, startRedis } from '@taskstack/devservices';
 import { createRedis } from '@taskstack/queues';
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const root = new URL('../..', import.meta.url).pathname;
-const node = [process.execPath, '--conditions=@taskstack/source', '--import', 'tsx'];
+import { ENTRY_POINTS, runToExit, serving } from './entry-points.js';
 
 let server: Awaited<ReturnType<typeof startRedis>>;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -40,8 +37,6 @@ const withCa = (url: string, protocol: string, caFile: string) => {
 
 /** The environment the process needs to start, besides its REDIS_URL. */
 const environment = (extra: Record<string, string>, redisUrl: string) => ({
-  PATH: process.env.PATH!,
-  LOG_LEVEL: 'silent',
   DATABASE_URL: db.url,
   REDIS_URL: redisUrl,
   REDIS_PREFIX: `t${randomBytes(5).toString('hex')}`,
@@ -49,54 +44,22 @@ const environment = (extra: Record<string, string>, redisUrl: string) => ({
   ...extra,
 });
 
-/** Runs a process to its exit (a start-up failure), returning its exit code and stderr lines. */
-function run(entry: string, extra: Record<string, string>, redisUrl: string) {
-  const result = spawnSync(node[0]!, [...node.slice(1), entry], {
-    cwd: root,
-    env: environment(extra, redisUrl),
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, lines: result.stderr.split('\n').filter(Boolean) };
-}
+/** Runs a process to its exit (a start-up failure): its exit code and stderr lines. */
+const run = (entry: string, extra: Record<string, string>, redisUrl: string) =>
+  runToExit(entry, environment(extra, redisUrl));
 
-const processes = [
-  {
-    name: 'api',
-    entry: 'api/src/main.ts',
-    health: '/ready',
-    env: (port: number) => ({ PORT: String(port), JWT_SECRET: 'x'.repeat(40) }),
-  },
-  {
-    name: 'worker',
-    entry: 'worker/src/main.ts',
-    health: '/health',
-    env: (port: number) => ({
-      WORKER_HTTP_PORT: String(port),
-      SMTP_URL: 'smtp://127.0.0.1:2525',
-      MAIL_FROM: 'a@example.com',
-    }),
-  },
-];
-
-describe.each(processes)('$name on a TLS Redis', ({ name, entry, health, env }) => {
+describe.each(ENTRY_POINTS)('$name on a TLS Redis', ({ name, entry, health, env }) => {
   const failedStart = (redisUrl: string) => run(entry, env(1), redisUrl);
 
   it('serves, its connections (queues, subscribers, limits) all over TLS to the verified server', async () => {
     const port = await freePort();
-    const child = spawn(node[0]!, [...node.slice(1), entry], {
-      cwd: root,
-      env: environment(env(port), server.url),
-      stdio: 'ignore',
-    });
+    const stop = await serving(
+      entry,
+      environment(env(port), server.url),
+      `http://127.0.0.1:${port}${health}`,
+    );
     const observer = createRedis(server.url);
     try {
-      const status = () =>
-        fetch(`http://127.0.0.1:${port}${health}`).then(
-          (r) => r.status,
-          () => 0,
-        );
-      await expect.poll(status, { timeout: 45_000, interval: 250 }).toBe(200);
       // The server has no plain-text port, so each of these connections is TLS.
       const clients = String(await observer.call('CLIENT', 'LIST'))
         .split('\n')
@@ -104,7 +67,7 @@ describe.each(processes)('$name on a TLS Redis', ({ name, entry, health, env }) 
       expect(clients.length).toBeGreaterThan(2);
     } finally {
       observer.disconnect();
-      child.kill('SIGTERM');
+      stop();
     }
   }, 60_000);
 
