@@ -1,10 +1,12 @@
 import {
+  checkServerTls,
   coreFields,
   dataEncryptionKey,
   emailList,
   loadConfig,
   port,
   s3Fields,
+  serverTlsFields,
   storageFields,
 } from '@taskstack/config';
 import { z } from 'zod';
@@ -15,6 +17,8 @@ export const apiConfigSchema = z
     ...coreFields,
     ...s3Fields,
     PORT: port(3000),
+    /** HTTPS on PORT with this certificate and key instead of HTTP (the stack: nginx and Prometheus verify it). */
+    ...serverTlsFields,
     /** HMAC key for access tokens; rotating it invalidates them, and clients renew with their refresh token. */
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)'),
     /**
@@ -60,6 +64,7 @@ export const apiConfigSchema = z
     if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
     }
+    checkServerTls(config, ctx);
     checkOidcFields(config, ctx);
   });
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

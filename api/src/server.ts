@@ -4,6 +4,9 @@ import { createRedis, EmailQueue, QUEUES, TransferQueue, WebhookQueue } from '@t
 import { createLogger, type Logger } from '@taskstack/runtime';
 import type { DestinationStream } from 'pino';
 import { Queue } from 'bullmq';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout } from 'node:timers/promises';
 import { createApp } from './app.js';
@@ -90,16 +93,24 @@ export async function startApi(
     shutdownSignal: shutdown.signal,
   };
   const app = createApp(context, options);
-  const server = app.listen(options.port ?? config.PORT, config.HOST);
+  // HTTPS when the config names a certificate (its files were checked at start-up): the stack's nginx and Prometheus
+  // reach the api across nodes, over overlay networks that are not encrypted.
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = config;
+  const tls = Boolean(certFile && keyFile);
+  const server =
+    certFile && keyFile
+      ? https.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, app)
+      : http.createServer(app);
+  server.listen(options.port ?? config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  logger.info({ port }, 'api listening');
+  logger.info({ port, tls }, 'api listening');
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     context,
     close: async () => {
       drain.abort();

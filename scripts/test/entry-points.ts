@@ -45,19 +45,30 @@ export function runToExit(entry: string, env: Record<string, string>) {
   return { code: result.status, lines: result.stderr.split('\n').filter(Boolean) };
 }
 
-/** Starts `entry` and waits until `healthUrl` answers 200; the function returned stops it. */
-export async function serving(entry: string, env: Record<string, string>, healthUrl: string) {
+/**
+ * Starts `entry` and waits until its health answers 200: GET `health` when a URL, else what `health` resolves to
+ * (a client of its own, e.g. HTTPS verified against a test CA, answering 0 while it cannot connect). The function
+ * returned stops it.
+ */
+export async function serving(
+  entry: string,
+  env: Record<string, string>,
+  health: string | (() => Promise<number>),
+) {
   const child = spawn(node[0]!, [...node.slice(1), entry], {
     cwd: root,
     env: environment(env),
     stdio: 'ignore',
   });
   const stop = () => child.kill('SIGTERM');
-  const status = () =>
-    fetch(healthUrl).then(
-      (r) => r.status,
-      () => 0,
-    );
+  const status =
+    typeof health === 'string'
+      ? () =>
+          fetch(health).then(
+            (r) => r.status,
+            () => 0,
+          )
+      : health;
   try {
     await expect.poll(status, { timeout: 45_000, interval: 250 }).toBe(200);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -15,20 +15,34 @@ export const urlWith = (...protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
   );
 
-/** Why `file` cannot be the CA a server is verified against (unreadable, or no PEM certificate), or undefined. */
-function caFileProblem(file: string): string | undefined {
+/**
+ * What the PEM file `file` holds as `parse` reads it (a certificate, a private key), or why it cannot be used:
+ * unreadable, or no PEM `what` in it. Every TLS file a process is given goes through here at start-up.
+ */
+function readPemFile<T>(
+  file: string,
+  what: string,
+  parse: (pem: string) => T,
+): { value: T } | { problem: string } {
   let pem: string;
   try {
     pem = readFileSync(file, 'utf8');
   } catch (error) {
-    return `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    return { problem: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   try {
-    new X509Certificate(pem);
+    return { value: parse(pem) };
   } catch {
-    return `${file} holds no PEM certificate`;
+    return { problem: `${file} holds no PEM ${what}` };
   }
-  return undefined;
+}
+
+const certificateFile = (file: string) => readPemFile(file, 'certificate', (pem) => new X509Certificate(pem));
+
+/** Why `file` cannot be the CA a server is verified against (unreadable, or no PEM certificate), or undefined. */
+function caFileProblem(file: string): string | undefined {
+  const ca = certificateFile(file);
+  return 'problem' in ca ? ca.problem : undefined;
 }
 
 /**
@@ -70,6 +84,37 @@ export const redisUrl = urlWith('redis', 'rediss').superRefine((value, ctx) => {
   const problem = caFileProblem(caFile);
   if (problem) ctx.addIssue({ code: 'custom', message: `${REDIS_CA_PARAM}: ${problem}` });
 });
+
+/**
+ * The certificate and key (paths of PEM files, not `_FILE` forms of other keys) a server of ours serves HTTPS with,
+ * both or neither: the stack's api, whose clients (nginx, Prometheus) may be on other nodes, across overlay networks
+ * that are not encrypted. Without them the server speaks plain HTTP.
+ */
+export const serverTlsFields = {
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+};
+
+type ServerTlsSettings = { TLS_CERT_FILE?: string | undefined; TLS_KEY_FILE?: string | undefined };
+
+/**
+ * Reads the files the TLS settings name, so a missing or unreadable one, one without PEM, or a key that is not the
+ * certificate's stops start-up with a line naming the setting instead of the first TLS handshake failing.
+ */
+export function checkServerTls(config: ServerTlsSettings, ctx: z.RefinementCtx): void {
+  const issue = (key: keyof ServerTlsSettings, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [key], message });
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = config;
+  if (!certFile && !keyFile) return;
+  if (!certFile) return issue('TLS_CERT_FILE', 'is required with TLS_KEY_FILE');
+  if (!keyFile) return issue('TLS_KEY_FILE', 'is required with TLS_CERT_FILE');
+  const certificate = certificateFile(certFile);
+  const key = readPemFile(keyFile, 'private key', (pem) => createPrivateKey(pem));
+  if ('problem' in certificate) issue('TLS_CERT_FILE', certificate.problem);
+  if ('problem' in key) issue('TLS_KEY_FILE', key.problem);
+  if ('value' in certificate && 'value' in key && !certificate.value.checkPrivateKey(key.value))
+    issue('TLS_KEY_FILE', `${keyFile} is not the key of the certificate in TLS_CERT_FILE`);
+}
 
 /** Comma-separated e-mail addresses, e.g. ADMIN_EMAILS. */
 export const emailList = z

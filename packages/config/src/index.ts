@@ -1,5 +1,6 @@
 export { ConfigError, exitOnConfigError, loadConfig } from './load.js';
 export {
+  checkServerTls,
   coreFields,
   databaseUrl,
   dataEncryptionKey,
@@ -7,6 +8,7 @@ export {
   logLevel,
   port,
   s3Fields,
+  serverTlsFields,
   storageFields,
   urlWith,
 } from './fields.js';
