@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { renderMonitoring } from '@taskstack/stack/definition/monitoring';
+import { parseStackSettings } from '@taskstack/stack/definition/settings';
 import { monitoringDir, repoRoot } from './paths.js';
 
 const prometheusDir = join(monitoringDir, 'prometheus');
@@ -93,6 +95,28 @@ describe('Prometheus configuration', () => {
       return anchor && !headings.includes(anchor) ? [`${rule.alert}: ${file}#${anchor}`] : [];
     });
     expect(missing).toEqual([]);
+  });
+
+  it('scrapes the api over HTTPS, verified against the api CA the stack gives Prometheus, for the name api', () => {
+    type Job = { job_name: string; scheme?: string; tls_config?: Record<string, unknown> };
+    const config = parse(readFileSync(join(prometheusDir, 'prometheus.yml'), 'utf8'));
+    const api = (config.scrape_configs as Job[]).find((job) => job.job_name === 'api');
+    expect(api).toMatchObject({
+      scheme: 'https',
+      // The targets are task addresses, which the certificate does not name.
+      tls_config: { ca_file: '/run/secrets/api_ca', server_name: 'api' },
+    });
+    expect(api!.tls_config).not.toHaveProperty('insecure_skip_verify');
+    const settings = parseStackSettings({
+      domain: 'app.example.com',
+      acmeEmail: 'ops@example.com',
+      imageTag: 'abc123',
+      adminEmails: ['ops@example.com'],
+      monitoring: true,
+    });
+    expect(renderMonitoring(settings).services.prometheus!.secrets).toEqual([
+      { source: 'api_ca', target: 'api_ca', mode: 0o444 },
+    ]);
   });
 
   it('uses the metric names the api and worker actually export', () => {

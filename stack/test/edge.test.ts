@@ -1,8 +1,10 @@
 /**
  * The nginx edge as the stack renders it with its production defaults, in nginx's own image on a Docker network
- * where `api` is a stub that answers every request with JSON: which rate-limit zone a path falls in, what is
- * compressed, the TLS server's cipher order and a TLS scan, and what the access log keeps. Faster than the swarm
- * suite, which runs the same site in front of the real API. Skipped, with the reason, when no Docker engine answers.
+ * where `api` is a stub that answers every request with JSON over HTTPS, with a certificate for `api` from a CA of
+ * the deployer's making (nginx holds the CA as the stack's api_ca): which rate-limit zone a path falls in, what is
+ * compressed, the TLS server's cipher order and a TLS scan, what the access log keeps, and how nginx speaks TLS to
+ * the api and refuses one it cannot verify. Faster than the swarm suite, which runs the same site in front of the
+ * real API. Skipped, with the reason, when no Docker engine answers.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNginxSite } from '../src/definition/nginx.js';
 import { parseStackSettings } from '../src/definition/settings.js';
 import { ensureBaseImages, repoRoot } from '../src/deployer/images.js';
+import { generateServerTls, type ServerTls } from '../src/deployer/server-tls.js';
 import { request, type Edge } from './helpers/http.js';
 import { docker, dockerUnavailable, until } from './helpers/swarm.js';
 
@@ -25,11 +28,41 @@ const settings = parseStackSettings({
   imageTag: 'edge',
   acme: { publicCa: false },
 });
-// Every reply of the stub is JSON larger than gzip_min_length, so compression would apply if allowed.
-const STUB = `require('http').createServer((q, s) => { s.setHeader('content-type', 'application/json');
-  s.end(JSON.stringify({ path: q.url, padding: 'x'.repeat(4096) })); }).listen(3000)`;
+// Every reply of the stub is JSON larger than gzip_min_length, so compression would apply if allowed; it says
+// which TLS version nginx's connection to it speaks.
+const STUB = `const fs = require('fs');
+  require('https').createServer({ cert: fs.readFileSync('/stub/cert.pem'), key: fs.readFileSync('/stub/key.pem') },
+  (q, s) => { s.setHeader('content-type', 'application/json'); s.end(JSON.stringify({ path: q.url,
+  tls: q.socket.getProtocol(), padding: 'x'.repeat(4096) })); }).listen(3000)`;
+// The api's certificate and CA as the local deployer makes them.
+const apiTls = generateServerTls('api', 'taskstack api CA');
 
 let dir = '';
+
+/** Runs the stub as `api` on the test network with this certificate and key, in place of any earlier one. */
+function startStub(tls: ServerTls) {
+  const stubDir = mkdtempSync(join(dir, 'stub-'));
+  writeFileSync(join(stubDir, 'cert.pem'), tls.serverCertificate);
+  writeFileSync(join(stubDir, 'key.pem'), tls.serverKey);
+  execFileSync('chmod', ['-R', 'a+rX', stubDir]);
+  spawnSync('docker', ['rm', '-f', `${NAME}_api`]);
+  docker(
+    'run',
+    '-d',
+    '--name',
+    `${NAME}_api`,
+    '--network',
+    NAME,
+    '--network-alias',
+    'api',
+    '-v',
+    `${stubDir}:/stub:ro`,
+    'node:24-trixie-slim',
+    'node',
+    '-e',
+    STUB,
+  );
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const post = (path: string) => request(edge, path, { method: 'POST', body: { email: 'a@example.com' } });
@@ -63,23 +96,11 @@ describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})
       `console.log(${JSON.stringify('x'.repeat(4096))});`,
     );
     writeFileSync(join(dir, 'site.conf'), renderNginxSite(settings));
+    writeFileSync(join(dir, 'api_ca.pem'), apiTls.caCertificate);
     execFileSync('chmod', ['-R', 'a+rX', dir]);
 
     docker('network', 'create', NAME);
-    docker(
-      'run',
-      '-d',
-      '--name',
-      `${NAME}_api`,
-      '--network',
-      NAME,
-      '--network-alias',
-      'api',
-      'node:24-trixie-slim',
-      'node',
-      '-e',
-      STUB,
-    );
+    startStub(apiTls);
     const mount = (source: string, target: string) => ['-v', `${source}:${target}:ro`];
     docker(
       'run',
@@ -97,6 +118,7 @@ describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})
       ...mount(join(dir, 'site.conf'), '/etc/nginx/conf.d/taskstack.conf'),
       ...mount(join(dir, 'certs'), '/etc/nginx/certs'),
       ...mount(join(dir, 'html'), '/usr/share/nginx/html'),
+      ...mount(join(dir, 'api_ca.pem'), '/run/secrets/api_ca'),
       'nginx:stable-trixie',
       'nginx',
       '-g',
@@ -156,6 +178,12 @@ describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})
       expect(reply.status, path).toBe(200);
       expect(reply.headers['content-encoding'], path).toBeUndefined();
     }
+  });
+
+  it('reaches the api over TLS 1.3 (the stub’s certificate verified against the api CA)', async () => {
+    const reply = await request(edge, '/api/v1/tls');
+    expect(reply.status).toBe(200);
+    expect((JSON.parse(reply.body) as { tls: string }).tls).toBe('TLSv1.3');
   });
 
   it('picks its own cipher order over the client’s', async () => {
@@ -233,4 +261,27 @@ describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})
     },
     600_000,
   );
+
+  // Last: it replaces the stub.
+  it('refuses an api whose certificate another CA signed (502), and reaches it again with the right one', async () => {
+    startStub(generateServerTls('api', 'another CA'));
+    // nginx re-resolves `api` within 5 s (resolver valid=5s); the new stub may refuse connections for a moment more.
+    const errorLog = () => spawnSync('docker', ['logs', `${NAME}_nginx`], { encoding: 'utf8' }).stderr;
+    await until(
+      'nginx to refuse the stub with the other certificate',
+      async () => {
+        const { status } = await request(edge, '/api/v1/ping');
+        return status === 502 && errorLog().includes('upstream SSL certificate verify error')
+          ? true
+          : undefined;
+      },
+      30_000,
+    );
+    startStub(apiTls);
+    await until(
+      'nginx to reach the stub with the api CA’s certificate again',
+      async () => ((await request(edge, '/api/v1/ping')).status === 200 ? true : undefined),
+      30_000,
+    );
+  }, 90_000);
 });

@@ -45,7 +45,7 @@ describe('service credentials', () => {
     expect(rotated.api_database_password).not.toBe(values.api_database_password);
   });
 
-  it.each(['postgres', 'redis'] as const)(
+  it.each(['postgres', 'redis', 'api'] as const)(
     'give %s a key and a certificate for its name that the CA every client trusts has signed',
     (host) => {
       const ca = new X509Certificate(values[`${host}_ca`]!);
@@ -57,7 +57,7 @@ describe('service credentials', () => {
       expect(server.checkPrivateKey(createPrivateKey(values[`${host}_tls_key`]!))).toBe(true);
       // Each deployment its own CA, and each server its own.
       expect(generateSecretInputs()[`${host}CaCertificate`]).not.toBe(inputs[`${host}CaCertificate`]);
-      expect(values.redis_ca).not.toBe(values.postgres_ca);
+      expect(new Set([values.postgres_ca, values.redis_ca, values.api_ca]).size).toBe(3);
     },
   );
 

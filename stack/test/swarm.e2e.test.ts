@@ -127,6 +127,8 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
     const dir = mkdtempSync(join(tmpdir(), 'taskstack-site-'));
     try {
       writeFileSync(join(dir, 'site.conf'), site, { mode: 0o644 });
+      // The CA the site verifies the api against, which the stack gives nginx as a secret.
+      writeFileSync(join(dir, 'api_ca.pem'), secrets.apiCaCertificate, { mode: 0o644 });
       const check = spawnSync(
         'docker',
         [
@@ -136,6 +138,8 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
           `DOMAIN=${edge.domain}`,
           '-v',
           `${join(dir, 'site.conf')}:/etc/nginx/conf.d/taskstack.conf:ro`,
+          '-v',
+          `${join(dir, 'api_ca.pem')}:/run/secrets/api_ca:ro`,
           `taskstack/nginx:${TAG}`,
           'nginx',
           '-t',
@@ -147,6 +151,21 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('serves the api over HTTPS only, with its certificate for api from the stack’s api CA', () => {
+    // From inside an api task, as its healthcheck asks: verified against api_ca for the name `api`; plain HTTP on
+    // the same port gets no answer.
+    const script = `const https = require('https'); const fs = require('fs');
+      https.get({ host: '127.0.0.1', port: 3000, path: '/health', servername: 'api',
+        ca: fs.readFileSync('/run/secrets/api_ca') }, (r) => {
+        const issuer = r.socket.getPeerCertificate().issuer.CN;
+        fetch('http://127.0.0.1:3000/health').then(() => console.log('plain answered'),
+          () => console.log(r.statusCode, issuer, 'plain refused'));
+      }).on('error', (e) => console.log('https failed', e.message));`;
+    expect(docker('exec', containerOf(STACK, 'api'), 'node', '-e', script)).toBe(
+      '200 taskstack api CA plain refused',
+    );
   });
 
   it('redirects HTTP to HTTPS except the ACME challenge path', async () => {

@@ -71,6 +71,8 @@ export function renderMonitoring(settings: StackSettings): MonitoringPart {
         '--web.listen-address=:9090',
       ],
       volumes: ['prometheus-data:/prometheus'],
+      // It scrapes the api over HTTPS, verified against the api's CA (prometheus.yml).
+      secrets: secretRefs('api_ca'),
     },
     // Mails through the same SMTP server as the app (egress network); its config is a secret (SMTP credentials).
     alertmanager: {

@@ -108,8 +108,11 @@ describe('renderStack', () => {
     const secretsOf = (name: string) =>
       (services[name]!.secrets as { source: string }[]).map((secret) => secret.source).sort();
     expect(secretsOf('api')).toEqual([
+      'api_ca',
       'api_database_url',
       'api_redis_url',
+      'api_tls_cert',
+      'api_tls_key',
       'data_encryption_key',
       'jwt_secret',
       'postgres_ca',
@@ -212,6 +215,36 @@ describe('renderStack', () => {
       REDIS_ADDR: 'rediss://redis:6379',
       REDIS_EXPORTER_TLS_CA_CERT_FILE: '/run/secrets/redis_ca',
     });
+  });
+
+  it('serves the api over HTTPS only from its own key and certificate, verified by nginx, Prometheus and its probe', () => {
+    const { services } = composeOf({ monitoring: true, adminEmails: ['ops@example.com'] });
+    expect(services.api!.environment).toMatchObject({
+      PORT: '3000',
+      TLS_CERT_FILE: '/run/secrets/api_tls_cert',
+      TLS_KEY_FILE: '/run/secrets/api_tls_key',
+    });
+    // Its healthcheck asks its own task over HTTPS and verifies it against the CA, for the name `api`.
+    const probe = services.api!.healthcheck.test.join(' ');
+    expect(probe).toContain(
+      "require('https').get({host:'127.0.0.1',port:3000,path:'/ready',servername:'api',",
+    );
+    expect(probe).toContain("ca:require('fs').readFileSync('/run/secrets/api_ca')");
+    expect(probe).not.toMatch(/http:|rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED/);
+    const holders = (key: string) =>
+      Object.keys(services)
+        .filter((name) =>
+          ((services[name]!.secrets ?? []) as { source: string }[]).some((s) => s.source === key),
+        )
+        .sort();
+    expect(holders('api_ca')).toEqual(['api', 'nginx', 'prometheus']);
+    expect(holders('api_tls_key')).toEqual(['api']);
+    expect(holders('api_tls_cert')).toEqual(['api']);
+    // Without monitoring, nginx and the api's own probe are the only clients.
+    const plain = composeOf({}).services;
+    expect(
+      Object.keys(plain).filter((name) => JSON.stringify(plain[name]!.secrets ?? []).includes('api_ca')),
+    ).toEqual(['api', 'nginx']);
   });
 
   it('keeps the backend network internal and pins stateful services to the labelled node', () => {
@@ -457,6 +490,21 @@ describe('renderNginxSite', () => {
     expect(composeOf({ maxImportBytes: 64 * 1024 * 1024 }).services.api!.environment).toMatchObject({
       IMPORT_MAX_BYTES: String(64 * 1024 * 1024),
     });
+  });
+
+  it('proxies to the api over TLS 1.3, verifying its certificate against the api CA for the name api', () => {
+    const text = site();
+    // A variable upstream: nginx re-resolves `api` (its tasks, through a rolling update) instead of pinning them.
+    expect(text).toContain('set $api https://api:3000;');
+    expect(text).not.toContain('http://api');
+    for (const directive of [
+      'proxy_ssl_verify on;',
+      'proxy_ssl_trusted_certificate /run/secrets/api_ca;',
+      'proxy_ssl_name api;',
+      'proxy_ssl_protocols TLSv1.3;',
+      'proxy_ssl_session_reuse on;',
+    ])
+      expect(text).toContain(`\n    ${directive}\n`);
   });
 
   it('redirects to the configured HTTPS port and staples OCSP only with a public CA', () => {

@@ -57,14 +57,27 @@ const statefulUpdate = (settings: StackSettings) => ({
  */
 const ROOT_ENTRYPOINT_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETUID', 'SETGID'];
 
-/** A health probe run inside a Node image (no curl needed); `/ready` checks Postgres, Redis and migrations. */
-const nodeProbe = (url: string) => ({
-  test: ['CMD', 'node', '-e', `fetch('${url}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
+/** A health probe run inside a Node image (no curl needed): `script` exits 0 when the service is healthy. */
+const nodeProbe = (script: string) => ({
+  test: ['CMD', 'node', '-e', script],
   interval: '5s',
   timeout: '3s',
   retries: 3,
   start_period: '30s',
 });
+
+/** Whether GET `url` answers 2xx. */
+const answersOk = (url: string) => `fetch('${url}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+
+/**
+ * Whether the api's `/ready` (Postgres, Redis and migrations) answers 200 over its HTTPS, the server verified as
+ * nginx verifies it: against api_ca, for the name `api` (the probe asks its own task at 127.0.0.1, an address the
+ * certificate does not name).
+ */
+const apiReady =
+  `require('https').get({host:'127.0.0.1',port:3000,path:'/ready',servername:'api',` +
+  `ca:require('fs').readFileSync('${secretPath('api_ca')}')},` +
+  `r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`;
 
 /**
  * Environment the api and worker share: where their dependencies are and how they log. Each logs in to Postgres
@@ -288,6 +301,10 @@ function services(settings: StackSettings): Record<string, Service> {
     environment: {
       ...appEnvironment(settings, 'api'),
       PORT: '3000',
+      // HTTPS only: nginx and Prometheus reach the api across nodes, over overlay networks that are not encrypted,
+      // and verify it against api_ca for the name `api`.
+      TLS_CERT_FILE: secretPath('api_tls_cert'),
+      TLS_KEY_FILE: secretPath('api_tls_key'),
       JWT_SECRET_FILE: secretPath('jwt_secret'),
       TOTP_ENCRYPTION_KEY_FILE: secretPath('totp_encryption_key'),
       MAX_UPLOAD_BYTES: String(settings.maxUploadBytes),
@@ -300,7 +317,12 @@ function services(settings: StackSettings): Record<string, Service> {
       ...(s3 ? {} : { STORAGE_DIR: '/data/attachments' }),
       ...oidcEnvironment(settings),
     },
+    // The key stays readable (0444, like every secret here) by the `node` user the api runs as; nothing else runs
+    // in its container. api_ca is its healthcheck's.
     secrets: secretRefs(
+      'api_tls_cert',
+      'api_tls_key',
+      'api_ca',
       'api_database_url',
       'postgres_ca',
       'api_redis_url',
@@ -313,7 +335,7 @@ function services(settings: StackSettings): Record<string, Service> {
     ),
     ...confined({ volumes: s3 ? [] : ['attachments:/data/attachments'] }),
     networks: ['backend', 'egress'],
-    healthcheck: nodeProbe('http://127.0.0.1:3000/ready'),
+    healthcheck: nodeProbe(apiReady),
     stop_grace_period: '20s',
     logging,
     deploy: deployed(memory.api, {
@@ -366,7 +388,7 @@ function services(settings: StackSettings): Record<string, Service> {
       volumes: ['backups:/backups', 'transfers:/transfers', ...(s3 ? [] : ['attachments:/data/attachments'])],
     }),
     networks: ['backend', 'egress'],
-    healthcheck: nodeProbe('http://127.0.0.1:3001/health'),
+    healthcheck: nodeProbe(answersOk('http://127.0.0.1:3001/health')),
     stop_grace_period: '30s',
     logging,
     deploy: deployed(memory.worker, {
@@ -384,6 +406,8 @@ function services(settings: StackSettings): Record<string, Service> {
     ],
     configs: [{ source: 'nginx_site', target: '/etc/nginx/conf.d/taskstack.conf', mode: 0o444 }],
     environment: { DOMAIN: settings.domain },
+    // What it verifies the api's certificate against (proxy_ssl_trusted_certificate in the site).
+    secrets: secretRefs('api_ca'),
     ...confined({ volumes: ['certs:/etc/nginx/certs', 'acme-webroot:/var/www/acme:ro'] }),
     networks: ['backend', 'egress'],
     stop_grace_period: '30s',

@@ -23,6 +23,11 @@ export const secretKeys = [
   'redis_tls_key',
   'redis_tls_cert',
   'redis_ca',
+  // The api serves HTTPS with this key and certificate (TLS_CERT_FILE, TLS_KEY_FILE); nginx and Prometheus verify it
+  // against its CA, as the Postgres and Redis clients do theirs.
+  'api_tls_key',
+  'api_tls_cert',
+  'api_ca',
   // Redis users of their own, without the dangerous commands (redis-acl.ts).
   'api_redis_url',
   'worker_redis_url',

@@ -20,7 +20,7 @@ import {
 import type { StackSettings } from '../definition/settings.js';
 import type { Docker } from './docker.js';
 import { repoRoot } from './images.js';
-import { generateServerTls, POSTGRES_HOST, REDIS_HOST } from './server-tls.js';
+import { API_HOST, generateServerTls, POSTGRES_HOST, REDIS_HOST } from './server-tls.js';
 
 /** The values an operator owns; the rest (URLs, Redis ACL) are derived from them. */
 export interface SecretInputs {
@@ -37,6 +37,10 @@ export interface SecretInputs {
   redisCaCertificate: string;
   redisServerCertificate: string;
   redisServerKey: string;
+  /** The api's TLS (PEM), likewise: a CA of its own, which nginx and Prometheus trust, and its certificate for `api`. */
+  apiCaCertificate: string;
+  apiServerCertificate: string;
+  apiServerKey: string;
   jwtSecret: string;
   /** Encrypts two-factor secrets in the database: unlike jwtSecret, never rotated (that would void enrolments). */
   totpEncryptionKey: string;
@@ -63,6 +67,7 @@ const token = () => randomBytes(32).toString('base64url');
 export function generateSecretInputs(): SecretInputs {
   const postgresTls = generateServerTls(POSTGRES_HOST, 'taskstack Postgres CA');
   const redisTls = generateServerTls(REDIS_HOST, 'taskstack Redis CA');
+  const apiTls = generateServerTls(API_HOST, 'taskstack api CA');
   return {
     postgresPassword: token(),
     postgresCaCertificate: postgresTls.caCertificate,
@@ -72,6 +77,9 @@ export function generateSecretInputs(): SecretInputs {
     redisCaCertificate: redisTls.caCertificate,
     redisServerCertificate: redisTls.serverCertificate,
     redisServerKey: redisTls.serverKey,
+    apiCaCertificate: apiTls.caCertificate,
+    apiServerCertificate: apiTls.serverCertificate,
+    apiServerKey: apiTls.serverKey,
     jwtSecret: token(),
     totpEncryptionKey: token(),
     dataEncryptionKey: token(),
@@ -135,6 +143,9 @@ export function secretValues(
     redis_ca: () => inputs.redisCaCertificate,
     // `default` for Redis's healthcheck; api and worker users without the dangerous commands; the exporter's.
     redis_acl: () => renderRedisAcl(REDIS_PREFIX, { default: inputs.redisPassword, ...redis }),
+    api_tls_key: () => inputs.apiServerKey,
+    api_tls_cert: () => inputs.apiServerCertificate,
+    api_ca: () => inputs.apiCaCertificate,
     api_redis_url: () => redisUrl('api', redis.api),
     worker_redis_url: () => redisUrl('worker', redis.worker),
     jwt_secret: () => inputs.jwtSecret,

@@ -1,5 +1,6 @@
 /**
- * The certificates of a local deployment's Postgres and Redis (Pulumi makes its own: stack/src/pulumi/server-tls.ts).
+ * The certificates of a local deployment's Postgres, Redis and api (Pulumi makes its own:
+ * stack/src/pulumi/server-tls.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { join } from 'node:path';
 export const POSTGRES_HOST = 'postgres';
 /** The same for Redis. */
 export const REDIS_HOST = 'redis';
+/** The same for the api, which nginx and Prometheus reach by that name. */
+export const API_HOST = 'api';
 
 /** A server's TLS (PEM): the CA its clients verify it against, and its certificate (signed by that CA) and key. */
 export type ServerTls = { caCertificate: string; serverCertificate: string; serverKey: string };

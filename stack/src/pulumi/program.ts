@@ -7,7 +7,7 @@ import { digitalOceanInfrastructure } from './digitalocean.js';
 import { Images } from './images.js';
 import { nodeById } from './infrastructure.js';
 import { localInfrastructure } from './local/infrastructure.js';
-import { PostgresTls, RedisTls } from './server-tls.js';
+import { ApiTls, PostgresTls, RedisTls } from './server-tls.js';
 import { SshKeys } from './ssh-keys.js';
 import { stackSettingsFor } from './stack-settings.js';
 import { Swarm } from './swarm.js';
@@ -63,6 +63,7 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
   const secrets = new AppSecrets('secrets');
   const postgresTls = new PostgresTls('postgres-tls');
   const redisTls = new RedisTls('redis-tls');
+  const apiTls = new ApiTls('api-tls');
   const deployment = new Deployment(
     'deploy',
     {
@@ -81,6 +82,9 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
         redisCaCertificate: redisTls.caCertificate,
         redisServerCertificate: redisTls.serverCertificate,
         redisServerKey: redisTls.serverKey,
+        apiCaCertificate: apiTls.caCertificate,
+        apiServerCertificate: apiTls.serverCertificate,
+        apiServerKey: apiTls.serverKey,
         jwtSecret: secrets.jwtSecret,
         totpEncryptionKey: secrets.totpEncryptionKey,
         dataEncryptionKey: config.dataEncryptionKeys ?? secrets.dataEncryptionKey,

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as tls from '@pulumi/tls';
-import { POSTGRES_HOST, REDIS_HOST } from '../deployer/server-tls.js';
+import { API_HOST, POSTGRES_HOST, REDIS_HOST } from '../deployer/server-tls.js';
 
 const HOURS_PER_DAY = 24;
 
@@ -83,5 +83,12 @@ export class PostgresTls extends ServerTls {
 export class RedisTls extends ServerTls {
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super('taskstack:app:RedisTls', name, { host: REDIS_HOST, caName: 'taskstack Redis CA' }, opts);
+  }
+}
+
+/** The api's, a CA of its own again: nginx (proxy_ssl_verify) and Prometheus verify it. */
+export class ApiTls extends ServerTls {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super('taskstack:app:ApiTls', name, { host: API_HOST, caName: 'taskstack api CA' }, opts);
   }
 }

@@ -85,6 +85,7 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
   it.each([
     { host: 'postgres', input: 'postgres' },
     { host: 'redis', input: 'redis' },
+    { host: 'api', input: 'api' },
   ] as const)(
     'serves $host with a certificate for its name from a CA of its own, the keys only as secrets',
     async ({ host, input }) => {
