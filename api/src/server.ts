@@ -96,18 +96,15 @@ export async function startApi(
   // HTTPS when the config names a certificate (its files were checked at start-up): the stack's nginx and Prometheus
   // reach the api across nodes, over overlay networks that are not encrypted.
   const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = config;
-  const tls = Boolean(certFile && keyFile);
-  const server =
-    certFile && keyFile
-      ? https.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, app)
-      : http.createServer(app);
+  const tls = certFile && keyFile ? { cert: readFileSync(certFile), key: readFileSync(keyFile) } : undefined;
+  const server = tls ? https.createServer(tls, app) : http.createServer(app);
   server.listen(options.port ?? config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  logger.info({ port, tls }, 'api listening');
+  logger.info({ port, tls: Boolean(tls) }, 'api listening');
 
   return {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
