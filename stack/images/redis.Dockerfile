@@ -1,7 +1,10 @@
 # Stand-in for the official redis:8-trixie: trixie's redis-server 8, /data as the working directory and volume,
-# and the server dropping root for the `redis` user.
+# and the server dropping root for the `redis` user, uid 999 as in the official image (the stack makes its TLS key
+# readable by that uid alone).
 FROM debian:trixie-slim
 RUN set -eux; \
+    groupadd --system --gid 999 redis; \
+    useradd --system --uid 999 --gid redis --home-dir /var/lib/redis --no-create-home --shell /usr/sbin/nologin redis; \
     apt-get update; \
     apt-get install -y --no-install-recommends redis-server redis-tools; \
     rm -rf /var/lib/apt/lists/*; \

@@ -60,3 +60,12 @@ export const deployed = (
 /** Secrets mounted read-only under /run/secrets/<key>. */
 export const secretRefs = (...keys: SecretKey[]) =>
   keys.map((key) => ({ source: key, target: key, mode: 0o444 }));
+
+/** A private key under /run/secrets/<key>, readable by its owner `uid` alone (the server it is the key of). */
+export const keyRef = (key: SecretKey, uid: number) => ({
+  source: key,
+  target: key,
+  uid: String(uid),
+  gid: String(uid),
+  mode: 0o400,
+});

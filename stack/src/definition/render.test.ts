@@ -172,6 +172,8 @@ describe('renderStack', () => {
     expect(postgres.secrets).toContainEqual({
       source: 'postgres_tls_key',
       target: 'postgres_tls_key',
+      uid: '0',
+      gid: '0',
       mode: 0o400,
     });
     expect(postgres.secrets).toContainEqual({
@@ -185,7 +187,7 @@ describe('renderStack', () => {
           ((services[name]!.secrets ?? []) as { source: string }[]).some((s) => s.source === key),
         )
         .sort();
-    // Every client of Postgres (the restore and admin jobs borrow the worker's and the api's secrets).
+    // Every client of Postgres (the restore and admin jobs borrow the CA from the worker and the api).
     expect(holders('postgres_ca')).toEqual(['api', 'migrate', 'postgres-exporter', 'worker']);
     expect(holders('postgres_tls_key')).toEqual(['postgres']);
   });
@@ -208,9 +210,16 @@ describe('renderStack', () => {
           ((services[name]!.secrets ?? []) as { source: string }[]).some((s) => s.source === key),
         )
         .sort();
-    // Every client of Redis (the restore and admin jobs borrow the worker's and the api's secrets).
     expect(holders('redis_ca')).toEqual(['api', 'redis', 'redis-exporter', 'worker']);
     expect(holders('redis_tls_key')).toEqual(['redis']);
+    // Readable by the `redis` user the server runs as, and nobody else in its container.
+    expect(services.redis!.secrets).toContainEqual({
+      source: 'redis_tls_key',
+      target: 'redis_tls_key',
+      uid: '999',
+      gid: '999',
+      mode: 0o400,
+    });
     expect(services['redis-exporter']!.environment).toMatchObject({
       REDIS_ADDR: 'rediss://redis:6379',
       REDIS_EXPORTER_TLS_CA_CERT_FILE: '/run/secrets/redis_ca',
@@ -240,6 +249,14 @@ describe('renderStack', () => {
     expect(holders('api_ca')).toEqual(['api', 'nginx', 'prometheus']);
     expect(holders('api_tls_key')).toEqual(['api']);
     expect(holders('api_tls_cert')).toEqual(['api']);
+    // Readable by the `node` user the api runs as, and nobody else in its container.
+    expect(services.api!.secrets).toContainEqual({
+      source: 'api_tls_key',
+      target: 'api_tls_key',
+      uid: '1000',
+      gid: '1000',
+      mode: 0o400,
+    });
     // Without monitoring, nginx and the api's own probe are the only clients.
     const plain = composeOf({}).services;
     expect(

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import {
   confined,
   deployed,
+  keyRef,
   limits,
   logging,
   placedOn,
@@ -56,6 +57,10 @@ const statefulUpdate = (settings: StackSettings) => ({
  * servers themselves run as that user, which keeps none of these.
  */
 const ROOT_ENTRYPOINT_CAPS = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETUID', 'SETGID'];
+
+/** The users the servers run as, owners of their private keys: `node` of the Node image, `redis` of Redis's. */
+const NODE_UID = 1000;
+const REDIS_UID = 999;
 
 /** A health probe run inside a Node image (no curl needed): `script` exits 0 when the service is healthy. */
 const nodeProbe = (script: string) => ({
@@ -182,7 +187,7 @@ function services(settings: StackSettings): Record<string, Service> {
     secrets: [
       ...secretRefs('postgres_password', 'postgres_tls_cert', ...(pitrCopy ? backupSecrets : [])),
       // Root's alone: the entrypoint gives the server a copy of its own.
-      { source: 'postgres_tls_key', target: 'postgres_tls_key', mode: 0o400 },
+      keyRef('postgres_tls_key', 0),
     ],
     ...confined({
       capAdd: ROOT_ENTRYPOINT_CAPS,
@@ -236,9 +241,12 @@ function services(settings: StackSettings): Record<string, Service> {
       '--tls-auth-clients',
       'no',
     ],
-    // The key stays readable (0444, like every secret here) by the `redis` user the server drops root for, whose
-    // uid differs between the official image (999) and the stand-in (Debian's); only Redis runs in the container.
-    secrets: secretRefs('redis_acl', 'redis_password', 'redis_tls_cert', 'redis_tls_key', 'redis_ca'),
+    // The key is readable only by the `redis` user the server drops root for (uid 999, in the official image and
+    // the stand-in alike).
+    secrets: [
+      ...secretRefs('redis_acl', 'redis_password', 'redis_tls_cert', 'redis_ca'),
+      keyRef('redis_tls_key', REDIS_UID),
+    ],
     ...confined({ capAdd: ROOT_ENTRYPOINT_CAPS, volumes: ['redis-data:/data'] }),
     networks: ['backend'],
     healthcheck: {
@@ -317,22 +325,23 @@ function services(settings: StackSettings): Record<string, Service> {
       ...(s3 ? {} : { STORAGE_DIR: '/data/attachments' }),
       ...oidcEnvironment(settings),
     },
-    // The key stays readable (0444, like every secret here) by the `node` user the api runs as; nothing else runs
-    // in its container. api_ca is its healthcheck's.
-    secrets: secretRefs(
-      'api_tls_cert',
-      'api_tls_key',
-      'api_ca',
-      'api_database_url',
-      'postgres_ca',
-      'api_redis_url',
-      'redis_ca',
-      'jwt_secret',
-      'totp_encryption_key',
-      'data_encryption_key',
-      ...s3Secrets,
-      ...(settings.oidc ? (['oidc_client_secret'] as const) : []),
-    ),
+    // The TLS key is readable only by the `node` user the api runs as. api_ca is its healthcheck's.
+    secrets: [
+      keyRef('api_tls_key', NODE_UID),
+      ...secretRefs(
+        'api_tls_cert',
+        'api_ca',
+        'api_database_url',
+        'postgres_ca',
+        'api_redis_url',
+        'redis_ca',
+        'jwt_secret',
+        'totp_encryption_key',
+        'data_encryption_key',
+        ...s3Secrets,
+        ...(settings.oidc ? (['oidc_client_secret'] as const) : []),
+      ),
+    ],
     ...confined({ volumes: s3 ? [] : ['attachments:/data/attachments'] }),
     networks: ['backend', 'egress'],
     healthcheck: nodeProbe(apiReady),

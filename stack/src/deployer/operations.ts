@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { databaseRoles } from '../definition/database-roles.js';
+import type { SecretKey } from '../definition/secrets.js';
 import { lastLogLines, waitForConvergence } from './converge.js';
 import type { Docker } from './docker.js';
 import { formatProgress } from './deploy.js';
@@ -79,7 +80,7 @@ export async function down(
   await Promise.all(leftovers);
 }
 
-interface ServiceSpec {
+export interface ServiceSpec {
   Spec: {
     TaskTemplate: {
       ContainerSpec: {
@@ -95,14 +96,48 @@ interface ServiceSpec {
 }
 
 /** What a one-off job runs, and what it gets besides the service it borrows from. */
-interface OneOffJob {
-  /** The service whose image, environment, secrets, volumes, placement and networks the job takes. */
+export interface OneOffJob {
+  /** The service whose image, environment, volumes, placement and networks the job takes. */
   from: 'api' | 'worker';
+  /**
+   * The service's secrets (by file name) the job reads; it is given no other. A one-off job runs an operator's CLI,
+   * which needs a database login, not the service's signing keys or TLS key.
+   */
+  borrows: SecretKey[];
   /** Names the job (`<stack>_<job>`) while it runs. */
   job: string;
   command: string[];
   secrets?: { source: string; target: string }[];
   env?: string[];
+}
+
+/**
+ * The `docker service create` arguments of `job`, made of `service`'s spec: its image, environment, volumes,
+ * placement and networks, but only the secrets the job borrows.
+ */
+export function oneOffJobArgs(stack: string, service: ServiceSpec, job: OneOffJob): string[] {
+  const { ContainerSpec: spec, Placement, Networks } = service.Spec.TaskTemplate;
+  const args = ['service', 'create', '--detach', '--name', `${stack}_${job.job}`, '--mode', 'replicated-job'];
+  args.push('--restart-condition', 'none', '--label', `com.taskstack.${job.job}=${stack}`);
+  // The job's own variables replace the service's of the same name.
+  const own = new Set((job.env ?? []).map((entry) => entry.split('=')[0]));
+  const env = [...(spec.Env ?? []).filter((entry) => !own.has(entry.split('=')[0])), ...(job.env ?? [])];
+  for (const entry of env) args.push('--env', entry);
+  const borrowed = new Set<string>(job.borrows);
+  for (const secret of spec.Secrets ?? [])
+    if (borrowed.has(secret.File.Name))
+      args.push('--secret', `source=${secret.SecretName},target=${secret.File.Name}`);
+  for (const secret of job.secrets ?? [])
+    args.push('--secret', `source=${secret.source},target=${secret.target}`);
+  for (const mount of spec.Mounts ?? []) {
+    // A tmpfs (a private /tmp under a read-only root) has no source; docker refuses one.
+    const source = mount.Type === 'tmpfs' ? '' : `,source=${mount.Source}`;
+    args.push('--mount', `type=${mount.Type}${source},target=${mount.Target}`);
+  }
+  for (const constraint of Placement?.Constraints ?? []) args.push('--constraint', constraint);
+  for (const network of Networks ?? []) args.push('--network', network.Target);
+  args.push(spec.Image.replace(/@sha256:[0-9a-f]+$/, ''), ...job.command);
+  return args;
 }
 
 /**
@@ -114,27 +149,9 @@ interface OneOffJob {
 async function runOneOffJob(docker: Docker, stack: string, job: OneOffJob, log: (line: string) => void) {
   const [service] = await docker.inspect<ServiceSpec>(['service', 'inspect', `${stack}_${job.from}`]);
   if (!service) throw new Error(`stack ${stack} has no ${job.from} service`);
-  const { ContainerSpec: spec, Placement, Networks } = service.Spec.TaskTemplate;
   const name = `${stack}_${job.job}`;
   await docker.run(['service', 'rm', name]).catch(() => undefined);
-  const args = ['service', 'create', '--detach', '--name', name, '--mode', 'replicated-job'];
-  args.push('--restart-condition', 'none', '--label', `com.taskstack.${job.job}=${stack}`);
-  // The job's own variables replace the service's of the same name.
-  const own = new Set((job.env ?? []).map((entry) => entry.split('=')[0]));
-  const env = [...(spec.Env ?? []).filter((entry) => !own.has(entry.split('=')[0])), ...(job.env ?? [])];
-  for (const entry of env) args.push('--env', entry);
-  for (const secret of spec.Secrets ?? [])
-    args.push('--secret', `source=${secret.SecretName},target=${secret.File.Name}`);
-  for (const secret of job.secrets ?? [])
-    args.push('--secret', `source=${secret.source},target=${secret.target}`);
-  for (const mount of spec.Mounts ?? []) {
-    // A tmpfs (a private /tmp under a read-only root) has no source; docker refuses one.
-    const source = mount.Type === 'tmpfs' ? '' : `,source=${mount.Source}`;
-    args.push('--mount', `type=${mount.Type}${source},target=${mount.Target}`);
-  }
-  for (const constraint of Placement?.Constraints ?? []) args.push('--constraint', constraint);
-  for (const network of Networks ?? []) args.push('--network', network.Target);
-  args.push(spec.Image.replace(/@sha256:[0-9a-f]+$/, ''), ...job.command);
+  const args = oneOffJobArgs(stack, service, job);
   await docker.run(args);
   log(`${job.job}: running in ${name}`);
   const deadline = Date.now() + 600_000;
@@ -164,11 +181,35 @@ async function runOneOffJob(docker: Docker, stack: string, job: OneOffJob, log: 
   }
 }
 
+/** The restore CLI's job: the worker's image and volumes, logged in as the owner (`ownerUrlSecret`). */
+export const restoreJob = (args: string[], ownerUrlSecret: string): OneOffJob => ({
+  from: 'worker',
+  job: 'restore',
+  // The owner's login comes as a secret of its own; the backups' key reads a backup from the bucket.
+  borrows: ['postgres_ca', 'backup_s3_access_key_id', 'backup_s3_secret_access_key'],
+  command: ['node', 'worker/dist/cli/restore.js', ...args],
+  secrets: [{ source: ownerUrlSecret, target: 'owner_database_url' }],
+  env: [
+    'DATABASE_URL_FILE=/run/secrets/owner_database_url',
+    `DATABASE_APP_ROLES=${databaseRoles.api},${databaseRoles.worker}`,
+  ],
+});
+
+/** The admin CLI's job: the api's image and database login, the password in the secret `passwordSecret`. */
+export const adminJob = (email: string, passwordSecret: string): OneOffJob => ({
+  from: 'api',
+  job: 'admin',
+  borrows: ['api_database_url', 'postgres_ca'],
+  command: ['node', 'api/dist/cli/admin.js', 'create', '--email', email],
+  secrets: [{ source: passwordSecret, target: 'admin_password' }],
+  env: ['ADMIN_PASSWORD_FILE=/run/secrets/admin_password'],
+});
+
 /**
  * Runs the worker's restore CLI with `args` — a backup (a file in the backups volume, or an S3 key), or
  * `--to <moment|latest> [--dry-run]` (point-in-time recovery: the job has the worker's PITR_STANZA) — in a one-off
- * job of the worker's image, secrets, volumes and networks, but as the database owner, whose URL it takes from the
- * migrate job: the worker's own role may only change rows, and a restore creates and renames databases. The
+ * job of the worker's image, volumes and networks (of its secrets only the CA and the backups' key), as the
+ * database owner, whose URL it takes from the migrate job: the worker's own role may only change rows, and a restore creates and renames databases. The
  * restored database gets the api's and the worker's grants back (DATABASE_APP_ROLES). Not inside the worker
  * container: the worker exits when its database is switched, which would kill a restore running there half-way.
  */
@@ -182,21 +223,7 @@ export async function restore(
   const owner = migrate?.Spec.TaskTemplate.ContainerSpec.Secrets?.find((s) => s.File.Name === 'database_url');
   if (!owner) throw new Error(`stack ${stack} has no migrate job holding the owner's database_url`);
   log(`restoring ${args.join(' ')}`);
-  return runOneOffJob(
-    docker,
-    stack,
-    {
-      from: 'worker',
-      job: 'restore',
-      command: ['node', 'worker/dist/cli/restore.js', ...args],
-      secrets: [{ source: owner.SecretName, target: 'owner_database_url' }],
-      env: [
-        'DATABASE_URL_FILE=/run/secrets/owner_database_url',
-        `DATABASE_APP_ROLES=${databaseRoles.api},${databaseRoles.worker}`,
-      ],
-    },
-    log,
-  );
+  return runOneOffJob(docker, stack, restoreJob(args, owner.SecretName), log);
 }
 
 /**
@@ -215,18 +242,7 @@ export async function createAdmin(
     input: admin.password,
   });
   try {
-    return await runOneOffJob(
-      docker,
-      stack,
-      {
-        from: 'api',
-        job: 'admin',
-        command: ['node', 'api/dist/cli/admin.js', 'create', '--email', admin.email],
-        secrets: [{ source: secret, target: 'admin_password' }],
-        env: ['ADMIN_PASSWORD_FILE=/run/secrets/admin_password'],
-      },
-      log,
-    );
+    return await runOneOffJob(docker, stack, adminJob(admin.email, secret), log);
   } finally {
     // The job's task may hold the secret for a moment after its service is removed; docker refuses until then.
     for (let attempt = 0; attempt < 30; attempt += 1) {
