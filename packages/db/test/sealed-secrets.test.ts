@@ -5,12 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DataKeyring, sealPendingSecrets, SealedValueError } from '../src/index.js';
 import {
   insertWebhook,
-  openTotpSecret,
   openWebhookSecret,
   setWebhookSecret,
   startTotpEnrolment,
+  tryOpenTotpSecret,
 } from '../src/repositories/index.js';
-import { createTestDatabase, sealLegacyTotpSecret } from '../src/testing/index.js';
+import { createTestDatabase, sealLegacyTotpSecret, storeLegacyTotpSecret } from '../src/testing/index.js';
 
 const newKey = () => randomBytes(32).toString('base64url');
 const OLD = newKey();
@@ -171,6 +171,12 @@ describe('TOTP secrets at rest', () => {
     ).rows[0]!.secret_encrypted;
   const setStoredTotp = (userId: string, value: string) =>
     pool.query('UPDATE user_totp SET secret_encrypted = $2 WHERE user_id = $1', [userId, value]);
+  it('cannot be written in the old form or in plain text (the constraint of migration 0017)', async () => {
+    const userId = await addUser();
+    await startTotpEnrolment(pool, new DataKeyring([NEW]), userId, BASE32);
+    for (const value of [sealLegacyTotpSecret(BASE32, LEGACY_KEY), BASE32])
+      await expect(setStoredTotp(userId, value)).rejects.toThrow(/user_totp_secret_sealed/);
+  });
 
   it('are sealed for their user: copied onto another user, a sealed secret does not open nor stop a rotation', async () => {
     const keyring = new DataKeyring([NEW]);
@@ -179,9 +185,9 @@ describe('TOTP secrets at rest', () => {
     await startTotpEnrolment(pool, keyring, bob, 'KRSXG5CTMVRXEZLU');
     const column = await storedTotp(alice);
     expect(column.startsWith(`enc:v1:${keyring.currentKeyId}:`)).toBe(true);
-    expect(openTotpSecret(keyring, alice, column)).toBe(BASE32);
+    expect(tryOpenTotpSecret(keyring, alice, column)).toBe(BASE32);
     await setStoredTotp(bob, column);
-    expect(() => openTotpSecret(keyring, bob, column)).toThrow(/another row/);
+    expect(tryOpenTotpSecret(keyring, bob, column)).toBeUndefined();
     // A rotation re-seals the others and reports that row, which it leaves as it is.
     const rotating = new DataKeyring([newKey(), NEW]);
     expect(await sealPendingSecrets(pool, rotating)).toEqual({
@@ -189,7 +195,7 @@ describe('TOTP secrets at rest', () => {
       unopenedTotp: [bob],
       unopenedWebhooks: [],
     });
-    expect(openTotpSecret(rotating, alice, await storedTotp(alice))).toBe(BASE32);
+    expect(tryOpenTotpSecret(rotating, alice, await storedTotp(alice))).toBe(BASE32);
     expect(await storedTotp(bob)).toBe(column);
   });
 
@@ -197,7 +203,7 @@ describe('TOTP secrets at rest', () => {
     const keyring = new DataKeyring([NEW]);
     const userId = await addUser();
     await startTotpEnrolment(pool, keyring, userId, 'placeholder');
-    await setStoredTotp(userId, sealLegacyTotpSecret(BASE32, LEGACY_KEY));
+    await storeLegacyTotpSecret(pool, userId, sealLegacyTotpSecret(BASE32, LEGACY_KEY));
     // The worker holds no legacy key: it leaves such rows to the api.
     expect(await sealPendingSecrets(pool, keyring)).toEqual({
       sealed: 0,
@@ -211,7 +217,7 @@ describe('TOTP secrets at rest', () => {
     });
     const column = await storedTotp(userId);
     expect(column.startsWith(`enc:v1:${keyring.currentKeyId}:`)).toBe(true);
-    expect(openTotpSecret(keyring, userId, column)).toBe(BASE32);
+    expect(tryOpenTotpSecret(keyring, userId, column)).toBe(BASE32);
     expect(await sealPendingSecrets(pool, keyring, LEGACY_KEY)).toEqual({
       sealed: 0,
       unopenedTotp: [],
@@ -224,7 +230,7 @@ describe('TOTP secrets at rest', () => {
     const userId = await addUser();
     await startTotpEnrolment(pool, keyring, userId, 'placeholder');
     const legacy = sealLegacyTotpSecret(BASE32, LEGACY_KEY);
-    await setStoredTotp(userId, legacy);
+    await storeLegacyTotpSecret(pool, userId, legacy);
     expect(await sealPendingSecrets(pool, keyring, 'another-'.repeat(5))).toEqual({
       sealed: 0,
       unopenedTotp: [userId],
@@ -243,7 +249,7 @@ describe('TOTP secrets at rest', () => {
       unopenedWebhooks: [],
     });
     const newOnly = new DataKeyring([NEW]);
-    expect(openTotpSecret(newOnly, rotated, await storedTotp(rotated))).toBe(BASE32);
+    expect(tryOpenTotpSecret(newOnly, rotated, await storedTotp(rotated))).toBe(BASE32);
 
     await startTotpEnrolment(pool, old, lost, BASE32);
     await addWebhook(old, 'whsec_lost');

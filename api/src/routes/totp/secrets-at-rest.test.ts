@@ -1,5 +1,5 @@
 import { DataKeyring } from '@taskstack/db';
-import { sealLegacyTotpSecret } from '@taskstack/db/testing';
+import { sealLegacyTotpSecret, storeLegacyTotpSecret } from '@taskstack/db/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../../test/harness.js';
@@ -49,7 +49,11 @@ describe('TOTP secrets at rest', () => {
   it('enrolled under the legacy key (JWT_SECRET) are re-sealed by start-up and still verify codes', async () => {
     const account = await client.enrolled();
     // The row as the API before the keyring left it: sealed under JWT_SECRET, TOTP_ENCRYPTION_KEY being unset.
-    await setStoredSecret(account.user.id, sealLegacyTotpSecret(account.secret, JWT_SECRET));
+    await storeLegacyTotpSecret(
+      api.context.sql,
+      account.user.id,
+      sealLegacyTotpSecret(account.secret, JWT_SECRET),
+    );
     await restarted({ DATA_ENCRYPTION_KEY: OLD });
     expect(await storedSecret(account.user.id)).toMatch(
       new RegExp(`^enc:v1:${new DataKeyring([OLD]).currentKeyId}:`),
@@ -60,7 +64,11 @@ describe('TOTP secrets at rest', () => {
   it('enrolled under TOTP_ENCRYPTION_KEY are re-sealed with it, after which neither legacy key is needed', async () => {
     const account = await client.enrolled();
     const legacyKey = newKey();
-    await setStoredSecret(account.user.id, sealLegacyTotpSecret(account.secret, legacyKey));
+    await storeLegacyTotpSecret(
+      api.context.sql,
+      account.user.id,
+      sealLegacyTotpSecret(account.secret, legacyKey),
+    );
     await restarted({ DATA_ENCRYPTION_KEY: OLD, TOTP_ENCRYPTION_KEY: legacyKey });
     expect(await storedSecret(account.user.id)).toMatch(/^enc:v1:/);
     await restarted({ DATA_ENCRYPTION_KEY: OLD, JWT_SECRET: newKey() }, async (on) => {

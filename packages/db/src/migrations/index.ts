@@ -14,6 +14,7 @@ import { calendarFeeds } from './0013-calendar-feeds.js';
 import { oidcIdentities } from './0014-oidc-identities.js';
 import { webhookSecretsSealed } from './0015-webhook-secrets-sealed.js';
 import { workspaceTransfers } from './0016-workspace-transfers.js';
+import { totpSecretsSealed } from './0017-totp-secrets-sealed.js';
 import type { Migration } from './types.js';
 
 /** Every migration in the order it runs. Append new ones; never edit one that has shipped. */
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   oidcIdentities,
   webhookSecretsSealed,
   workspaceTransfers,
+  totpSecretsSealed,
 ];

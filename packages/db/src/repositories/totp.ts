@@ -47,11 +47,10 @@ export async function findTotp(db: Queryable, userId: string): Promise<TotpRecor
  */
 const secretContext = (userId: string) => `user_totp.secret:${userId}`;
 
-/** The base32 secret the user's codes are checked against, from the sealed value `findTotp` read. */
-export const openTotpSecret = (keyring: DataKeyring, userId: string, sealed: string) =>
-  keyring.open(sealed, secretContext(userId));
-
-/** The same, or undefined when it does not open (altered, another user's, or sealed under a key long gone). */
+/**
+ * The base32 secret the user's codes are checked against, from the sealed value `findTotp` read; undefined when it
+ * does not open (altered, another user's, or sealed under a key long gone).
+ */
 export const tryOpenTotpSecret = (keyring: DataKeyring, userId: string, sealed: string) =>
   keyring.tryOpen(sealed, secretContext(userId));
 

@@ -86,4 +86,4 @@ export async function openTestDatabase(): Promise<{
     },
   };
 }
-export { sealLegacyTotpSecret } from './legacy-totp.js';
+export { sealLegacyTotpSecret, storeLegacyTotpSecret } from './legacy-totp.js';
