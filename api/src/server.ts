@@ -1,5 +1,5 @@
 import { ConfigError } from '@taskstack/config';
-import { connectDatabase, DataKeyring, sealPendingSecrets, Sql, warnUnopenedWebhooks } from '@taskstack/db';
+import { connectDatabase, DataKeyring, logSealing, sealPendingSecrets, Sql } from '@taskstack/db';
 import { createRedis, EmailQueue, QUEUES, TransferQueue, WebhookQueue } from '@taskstack/queues';
 import { createLogger, type Logger } from '@taskstack/runtime';
 import type { DestinationStream } from 'pino';
@@ -39,17 +39,7 @@ export async function startApi(
   // not a refusal to start, since the admin's reset of those users needs the API.
   const seal = async () => {
     const legacyTotpKey = config.TOTP_ENCRYPTION_KEY ?? config.JWT_SECRET;
-    const { sealed, unopenedTotp, unopenedWebhooks } = await sealPendingSecrets(sql, keyring, legacyTotpKey);
-    if (sealed > 0)
-      logger.info({ sealed, keyId: keyring.currentKeyId }, 'secrets sealed with the current key');
-    warnUnopenedWebhooks(logger, unopenedWebhooks);
-    if (unopenedTotp.length > 0)
-      logger.warn(
-        { userIds: unopenedTotp },
-        'two-factor secrets that do not open (sealed before DATA_ENCRYPTION_KEY under another key than ' +
-          'TOTP_ENCRYPTION_KEY, or JWT_SECRET when unset; or altered): these users cannot sign in until that key ' +
-          'is set and the API restarted, or an admin resets their two-factor',
-      );
+    logSealing(logger, keyring, await sealPendingSecrets(sql, keyring, legacyTotpKey));
   };
   const first = await seal().then(
     () => undefined,

@@ -72,16 +72,28 @@ build_node() {
   docker build -q -t "$NODE_TAG" -f "$here/node.Dockerfile" "$work/node" >/dev/null
 }
 
-# Stand-ins of the server images: trixie packages on the stand-in Debian, shaped like the official images.
+# Stand-ins of the server images: trixie packages on the stand-in Debian, shaped like the official images. Each is
+# labelled with a hash of the files it is built from, so a changed Dockerfile or entrypoint rebuilds it.
+stand_in_hash() { # dockerfile
+  cat "$here/$1" "$here"/*-entrypoint.sh | sha256sum | cut -c1-16
+}
 build_from_dockerfile() { # tag dockerfile
-  docker build -q -t "$1" -f "$here/$2" "$here" >/dev/null
+  docker build -q -t "$1" --label "com.taskstack.stand-in=$(stand_in_hash "$2")" -f "$here/$2" "$here" >/dev/null
 }
 
 ensure() { # tag builder [args...]
-  if ((force == 0)) && have "$1"; then return; fi
+  if ((force == 0)) && have "$1" && ! outdated_stand_in "${@:2}"; then return; fi
   if ((force == 0)) && pulled "$1"; then echo "build-base-images: pulled $1"; return; fi
   echo "build-base-images: building stand-in $1"
   "${@:2}"
+}
+
+# True for a stand-in built from files that have changed since; an official image (pulled) carries no such label.
+outdated_stand_in() { # builder [tag dockerfile]
+  [[ $1 == build_from_dockerfile ]] || return 1
+  local label
+  label=$(docker image inspect -f '{{ index .Config.Labels "com.taskstack.stand-in" }}' "$2")
+  [[ $label != "<no value>" && -n $label && $label != "$(stand_in_hash "$3")" ]]
 }
 
 ensure "$DEBIAN_TAG" build_debian

@@ -14,7 +14,7 @@ import {
 import { createLogger } from '@taskstack/runtime';
 import { Queue, type Worker } from 'bullmq';
 import pg from 'pg';
-import { DataKeyring, sealPendingSecrets, warnUnopenedWebhooks } from '@taskstack/db';
+import { DataKeyring, logSealing, sealPendingSecrets } from '@taskstack/db';
 import { backupState, hasWebhookFor, lastDrill, pruneDeliveries } from '@taskstack/db/repositories';
 import { archiveStatus } from './pitr/archive-status.js';
 import { s3StoreFrom } from './backup/s3-store.js';
@@ -145,10 +145,7 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
     for (const queue of Object.values(QUEUES)) assertHandlers(queue, declared[queue], handlers[queue]);
     // Like the api: seal what is still plain, finish a rotation, and refuse a key that cannot open the secrets
     // (TOTP secrets from before the keyring are left to the api, which alone holds the key they were sealed with).
-    const { sealed, unopenedWebhooks } = await sealPendingSecrets(db, ctx.keyring);
-    if (sealed > 0)
-      logger.info({ sealed, keyId: ctx.keyring.currentKeyId }, 'secrets sealed with the current key');
-    warnUnopenedWebhooks(logger, unopenedWebhooks);
+    logSealing(logger, ctx.keyring, await sealPendingSecrets(db, ctx.keyring));
   } catch (error) {
     await release();
     throw error;

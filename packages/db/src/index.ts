@@ -3,7 +3,7 @@ export { migrateUp, pendingMigrations } from './migrate.js';
 export * from './models/index.js';
 export { Sql, type Queryable } from './sql.js';
 export { DataKeyring, SealedValueError } from './data-keyring.js';
-export { sealPendingSecrets, warnUnopenedWebhooks } from './sealed-secrets.js';
+export { logSealing, sealPendingSecrets } from './sealed-secrets.js';
 export { poolStats, type PoolStats } from './pool-stats.js';
 export {
   APP_ROLES,

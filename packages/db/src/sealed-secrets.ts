@@ -42,18 +42,31 @@ export async function sealPendingSecrets(
   };
 }
 
+type SealingResult = Awaited<ReturnType<typeof sealPendingSecrets>>;
+
 /**
- * The api's and the worker's warning for webhooks whose signing secret does not open: their deliveries fail with
- * that reason in the delivery log until an admin sets a new secret (or removes the webhook).
+ * The api's and the worker's log of `sealPendingSecrets`: how many values it sealed, and a warning for each kind of
+ * secret that does not open. Such webhooks' deliveries fail with that reason in the delivery log until an admin sets
+ * a new secret (or removes the webhook); such users cannot finish a sign-in with a code until the key their secret
+ * was sealed with is set, or an admin resets their two-factor (recovery codes still work).
  */
-export function warnUnopenedWebhooks(
-  logger: { warn(fields: object, message: string): void },
-  webhookIds: string[],
+export function logSealing(
+  logger: { info(fields: object, message: string): void; warn(fields: object, message: string): void },
+  keyring: DataKeyring,
+  { sealed, unopenedTotp, unopenedWebhooks }: SealingResult,
 ): void {
-  if (webhookIds.length === 0) return;
-  logger.warn(
-    { webhookIds },
-    'webhook signing secrets that do not open (altered, or copied from another webhook): their deliveries fail ' +
-      'until a workspace admin sets a new secret',
-  );
+  if (sealed > 0) logger.info({ sealed, keyId: keyring.currentKeyId }, 'secrets sealed with the current key');
+  if (unopenedWebhooks.length > 0)
+    logger.warn(
+      { webhookIds: unopenedWebhooks },
+      'webhook signing secrets that do not open (altered, or copied from another webhook): their deliveries fail ' +
+        'until a workspace admin sets a new secret',
+    );
+  if (unopenedTotp.length > 0)
+    logger.warn(
+      { userIds: unopenedTotp },
+      'two-factor secrets that do not open (sealed before DATA_ENCRYPTION_KEY under another key than ' +
+        'TOTP_ENCRYPTION_KEY, or JWT_SECRET when unset; or altered): these users cannot sign in until that key ' +
+        'is set and the API restarted, or an admin resets their two-factor',
+    );
 }
