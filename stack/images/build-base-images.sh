@@ -74,8 +74,9 @@ build_node() {
 
 # Stand-ins of the server images: trixie packages on the stand-in Debian, shaped like the official images. Each is
 # labelled with a hash of the files it is built from, so a changed Dockerfile or entrypoint rebuilds it.
-stand_in_hash() { # dockerfile
-  cat "$here/$1" "$here"/*-entrypoint.sh | sha256sum | cut -c1-16
+stand_in_hash() { # dockerfile: it and the entrypoint it copies, if any
+  local entrypoint="$here/${1%.Dockerfile}-entrypoint.sh"
+  { cat "$here/$1"; [[ ! -f $entrypoint ]] || cat "$entrypoint"; } | sha256sum | cut -c1-16
 }
 build_from_dockerfile() { # tag dockerfile
   docker build -q -t "$1" --label "com.taskstack.stand-in=$(stand_in_hash "$2")" -f "$here/$2" "$here" >/dev/null
