@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderMonitoring } from '@taskstack/stack/definition/monitoring';
+import { MONITORING_SERVERS } from '@taskstack/stack/definition/secrets';
 import { parseStackSettings } from '@taskstack/stack/definition/settings';
 import { monitoringDir, repoRoot } from './paths.js';
 
@@ -116,7 +117,63 @@ describe('Prometheus configuration', () => {
     });
     expect(renderMonitoring(settings).services.prometheus!.secrets).toEqual([
       { source: 'api_ca', target: 'api_ca', mode: 0o444 },
+      { source: 'monitoring_ca', target: 'monitoring_ca', mode: 0o444 },
     ]);
+  });
+
+  it('reaches Alertmanager and every exporter over HTTPS, verified against the monitoring CA for its service name', () => {
+    type Tls = { scheme?: string; tls_config?: Record<string, unknown> };
+    type Job = Tls & { job_name: string; relabel_configs?: { replacement?: string }[] };
+    const config = parse(readFileSync(join(prometheusDir, 'prometheus.yml'), 'utf8'));
+    const jobs = config.scrape_configs as Job[];
+    const tlsOf = ({ scheme, tls_config }: Tls) => ({ scheme, tls_config });
+    const verifiedAs = (server: string) => ({
+      scheme: 'https',
+      // The targets are task addresses, which the certificates do not name.
+      tls_config: { ca_file: '/run/secrets/monitoring_ca', server_name: server },
+    });
+    const byJob = Object.fromEntries(jobs.map((job) => [job.job_name, tlsOf(job)]));
+    expect(byJob).toEqual({
+      prometheus: { scheme: undefined, tls_config: undefined }, // itself, on localhost
+      alertmanager: verifiedAs('alertmanager'),
+      api: { scheme: 'https', tls_config: { ca_file: '/run/secrets/api_ca', server_name: 'api' } },
+      worker: { scheme: undefined, tls_config: undefined },
+      nginx: verifiedAs('nginx-exporter'),
+      postgres: verifiedAs('postgres-exporter'),
+      redis: verifiedAs('redis-exporter'),
+      node: verifiedAs('node-exporter'),
+      certificate: verifiedAs('blackbox-exporter'),
+      blackbox: verifiedAs('blackbox-exporter'),
+    });
+    // The certificate job asks the blackbox exporter itself, whose name its server_name is.
+    const certificate = jobs.find((job) => job.job_name === 'certificate')!;
+    expect(certificate.relabel_configs!.at(-1)!.replacement).toBe('blackbox-exporter:9115');
+    // Alerts go to Alertmanager the same way.
+    expect(tlsOf(config.alerting.alertmanagers[0])).toEqual(verifiedAs('alertmanager'));
+    expect(readFileSync(join(prometheusDir, 'prometheus.yml'), 'utf8')).not.toContain('insecure_skip_verify');
+    // Each server names what its web config names, and Grafana is the one monitoring server Prometheus does not ask.
+    const servers = new Set(
+      [...jobs, config.alerting.alertmanagers[0] as Tls].map((job) => job.tls_config?.server_name),
+    );
+    expect([...MONITORING_SERVERS].filter((server) => !servers.has(server))).toEqual(['grafana']);
+  });
+
+  it('makes Alertmanager and the exporters serve HTTPS only, with the key and certificate the stack mounts', () => {
+    const web = parse(readFileSync(join(prometheusDir, 'web.yml'), 'utf8'));
+    expect(web).toEqual({
+      tls_server_config: {
+        cert_file: '/run/secrets/tls_cert',
+        key_file: '/run/secrets/tls_key',
+        min_version: 'TLS13',
+      },
+    });
+    // The files the monitoring image bakes in, where the stack and amtool look for them.
+    const dockerfile = readFileSync(join(monitoringDir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/monitoring\/prometheus\/web\.yml[\s\S]*\/etc\/taskstack-monitoring\//);
+    expect(dockerfile).toContain('COPY monitoring/prometheus/amtool.yml /etc/prometheus/amtool.yml');
+    expect(parse(readFileSync(join(prometheusDir, 'amtool-http.yml'), 'utf8'))).toEqual({
+      tls_config: { ca_file: '/run/secrets/monitoring_ca', server_name: 'alertmanager' },
+    });
   });
 
   it('uses the metric names the api and worker actually export', () => {

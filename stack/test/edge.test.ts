@@ -1,10 +1,12 @@
 /**
- * The nginx edge as the stack renders it with its production defaults, in nginx's own image on a Docker network
- * where `api` is a stub that answers every request with JSON over HTTPS, with a certificate for `api` from a CA of
- * the deployer's making (nginx holds the CA as the stack's api_ca): which rate-limit zone a path falls in, what is
- * compressed, the TLS server's cipher order and a TLS scan, what the access log keeps, and how nginx speaks TLS to
- * the api and refuses one it cannot verify. Faster than the swarm suite, which runs the same site in front of the
- * real API. Skipped, with the reason, when no Docker engine answers.
+ * The nginx edge as the stack renders it with its production defaults (monitoring on, so with Grafana's
+ * locations), in nginx's own image on a Docker network where `api` is a stub that answers every request with JSON
+ * over HTTPS, with a certificate for `api` from a CA of the deployer's making (nginx holds the CA as the stack's
+ * api_ca), and `grafana` the same stub with the deployer's certificate for `grafana` from its monitoring CA (nginx
+ * holds it as monitoring_ca): which rate-limit zone a path falls in, what is compressed, the TLS server's cipher
+ * order and a TLS scan, what the access log keeps, and how nginx speaks TLS to the api and to Grafana and refuses
+ * one it cannot verify. Faster than the swarm suite, which runs the same site in front of the real API (but without
+ * Grafana, whose image no registry here serves). Skipped, with the reason, when no Docker engine answers.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNginxSite } from '../src/definition/nginx.js';
 import { parseStackSettings } from '../src/definition/settings.js';
 import { ensureBaseImages, repoRoot } from '../src/deployer/images.js';
-import { generateServerTls, type ServerTls } from '../src/deployer/server-tls.js';
+import { MONITORING_SERVERS } from '../src/definition/secrets.js';
+import { generateCaTls, generateServerTls } from '../src/deployer/server-tls.js';
 import { request, type Edge } from './helpers/http.js';
 import { docker, dockerUnavailable, until } from './helpers/swarm.js';
 
@@ -27,6 +30,8 @@ const settings = parseStackSettings({
   acmeEmail: 'ops@taskstack.test',
   imageTag: 'edge',
   acme: { publicCa: false },
+  monitoring: true,
+  adminEmails: ['ops@taskstack.test'],
 });
 // Every reply of the stub is JSON larger than gzip_min_length, so compression would apply if allowed; it says
 // which TLS version nginx's connection to it speaks.
@@ -34,27 +39,30 @@ const STUB = `const fs = require('fs');
   require('https').createServer({ cert: fs.readFileSync('/stub/cert.pem'), key: fs.readFileSync('/stub/key.pem') },
   (q, s) => { s.setHeader('content-type', 'application/json'); s.end(JSON.stringify({ path: q.url,
   tls: q.socket.getProtocol(), padding: 'x'.repeat(4096) })); }).listen(3000)`;
-// The api's certificate and CA as the local deployer makes them.
+// The api's certificate and CA, and the monitoring CA and its servers' certificates, as the local deployer makes
+// them.
 const apiTls = generateServerTls('api', 'taskstack api CA');
+const apiServer = { certificate: apiTls.serverCertificate, key: apiTls.serverKey };
+const monitoringTls = generateCaTls('taskstack monitoring CA', MONITORING_SERVERS);
 
 let dir = '';
 
-/** Runs the stub as `api` on the test network with this certificate and key, in place of any earlier one. */
-function startStub(tls: ServerTls) {
+/** Runs the stub as `host` (api, grafana) on the test network with this certificate and key, replacing any. */
+function startStub(server: { certificate: string; key: string }, host = 'api') {
   const stubDir = mkdtempSync(join(dir, 'stub-'));
-  writeFileSync(join(stubDir, 'cert.pem'), tls.serverCertificate);
-  writeFileSync(join(stubDir, 'key.pem'), tls.serverKey);
+  writeFileSync(join(stubDir, 'cert.pem'), server.certificate);
+  writeFileSync(join(stubDir, 'key.pem'), server.key);
   execFileSync('chmod', ['-R', 'a+rX', stubDir]);
-  spawnSync('docker', ['rm', '-f', `${NAME}_api`]);
+  spawnSync('docker', ['rm', '-f', `${NAME}_${host}`]);
   docker(
     'run',
     '-d',
     '--name',
-    `${NAME}_api`,
+    `${NAME}_${host}`,
     '--network',
     NAME,
     '--network-alias',
-    'api',
+    host,
     '-v',
     `${stubDir}:/stub:ro`,
     'node:24-trixie-slim',
@@ -97,10 +105,12 @@ describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})
     );
     writeFileSync(join(dir, 'site.conf'), renderNginxSite(settings));
     writeFileSync(join(dir, 'api_ca.pem'), apiTls.caCertificate);
+    writeFileSync(join(dir, 'monitoring_ca.pem'), monitoringTls.caCertificate);
     execFileSync('chmod', ['-R', 'a+rX', dir]);
 
     docker('network', 'create', NAME);
-    startStub(apiTls);
+    startStub(apiServer);
+    startStub(monitoringTls.servers.grafana, 'grafana');
     const mount = (source: string, target: string) => ['-v', `${source}:${target}:ro`];
     docker(
       'run',
@@ -119,6 +129,7 @@ describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})
       ...mount(join(dir, 'certs'), '/etc/nginx/certs'),
       ...mount(join(dir, 'html'), '/usr/share/nginx/html'),
       ...mount(join(dir, 'api_ca.pem'), '/run/secrets/api_ca'),
+      ...mount(join(dir, 'monitoring_ca.pem'), '/run/secrets/monitoring_ca'),
       'nginx:stable-trixie',
       'nginx',
       '-g',
@@ -134,10 +145,49 @@ describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})
 
   afterAll(() => {
     if (skipReason) return;
-    spawnSync('docker', ['rm', '-f', `${NAME}_nginx`, `${NAME}_api`]);
+    spawnSync('docker', ['rm', '-f', `${NAME}_nginx`, `${NAME}_api`, `${NAME}_grafana`]);
     spawnSync('docker', ['network', 'rm', NAME]);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  // First: Grafana's sign-in shares the auth zone, which the next test empties.
+  it('reaches Grafana over TLS 1.3 from both its locations, verified against the monitoring CA for grafana', async () => {
+    for (const path of ['/grafana/api/health', '/grafana/login']) {
+      const reply = await until(`nginx to proxy ${path} to the Grafana stub`, async () => {
+        const answer = await request(edge, path);
+        return answer.status === 200 ? answer : undefined;
+      });
+      expect(JSON.parse(reply.body), path).toMatchObject({ path, tls: 'TLSv1.3' });
+    }
+  });
+
+  it('refuses a Grafana with another monitoring server certificate or another CA (502), then reaches it again', async () => {
+    const errorLog = () => spawnSync('docker', ['logs', `${NAME}_nginx`], { encoding: 'utf8' }).stderr;
+    // The node exporter's certificate is from the same CA, but for its own name: its key cannot pass for Grafana.
+    for (const [server, error] of [
+      [monitoringTls.servers['node-exporter'], 'upstream SSL certificate does not match "grafana"'],
+      [
+        generateCaTls('another CA', ['grafana'] as const).servers.grafana,
+        'upstream SSL certificate verify error',
+      ],
+    ] as const) {
+      startStub(server, 'grafana');
+      await until(
+        `nginx to refuse the Grafana stub (${error})`,
+        async () => {
+          const { status } = await request(edge, '/grafana/api/health');
+          return status === 502 && errorLog().includes(error) ? true : undefined;
+        },
+        30_000,
+      );
+    }
+    startStub(monitoringTls.servers.grafana, 'grafana');
+    await until(
+      'nginx to reach the Grafana stub with its own certificate again',
+      async () => ((await request(edge, '/grafana/api/health')).status === 200 ? true : undefined),
+      30_000,
+    );
+  }, 90_000);
 
   it('keeps every spelling of a credential route in the strict zone, and the rest of the API out of it', async () => {
     const canonical = [];
@@ -264,7 +314,8 @@ describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})
 
   // Last: it replaces the stub.
   it('refuses an api whose certificate another CA signed (502), and reaches it again with the right one', async () => {
-    startStub(generateServerTls('api', 'another CA'));
+    const other = generateServerTls('api', 'another CA');
+    startStub({ certificate: other.serverCertificate, key: other.serverKey });
     // nginx re-resolves `api` within 5 s (resolver valid=5s); the new stub may refuse connections for a moment more.
     const errorLog = () => spawnSync('docker', ['logs', `${NAME}_nginx`], { encoding: 'utf8' }).stderr;
     await until(
@@ -277,7 +328,7 @@ describe.skipIf(skipReason)(`nginx edge${skipReason ? ` (skipped: ${skipReason})
       },
       30_000,
     );
-    startStub(apiTls);
+    startStub(apiServer);
     await until(
       'nginx to reach the stub with the api CA’s certificate again',
       async () => ((await request(edge, '/api/v1/ping')).status === 200 ? true : undefined),

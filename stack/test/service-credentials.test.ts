@@ -4,6 +4,7 @@
  */
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { MONITORING_SERVERS, monitoringTlsSecrets } from '../src/definition/secrets.js';
 import { parseStackSettings } from '../src/definition/settings.js';
 import { generateSecretInputs, secretValues } from '../src/deployer/secrets.js';
 
@@ -60,6 +61,35 @@ describe('service credentials', () => {
       expect(new Set([values.postgres_ca, values.redis_ca, values.api_ca]).size).toBe(3);
     },
   );
+
+  it('give each monitoring server its own key and a certificate for its name alone from the one monitoring CA', () => {
+    const monitored = secretValues(
+      parseStackSettings({ ...settings, monitoring: true, adminEmails: ['ops@example.com'] }),
+      inputs,
+    );
+    const ca = new X509Certificate(monitored.monitoring_ca!);
+    expect(ca.ca).toBe(true);
+    expect(ca.subject).toBe('CN=taskstack monitoring CA');
+    const keys = new Set<string>();
+    for (const server of MONITORING_SERVERS) {
+      const { key, cert } = monitoringTlsSecrets(server);
+      const certificate = new X509Certificate(monitored[cert]!);
+      expect(certificate.ca, server).toBe(false);
+      expect(certificate.checkIssued(ca) && certificate.verify(ca.publicKey), server).toBe(true);
+      // Its own name and no other: a server's key cannot pass for another monitoring server.
+      expect(certificate.subjectAltName, server).toBe(`DNS:${server}`);
+      expect(certificate.checkHost(server), server).toBe(server);
+      expect(certificate.checkPrivateKey(createPrivateKey(monitored[key]!)), server).toBe(true);
+      keys.add(monitored[key]!);
+    }
+    expect(keys.size).toBe(MONITORING_SERVERS.length);
+    // A CA apart from the others, each deployment its own; none of it without monitoring.
+    expect([values.postgres_ca, values.redis_ca, values.api_ca]).not.toContain(monitored.monitoring_ca);
+    expect(generateSecretInputs().monitoringTls.caCertificate).not.toBe(inputs.monitoringTls.caCertificate);
+    expect(
+      Object.keys(values).filter((key) => key.startsWith('monitoring') || key.includes('exporter')),
+    ).toEqual([]);
+  });
 
   it('log them in to Redis as their own ACL users, whose hashed passwords the ACL file holds', () => {
     const acl = values.redis_acl!;

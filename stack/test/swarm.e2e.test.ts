@@ -127,8 +127,9 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
     const dir = mkdtempSync(join(tmpdir(), 'taskstack-site-'));
     try {
       writeFileSync(join(dir, 'site.conf'), site, { mode: 0o644 });
-      // The CA the site verifies the api against, which the stack gives nginx as a secret.
+      // The CAs the site verifies the api and Grafana against, which the stack gives nginx as secrets.
       writeFileSync(join(dir, 'api_ca.pem'), secrets.apiCaCertificate, { mode: 0o644 });
+      writeFileSync(join(dir, 'monitoring_ca.pem'), secrets.monitoringTls.caCertificate, { mode: 0o644 });
       const check = spawnSync(
         'docker',
         [
@@ -140,6 +141,8 @@ describe.skipIf(skipReason)(`stack on a local swarm${skipReason ? ` (skipped: ${
           `${join(dir, 'site.conf')}:/etc/nginx/conf.d/taskstack.conf:ro`,
           '-v',
           `${join(dir, 'api_ca.pem')}:/run/secrets/api_ca:ro`,
+          '-v',
+          `${join(dir, 'monitoring_ca.pem')}:/run/secrets/monitoring_ca:ro`,
           `taskstack/nginx:${TAG}`,
           'nginx',
           '-t',

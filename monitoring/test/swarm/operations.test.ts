@@ -1,7 +1,7 @@
 /**
  * Operations on a real local swarm: the stack deployed by the real deployer (stack name `tsops`, its own ports, so
  * it never meets the stack engineer's e2e stack), the monitoring services added to it, Prometheus seeing every
- * target up, Alertmanager mailing a test alert to an SMTP sink, and the runbooks that can run locally (scale,
+ * target up (Alertmanager and the exporters over HTTPS only), Alertmanager mailing a test alert to an SMTP sink, and the runbooks that can run locally (scale,
  * rotate a secret, roll back, restore) executed block by block as written, and the status report read from it.
  * Skipped, with the reason, when no Docker engine answers.
  */
@@ -33,6 +33,19 @@ const edge: Edge = { domain: 'ops.taskstack.test', httpPort: 18180, httpsPort: 1
 const env = { STACK, TARGET: 'local' };
 const log = (line: string) => process.stderr.write(`  [ops swarm] ${line}\n`);
 const minutes = (n: number) => n * 60_000;
+/** Every scrape job of monitoring/prometheus/prometheus.yml. */
+const JOBS = [
+  'prometheus',
+  'alertmanager',
+  'api',
+  'worker',
+  'nginx',
+  'postgres',
+  'redis',
+  'node',
+  'certificate',
+  'blackbox',
+];
 
 /** The restore runbook's one-off job is not part of the stack; its finished container keeps the backups volume. */
 function removeRestoreJob() {
@@ -109,18 +122,6 @@ describe.skipIf(skipReason)(
             'http://127.0.0.1:9090',
             expr,
           );
-        const jobs = [
-          'prometheus',
-          'alertmanager',
-          'api',
-          'worker',
-          'nginx',
-          'postgres',
-          'redis',
-          'node',
-          'certificate',
-          'blackbox',
-        ];
         await until(
           'every scrape target up, each api replica too',
           () => {
@@ -130,7 +131,7 @@ describe.skipIf(skipReason)(
               const [, job, value] = /job="([^"]+)".*=> (\d+)/.exec(line) ?? [];
               if (job) seen.set(job, [...(seen.get(job) ?? []), Number(value)]);
             }
-            const ready = jobs.every((job) => seen.get(job)?.length && seen.get(job)!.every((v) => v === 1));
+            const ready = JOBS.every((job) => seen.get(job)?.length && seen.get(job)!.every((v) => v === 1));
             // Each api replica is scraped on its own; Prometheus re-resolves tasks.api every 30 s, so the second
             // one may join a scrape later.
             return ready && seen.get('api')!.length === 2 ? seen : undefined;
@@ -151,18 +152,60 @@ describe.skipIf(skipReason)(
     );
 
     it(
-      'Alertmanager mails a test alert to the admins through the SMTP settings',
+      'Prometheus scrapes Alertmanager and every exporter over HTTPS only, each verified for its own name',
       async () => {
+        // Asked from an api task (Node, on the backend network): Prometheus's own view of its targets.
+        const script = `fetch('http://prometheus:9090/api/v1/targets').then((r) => r.json()).then((b) =>
+          console.log(JSON.stringify(b.data.activeTargets.map((t) => [t.labels.job, t.scrapeUrl, t.health]))))`;
+        const targets = JSON.parse(docker('exec', containerOf(STACK, 'api'), 'node', '-e', script)) as [
+          string,
+          string,
+          string,
+        ][];
+        const plain = new Set(['prometheus', 'worker']);
+        for (const [job, url, health] of targets) {
+          expect(health, job).toBe('up');
+          expect(new URL(url).protocol, `${job} ${url}`).toBe(plain.has(job) ? 'http:' : 'https:');
+        }
+        expect(new Set(targets.map(([job]) => job))).toEqual(new Set(JOBS));
+        // Plain HTTP gets no metrics from any of them (Go's TLS servers answer it 400), and a client that does not
+        // trust the monitoring CA is refused.
+        const probe = `const hosts = ${JSON.stringify([
+          'alertmanager:9093',
+          'node-exporter:9100',
+          'postgres-exporter:9187',
+          'redis-exporter:9121',
+          'nginx-exporter:9113',
+          'blackbox-exporter:9115',
+        ])};
+          Promise.all(hosts.map((h) => Promise.all([
+            fetch('http://' + h + '/metrics').then((r) => r.status, (e) => e.message),
+            fetch('https://' + h + '/metrics').then((r) => r.status, (e) => e.cause?.code ?? e.message),
+          ]).then((r) => h + ' ' + r.join(' ')))).then((lines) => console.log(lines.join('\\n')));`;
+        const lines = docker('exec', containerOf(STACK, 'api'), 'node', '-e', probe).split('\n');
+        for (const line of lines)
+          expect(line).toMatch(
+            /^[a-z-]+:\d+ 400 (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/,
+          );
+        expect(lines).toHaveLength(6);
+      },
+      minutes(2),
+    );
+
+    it(
+      'Alertmanager takes a test alert over HTTPS and mails it to the admins through the SMTP settings',
+      async () => {
+        // From the Prometheus task, which holds the monitoring CA: the image's amtool config asks
+        // https://alertmanager:9093, verified for that name.
         docker(
           'exec',
-          containerOf(STACK, 'alertmanager'),
+          containerOf(STACK, 'prometheus'),
           'amtool',
           'alert',
           'add',
           'alertname=TaskstackSwarmTestAlert',
           'severity=warning',
           '--annotation=summary=test alert from the local swarm',
-          '--alertmanager.url=http://127.0.0.1:9093',
         );
         // The rendered route waits 30 s (group_wait) before the first mail of a group.
         const mail = await sink.waitFor((m) => m.subject.includes('TaskstackSwarmTestAlert'), 90_000);

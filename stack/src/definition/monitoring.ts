@@ -9,13 +9,13 @@ import { stringify } from 'yaml';
 import { deployed, logging, placedOn, secretRefs, shortHash, type Service } from './compose.js';
 import { MONITOR_DATABASE_ROLE } from './database-roles.js';
 import { REDIS_MONITOR_USER } from './redis-acl.js';
-import { POSTGRES_TLS_PARAMS, secretPath } from './secrets.js';
+import { monitoringTlsSecrets, POSTGRES_TLS_PARAMS, secretPath, type MonitoringServer } from './secrets.js';
 import { imageRef, type StackSettings } from './settings.js';
 
 /**
  * Services, compose configs and the files those configs read, and volumes of the monitoring part. Its secrets
- * (`alertmanager_yml`, `grafana_admin_password`, and the stack's database and Redis passwords) are in
- * `requiredSecrets`.
+ * (`alertmanager_yml`, `grafana_admin_password`, the exporters' logins, the monitoring CA and each server's key and
+ * certificate) are in `requiredSecrets`.
  */
 export interface MonitoringPart {
   services: Record<string, Service>;
@@ -45,6 +45,24 @@ const grafanaFiles = {
 /** Where the monitoring image keeps Prometheus's config, the alert rules and the blackbox modules. */
 const CONFIG_DIR = '/etc/taskstack-monitoring';
 
+/** Where each monitoring server finds its own certificate and key (the same paths in each: its own secrets). */
+const OWN_TLS = { cert: '/run/secrets/tls_cert', key: '/run/secrets/tls_key' } as const;
+
+/**
+ * A monitoring server's certificate and key, and no other server's, mounted at OWN_TLS: it serves HTTPS only, as
+ * Prometheus (nginx, for Grafana) reaches it across nodes, over overlay networks that are not encrypted.
+ */
+const ownTls = (server: MonitoringServer) => {
+  const { cert, key } = monitoringTlsSecrets(server);
+  return [
+    { source: cert, target: 'tls_cert', mode: 0o444 },
+    { source: key, target: 'tls_key', mode: 0o444 },
+  ];
+};
+
+/** The exporters' and Alertmanager's web configuration (monitoring/prometheus/web.yml): HTTPS with OWN_TLS. */
+const WEB_CONFIG = `--web.config.file=${CONFIG_DIR}/web.yml`;
+
 /** The monitoring services for these settings; empty when monitoring is off. */
 export function renderMonitoring(settings: StackSettings): MonitoringPart {
   const none: MonitoringPart = { services: {}, configs: {}, files: {}, volumes: [] };
@@ -71,8 +89,9 @@ export function renderMonitoring(settings: StackSettings): MonitoringPart {
         '--web.listen-address=:9090',
       ],
       volumes: ['prometheus-data:/prometheus'],
-      // It scrapes the api over HTTPS, verified against the api's CA (prometheus.yml).
-      secrets: secretRefs('api_ca'),
+      // It scrapes the api over HTTPS, verified against the api's CA, and Alertmanager and the exporters against the
+      // monitoring CA (prometheus.yml).
+      secrets: secretRefs('api_ca', 'monitoring_ca'),
     },
     // Mails through the same SMTP server as the app (egress network); its config is a secret (SMTP credentials).
     alertmanager: {
@@ -82,10 +101,11 @@ export function renderMonitoring(settings: StackSettings): MonitoringPart {
         '--config.file=/run/secrets/alertmanager_yml',
         '--storage.path=/alertmanager',
         '--web.listen-address=:9093',
+        WEB_CONFIG,
         '--cluster.listen-address=',
       ],
       networks: ['backend', 'egress'],
-      secrets: secretRefs('alertmanager_yml'),
+      secrets: [...secretRefs('alertmanager_yml'), ...ownTls('alertmanager')],
       volumes: ['alertmanager-data:/alertmanager'],
     },
     // One per node; reads the host's /proc, /sys and filesystems read-only.
@@ -98,29 +118,34 @@ export function renderMonitoring(settings: StackSettings): MonitoringPart {
         '--path.rootfs=/rootfs',
         // `$$` is compose's escape for a literal `$`.
         '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($$|/)',
+        WEB_CONFIG,
       ],
+      secrets: ownTls('node-exporter'),
       volumes: ['/proc:/host/proc:ro', '/sys:/host/sys:ro', '/:/rootfs:ro'],
       deploy: deployed('64M', { mode: 'global' }),
     },
     'postgres-exporter': {
       ...base('64M'),
-      command: ['prometheus-postgres-exporter'],
+      command: ['prometheus-postgres-exporter', WEB_CONFIG],
       // Its own role (pg_monitor, no table of the app), which the migrate job creates; never the owner's.
       environment: {
         DATA_SOURCE_URI: `postgres:5432/taskstack?${POSTGRES_TLS_PARAMS}`,
         DATA_SOURCE_USER: MONITOR_DATABASE_ROLE,
         DATA_SOURCE_PASS_FILE: secretPath('monitor_database_password'),
       },
-      secrets: secretRefs('monitor_database_password', 'postgres_ca'),
+      secrets: [...secretRefs('monitor_database_password', 'postgres_ca'), ...ownTls('postgres-exporter')],
     },
     // Its own Redis user (server state only, no key: redis-acl.ts). redis_exporter reads the password only from its
-    // environment; a shell puts the secret there at start.
+    // environment; a shell puts the secret there at start. It has no --web.config.file: flags of its own make it
+    // serve HTTPS as the others do.
     'redis-exporter': {
       ...base('64M'),
       command: [
         'sh',
         '-c',
-        'REDIS_PASSWORD="$$(cat /run/secrets/monitor_redis_password)" exec prometheus-redis-exporter',
+        'REDIS_PASSWORD="$$(cat /run/secrets/monitor_redis_password)" exec prometheus-redis-exporter' +
+          ` --tls-server-cert-file=${OWN_TLS.cert} --tls-server-key-file=${OWN_TLS.key}` +
+          ' --tls-server-min-version=TLS1.3',
       ],
       // Over TLS like every client of Redis, the server verified against its CA (and its name, `redis`).
       environment: {
@@ -128,16 +153,22 @@ export function renderMonitoring(settings: StackSettings): MonitoringPart {
         REDIS_USER: REDIS_MONITOR_USER,
         REDIS_EXPORTER_TLS_CA_CERT_FILE: secretPath('redis_ca'),
       },
-      secrets: secretRefs('monitor_redis_password', 'redis_ca'),
+      secrets: [...secretRefs('monitor_redis_password', 'redis_ca'), ...ownTls('redis-exporter')],
     },
     // nginx's stub_status on its internal port 8081 (never published); nginx has a VIP, so its task is named directly.
     'nginx-exporter': {
       ...base('64M'),
-      command: ['prometheus-nginx-exporter', '--nginx.scrape-uri=http://tasks.nginx:8081/stub_status'],
+      command: [
+        'prometheus-nginx-exporter',
+        '--nginx.scrape-uri=http://tasks.nginx:8081/stub_status',
+        WEB_CONFIG,
+      ],
+      secrets: ownTls('nginx-exporter'),
     },
     'blackbox-exporter': {
       ...base('64M'),
-      command: ['prometheus-blackbox-exporter', `--config.file=${CONFIG_DIR}/blackbox.yml`],
+      command: ['prometheus-blackbox-exporter', `--config.file=${CONFIG_DIR}/blackbox.yml`, WEB_CONFIG],
+      secrets: ownTls('blackbox-exporter'),
     },
   };
 
@@ -166,6 +197,12 @@ function addGrafana(settings: StackSettings, part: MonitoringPart) {
     environment: {
       GF_SERVER_ROOT_URL: `https://${settings.domain}${port}/grafana/`,
       GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
+      // HTTPS only: nginx reaches it across nodes (the admin's login and session with it), over overlay networks
+      // that are not encrypted, and verifies it against the monitoring CA for the name `grafana`.
+      GF_SERVER_PROTOCOL: 'https',
+      GF_SERVER_CERT_FILE: OWN_TLS.cert,
+      GF_SERVER_CERT_KEY: OWN_TLS.key,
+      GF_SERVER_MIN_TLS_VERSION: 'TLS1.3',
       GF_SECURITY_ADMIN_USER: 'admin',
       GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password',
       GF_SECURITY_COOKIE_SECURE: 'true',
@@ -177,7 +214,7 @@ function addGrafana(settings: StackSettings, part: MonitoringPart) {
       GF_METRICS_ENABLED: 'false',
     },
     configs,
-    secrets: secretRefs('grafana_admin_password'),
+    secrets: [...secretRefs('grafana_admin_password'), ...ownTls('grafana')],
     volumes: ['grafana-data:/var/lib/grafana'],
     networks: ['backend'],
     logging,

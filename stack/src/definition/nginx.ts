@@ -41,6 +41,8 @@ export function renderNginxSite(settings: StackSettings): string {
         : '',
   };
   values.MONITORING_SERVER = settings.monitoring ? fill(template('stub-status'), values) : '';
+  // Both of Grafana's locations proxy to it the same way (over TLS, verified).
+  values.GRAFANA_UPSTREAM = template('grafana-upstream');
   values.GRAFANA_LOCATION = settings.monitoring && settings.grafana ? fill(template('grafana'), values) : '';
   return fill(template('site'), values);
 }

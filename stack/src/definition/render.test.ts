@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { renderMonitoring } from './monitoring.js';
 import { renderNginxSite } from './nginx.js';
 import { renderStack, renderStackFiles } from './render.js';
+import { MONITORING_SERVERS, monitoringTlsSecrets } from './secrets.js';
 import { parseStackSettings, StackSettingsError } from './settings.js';
 
 const base = { domain: 'app.taskstack.test', acmeEmail: 'ops@example.com', imageTag: 'abc123' };
@@ -436,12 +437,22 @@ describe('renderStack', () => {
     // The exporters log in as their own limited users, never with the operator's passwords.
     const secretsOf = (name: string) =>
       (compose.services[name]!.secrets ?? []).map((secret: { source: string }) => secret.source);
-    expect(secretsOf('postgres-exporter')).toEqual(['monitor_database_password', 'postgres_ca']);
+    expect(secretsOf('postgres-exporter')).toEqual([
+      'monitor_database_password',
+      'postgres_ca',
+      'postgres_exporter_tls_cert',
+      'postgres_exporter_tls_key',
+    ]);
     expect(compose.services['postgres-exporter']!.environment).toMatchObject({
       DATA_SOURCE_USER: 'taskstack_monitor',
       DATA_SOURCE_URI: 'postgres:5432/taskstack?sslmode=verify-full&sslrootcert=/run/secrets/postgres_ca',
     });
-    expect(secretsOf('redis-exporter')).toEqual(['monitor_redis_password', 'redis_ca']);
+    expect(secretsOf('redis-exporter')).toEqual([
+      'monitor_redis_password',
+      'redis_ca',
+      'redis_exporter_tls_cert',
+      'redis_exporter_tls_key',
+    ]);
     expect(compose.services['redis-exporter']!.environment.REDIS_USER).toBe('monitor');
     expect(compose.services.migrate!.environment.MONITOR_DATABASE_PASSWORD_FILE).toBe(
       '/run/secrets/monitor_database_password',
@@ -456,6 +467,66 @@ describe('renderStack', () => {
     expect(off.secrets.alertmanager_yml).toBeUndefined();
     expect(off.secrets.monitor_database_password).toBeUndefined();
     expect(off.services.migrate!.environment.MONITOR_DATABASE_PASSWORD_FILE).toBeUndefined();
+  });
+
+  it('serves Alertmanager, the exporters and Grafana over HTTPS from keys of their own, verified against one CA', () => {
+    const input = { monitoring: true, adminEmails: ['ops@example.com'] };
+    const compose = composeOf(input);
+    const { services } = compose;
+    const holders = (key: string, of = services) =>
+      Object.keys(of)
+        .filter((name) => ((of[name]!.secrets ?? []) as { source: string }[]).some((s) => s.source === key))
+        .sort();
+    // Prometheus verifies every monitoring server, nginx Grafana; no server holds the CA it is verified against.
+    expect(holders('monitoring_ca')).toEqual(['nginx', 'prometheus']);
+    for (const server of MONITORING_SERVERS) {
+      const { key, cert } = monitoringTlsSecrets(server);
+      // Its key and certificate, and no other server's, at the paths its TLS settings name.
+      expect(holders(key), key).toEqual([server]);
+      expect(holders(cert), cert).toEqual([server]);
+      expect(services[server]!.secrets).toEqual(
+        expect.arrayContaining([
+          { source: key, target: 'tls_key', mode: 0o444 },
+          { source: cert, target: 'tls_cert', mode: 0o444 },
+        ]),
+      );
+      expect(compose.secrets[key]!.name).toMatch(new RegExp(`^taskstack_${key}_`));
+    }
+    // Alertmanager and the exporters but redis_exporter read web.yml (HTTPS with those files, TLS 1.3 at least).
+    for (const server of [
+      'alertmanager',
+      'node-exporter',
+      'postgres-exporter',
+      'nginx-exporter',
+      'blackbox-exporter',
+    ])
+      expect(services[server]!.command, server).toContain(
+        '--web.config.file=/etc/taskstack-monitoring/web.yml',
+      );
+    // redis_exporter has no --web.config.file; its own flags say the same.
+    expect(services['redis-exporter']!.command.at(-1)).toMatch(
+      / exec prometheus-redis-exporter --tls-server-cert-file=\/run\/secrets\/tls_cert --tls-server-key-file=\/run\/secrets\/tls_key --tls-server-min-version=TLS1\.3$/,
+    );
+    expect(services.grafana!.environment).toMatchObject({
+      GF_SERVER_PROTOCOL: 'https',
+      GF_SERVER_CERT_FILE: '/run/secrets/tls_cert',
+      GF_SERVER_CERT_KEY: '/run/secrets/tls_key',
+      GF_SERVER_MIN_TLS_VERSION: 'TLS1.3',
+    });
+    expect(JSON.stringify(services)).not.toMatch(/skip-tls|insecure/i);
+
+    // Without Grafana, nginx needs no monitoring CA and Grafana's certificate is not made into a secret.
+    const withoutGrafana = composeOf({ ...input, grafana: false });
+    expect(holders('monitoring_ca', withoutGrafana.services)).toEqual(['prometheus']);
+    expect(withoutGrafana.secrets.grafana_tls_key).toBeUndefined();
+    expect(withoutGrafana.secrets.grafana_tls_cert).toBeUndefined();
+    expect(withoutGrafana.secrets.node_exporter_tls_key).toBeDefined();
+    // Without monitoring, none of them.
+    expect(
+      Object.keys(composeOf({}).secrets).filter((key) =>
+        /^monitoring_ca$|exporter|alertmanager_tls|grafana/.test(key),
+      ),
+    ).toEqual([]);
   });
 
   it('refuses monitoring without an address for its alerts, naming the setting', () => {
@@ -522,6 +593,31 @@ describe('renderNginxSite', () => {
       'proxy_ssl_session_reuse on;',
     ])
       expect(text).toContain(`\n    ${directive}\n`);
+  });
+
+  it('proxies to Grafana over TLS 1.3 from both its locations, verifying it against the monitoring CA for grafana', () => {
+    const text = site({ monitoring: true, adminEmails: ['ops@example.com'] });
+    // Each Grafana location, up to its closing brace.
+    const locations = text
+      .split(/\n {4}location /)
+      .filter((block) => block.startsWith('/grafana/') || block.startsWith('= /grafana/login'))
+      .map((block) => block.slice(0, block.indexOf('\n    }\n')));
+    expect(locations).toHaveLength(2);
+    for (const location of locations) {
+      // A variable upstream, re-resolved like the api's; the directives override the server block's api ones.
+      for (const directive of [
+        'set $grafana https://grafana:3000;',
+        'proxy_pass $grafana;',
+        'proxy_ssl_verify on;',
+        'proxy_ssl_trusted_certificate /run/secrets/monitoring_ca;',
+        'proxy_ssl_name grafana;',
+        'proxy_ssl_protocols TLSv1.3;',
+        'proxy_ssl_session_reuse on;',
+      ])
+        expect(location, location.split('\n')[0]).toContain(`\n        ${directive}\n`);
+    }
+    expect(text).not.toContain('http://grafana');
+    expect(text).not.toContain('proxy_ssl_verify off');
   });
 
   it('redirects to the configured HTTPS port and staples OCSP only with a public CA', () => {

@@ -415,8 +415,11 @@ function services(settings: StackSettings): Record<string, Service> {
     ],
     configs: [{ source: 'nginx_site', target: '/etc/nginx/conf.d/taskstack.conf', mode: 0o444 }],
     environment: { DOMAIN: settings.domain },
-    // What it verifies the api's certificate against (proxy_ssl_trusted_certificate in the site).
-    secrets: secretRefs('api_ca'),
+    // What it verifies the api's certificate against (proxy_ssl_trusted_certificate in the site), and Grafana's.
+    secrets: secretRefs(
+      'api_ca',
+      ...(settings.monitoring && settings.grafana ? (['monitoring_ca'] as const) : []),
+    ),
     ...confined({ volumes: ['certs:/etc/nginx/certs', 'acme-webroot:/var/www/acme:ro'] }),
     networks: ['backend', 'egress'],
     stop_grace_period: '30s',

@@ -1,6 +1,32 @@
 /** The Docker secrets of the stack: which exist, and the versioned names the compose file refers to them by. */
 import type { StackSettings } from './settings.js';
 
+/**
+ * The monitoring services that serve HTTPS to Prometheus (Grafana to nginx): their service names, which their
+ * certificates name and their clients check. One CA signs them all; each holds only its own key.
+ */
+export const MONITORING_SERVERS = [
+  'alertmanager',
+  'node-exporter',
+  'postgres-exporter',
+  'redis-exporter',
+  'nginx-exporter',
+  'blackbox-exporter',
+  'grafana',
+] as const;
+export type MonitoringServer = (typeof MONITORING_SERVERS)[number];
+
+type Snake<S extends string> = S extends `${infer A}-${infer B}` ? `${A}_${Snake<B>}` : S;
+const snake = <S extends string>(name: S) => name.replace(/-/g, '_') as Snake<S>;
+/** The Docker secret holding a monitoring server's key or its certificate. */
+export type MonitoringTlsSecret = `${Snake<MonitoringServer>}_tls_${'key' | 'cert'}`;
+/** The Docker secrets holding a monitoring server's key and its certificate. */
+export const monitoringTlsSecrets = (server: MonitoringServer) =>
+  ({ key: `${snake(server)}_tls_key`, cert: `${snake(server)}_tls_cert` }) satisfies Record<
+    string,
+    MonitoringTlsSecret
+  >;
+
 /** Every secret a deployment may hold; values come from the deployer (generated locally) or from Pulumi. */
 export const secretKeys = [
   'postgres_password',
@@ -28,6 +54,11 @@ export const secretKeys = [
   'api_tls_key',
   'api_tls_cert',
   'api_ca',
+  // Monitoring on, Prometheus scrapes the exporters and Alertmanager over HTTPS, and nginx proxies to Grafana over
+  // HTTPS (Grafana's admin login crosses it), each verified against this CA for its service name: the overlay
+  // networks are not encrypted. Each server holds its own key and certificate, and no other's.
+  'monitoring_ca',
+  ...MONITORING_SERVERS.flatMap((server) => Object.values(monitoringTlsSecrets(server))),
   // Redis users of their own, without the dangerous commands (redis-acl.ts).
   'api_redis_url',
   'worker_redis_url',
@@ -66,6 +97,15 @@ export function requiredSecrets(settings: StackSettings): SecretKey[] {
     // Alertmanager's config is a secret because it carries the SMTP credentials.
     alertmanager_yml: settings.monitoring,
     grafana_admin_password: settings.monitoring && settings.grafana,
+    monitoring_ca: settings.monitoring,
+    ...Object.fromEntries(
+      MONITORING_SERVERS.flatMap((server) =>
+        Object.values(monitoringTlsSecrets(server)).map((key) => [
+          key,
+          settings.monitoring && (server !== 'grafana' || settings.grafana),
+        ]),
+      ),
+    ),
     monitor_database_password: settings.monitoring,
     monitor_redis_password: settings.monitoring,
     oidc_client_secret: settings.oidc !== undefined,

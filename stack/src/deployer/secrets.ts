@@ -11,16 +11,27 @@ import { databaseRoles, OWNER_ROLE, REDIS_PREFIX } from '../definition/database-
 import { renderAlertmanagerConfig } from '../definition/monitoring.js';
 import { renderRedisAcl } from '../definition/redis-acl.js';
 import {
+  MONITORING_SERVERS,
+  monitoringTlsSecrets,
   POSTGRES_TLS_PARAMS,
   REDIS_TLS_PARAMS,
   requiredSecrets,
+  type MonitoringServer,
+  type MonitoringTlsSecret,
   secretName,
   type SecretKey,
 } from '../definition/secrets.js';
 import type { StackSettings } from '../definition/settings.js';
 import type { Docker } from './docker.js';
 import { repoRoot } from './images.js';
-import { API_HOST, generateServerTls, POSTGRES_HOST, REDIS_HOST } from './server-tls.js';
+import {
+  API_HOST,
+  generateCaTls,
+  generateServerTls,
+  POSTGRES_HOST,
+  REDIS_HOST,
+  type CaTls,
+} from './server-tls.js';
 
 /** The values an operator owns; the rest (URLs, Redis ACL) are derived from them. */
 export interface SecretInputs {
@@ -41,6 +52,11 @@ export interface SecretInputs {
   apiCaCertificate: string;
   apiServerCertificate: string;
   apiServerKey: string;
+  /**
+   * The monitoring servers' TLS (PEM): one CA, which Prometheus (and nginx, for Grafana) trusts, and for each server
+   * a certificate for its service name and its key. Used with monitoring on.
+   */
+  monitoringTls: CaTls<MonitoringServer>;
   jwtSecret: string;
   /** Encrypts two-factor secrets in the database: unlike jwtSecret, never rotated (that would void enrolments). */
   totpEncryptionKey: string;
@@ -80,6 +96,7 @@ export function generateSecretInputs(): SecretInputs {
     apiCaCertificate: apiTls.caCertificate,
     apiServerCertificate: apiTls.serverCertificate,
     apiServerKey: apiTls.serverKey,
+    monitoringTls: generateMonitoringTls(),
     jwtSecret: token(),
     totpEncryptionKey: token(),
     dataEncryptionKey: token(),
@@ -88,15 +105,22 @@ export function generateSecretInputs(): SecretInputs {
   };
 }
 
+const generateMonitoringTls = () => generateCaTls('taskstack monitoring CA', MONITORING_SERVERS);
+
 /** Local deployments keep their generated values, so redeploys reuse them (the Postgres volume knows its password). */
 export function localSecretInputs(stackName: string, overrides: Partial<SecretInputs> = {}): SecretInputs {
   const dir = join(repoRoot, '.data', 'stack', stackName);
   const file = join(dir, 'secrets.json');
   // Generated values fill keys a file from an older version lacks.
+  const generated = generateSecretInputs();
   const stored = {
-    ...generateSecretInputs(),
+    ...generated,
     ...(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SecretInputs) : {}),
   };
+  // The monitoring CA and its certificates go together: a file without one server's (from before that server
+  // served TLS) takes the whole new set, as a certificate filled in alone would be signed by another CA.
+  if (MONITORING_SERVERS.some((server) => !stored.monitoringTls.servers?.[server]))
+    stored.monitoringTls = generated.monitoringTls;
   const values = {
     ...stored,
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
@@ -146,6 +170,8 @@ export function secretValues(
     api_tls_key: () => inputs.apiServerKey,
     api_tls_cert: () => inputs.apiServerCertificate,
     api_ca: () => inputs.apiCaCertificate,
+    monitoring_ca: () => inputs.monitoringTls.caCertificate,
+    ...monitoringServerSecrets(inputs.monitoringTls),
     api_redis_url: () => redisUrl('api', redis.api),
     worker_redis_url: () => redisUrl('worker', redis.worker),
     jwt_secret: () => inputs.jwtSecret,
@@ -164,6 +190,18 @@ export function secretValues(
   };
   return Object.fromEntries(requiredSecrets(settings).map((key) => [key, all[key]()]));
 }
+
+/** Each monitoring server's key and certificate under its Docker secrets' keys. */
+const monitoringServerSecrets = (tls: CaTls<MonitoringServer>) =>
+  Object.fromEntries(
+    MONITORING_SERVERS.flatMap((server) => {
+      const { key, cert } = monitoringTlsSecrets(server);
+      return [
+        [key, () => tls.servers[server].key],
+        [cert, () => tls.servers[server].certificate],
+      ];
+    }),
+  ) as Record<MonitoringTlsSecret, () => string>;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const derived = (secret: string, purpose: string) =>

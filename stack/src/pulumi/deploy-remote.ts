@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { MONITORING_SERVERS } from '../definition/secrets.js';
 import { deploy } from '../deployer/deploy.js';
 import { Docker, type Target } from '../deployer/docker.js';
 
@@ -33,6 +34,16 @@ export const remoteDeployRequest = z.object({
     apiCaCertificate: z.string().includes('BEGIN CERTIFICATE'),
     apiServerCertificate: z.string().includes('BEGIN CERTIFICATE'),
     apiServerKey: z.string().includes('PRIVATE KEY'),
+    monitoringTls: z.object({
+      caCertificate: z.string().includes('BEGIN CERTIFICATE'),
+      servers: z.record(
+        z.enum(MONITORING_SERVERS),
+        z.object({
+          certificate: z.string().includes('BEGIN CERTIFICATE'),
+          key: z.string().includes('PRIVATE KEY'),
+        }),
+      ),
+    }),
     jwtSecret: z.string().min(32),
     totpEncryptionKey: z.string().min(32),
     dataEncryptionKey: z.string().min(32),

@@ -9,7 +9,8 @@ import type { RemoteDeployRequest } from './deploy-remote.js';
 import type { RegistryLogin } from './registry.js';
 import { DEPLOY_USER } from './remote.js';
 
-type Secret<T> = { [K in keyof T]-?: pulumi.Input<string> };
+// Each value a string, but the monitoring servers' TLS: one object (a CA and every server's certificate and key).
+type Secret<T> = { [K in keyof T]-?: pulumi.Input<NonNullable<T[K]>> };
 
 export interface DeploymentArgs {
   /** The stack settings derived from the Pulumi config. */

@@ -7,7 +7,7 @@ import { digitalOceanInfrastructure } from './digitalocean.js';
 import { Images } from './images.js';
 import { nodeById } from './infrastructure.js';
 import { localInfrastructure } from './local/infrastructure.js';
-import { ApiTls, PostgresTls, RedisTls } from './server-tls.js';
+import { ApiTls, MonitoringTls, PostgresTls, RedisTls } from './server-tls.js';
 import { SshKeys } from './ssh-keys.js';
 import { stackSettingsFor } from './stack-settings.js';
 import { Swarm } from './swarm.js';
@@ -64,6 +64,8 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
   const postgresTls = new PostgresTls('postgres-tls');
   const redisTls = new RedisTls('redis-tls');
   const apiTls = new ApiTls('api-tls');
+  // Made whether or not monitoring is on, like Grafana's password: the deployer gives them out only with it on.
+  const monitoringTls = new MonitoringTls('monitoring-tls');
   const deployment = new Deployment(
     'deploy',
     {
@@ -85,6 +87,7 @@ export function taskstack(config: StackConfig = loadStackConfig()): Taskstack {
         apiCaCertificate: apiTls.caCertificate,
         apiServerCertificate: apiTls.serverCertificate,
         apiServerKey: apiTls.serverKey,
+        monitoringTls: monitoringTls.tls,
         jwtSecret: secrets.jwtSecret,
         totpEncryptionKey: secrets.totpEncryptionKey,
         dataEncryptionKey: config.dataEncryptionKeys ?? secrets.dataEncryptionKey,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MONITORING_SERVERS } from '../../src/definition/secrets.js';
 import { repoRoot } from '../../src/deployer/images.js';
 import { sshWrapper, type RemoteDeployRequest } from '../../src/pulumi/deploy-remote.js';
 import { MOCK_HOST_KEY, MOCK_SECRETS } from './harness.js';
@@ -28,6 +29,18 @@ const request: RemoteDeployRequest = {
     apiCaCertificate: '-----BEGIN CERTIFICATE-----\napi-ca\n-----END CERTIFICATE-----\n',
     apiServerCertificate: '-----BEGIN CERTIFICATE-----\napi\n-----END CERTIFICATE-----\n',
     apiServerKey: `${MOCK_SECRETS.tlsKey}\n-----END PRIVATE KEY-----\n`,
+    monitoringTls: {
+      caCertificate: '-----BEGIN CERTIFICATE-----\nmonitoring-ca\n-----END CERTIFICATE-----\n',
+      servers: Object.fromEntries(
+        MONITORING_SERVERS.map((server) => [
+          server,
+          {
+            certificate: `-----BEGIN CERTIFICATE-----\n${server}\n-----END CERTIFICATE-----\n`,
+            key: `${MOCK_SECRETS.tlsKey}\n-----END PRIVATE KEY-----\n`,
+          },
+        ]),
+      ) as RemoteDeployRequest['secrets']['monitoringTls']['servers'],
+    },
     jwtSecret: 'j'.repeat(48),
     totpEncryptionKey: 't'.repeat(48),
     dataEncryptionKey: 'd'.repeat(48),

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderStack } from '../../src/definition/render.js';
-import { requiredSecrets, secretName } from '../../src/definition/secrets.js';
+import {
+  MONITORING_SERVERS,
+  monitoringTlsSecrets,
+  requiredSecrets,
+  secretName,
+} from '../../src/definition/secrets.js';
 import { parseStackSettings } from '../../src/definition/settings.js';
 import { secretValues, secretVersion } from '../../src/deployer/secrets.js';
 import { loadStackConfig } from '../../src/pulumi/config.js';
@@ -120,6 +125,53 @@ describe.each(['staging', 'prod'])('%s deployment', (stack) => {
       expect(values[`${host}_tls_key`]).toBe(request.secrets[`${input}ServerKey`]);
     },
   );
+
+  it('serves each monitoring server with a certificate for its name from one monitoring CA, its key its own', async () => {
+    const { r, request, stackFile } = await deployStep(stack);
+    const mockKey = (name: string) => `${MOCK_SECRETS.tlsKey}-${name}\n-----END PRIVATE KEY-----\n`;
+    expect(r.named('monitoring-tls-ca').inputs).toMatchObject({
+      isCaCertificate: true,
+      subject: { commonName: 'taskstack monitoring CA' },
+      allowedUses: ['cert_signing', 'crl_signing'],
+      privateKeyPem: mockKey('monitoring-tls-ca-key'),
+      validityPeriodHours: 3650 * 24,
+    });
+    const { monitoringTls } = request.secrets;
+    expect(monitoringTls.caCertificate).toBe(
+      '-----BEGIN CERTIFICATE-----\nmock-monitoring-tls-ca\n-----END CERTIFICATE-----\n',
+    );
+    const settings = parseStackSettings(request.settings);
+    const values = secretValues(settings, request.secrets);
+    for (const server of MONITORING_SERVERS) {
+      expect(r.named(`monitoring-tls-${server}-request`).inputs).toMatchObject({
+        privateKeyPem: mockKey(`monitoring-tls-${server}-key`),
+        dnsNames: [server],
+      });
+      expect(r.named(`monitoring-tls-${server}`).inputs).toMatchObject({
+        caCertPem: monitoringTls.caCertificate,
+        caPrivateKeyPem: mockKey('monitoring-tls-ca-key'),
+        allowedUses: ['digital_signature', 'key_encipherment', 'server_auth'],
+        validityPeriodHours: 365 * 24,
+        earlyRenewalHours: 30 * 24,
+      });
+      expect(monitoringTls.servers[server]).toEqual({
+        certificate: `-----BEGIN CERTIFICATE-----\nmock-monitoring-tls-${server}\n-----END CERTIFICATE-----\n`,
+        key: mockKey(`monitoring-tls-${server}-key`),
+      });
+      // With monitoring on (prod), the deployer makes them the Docker secrets the stack file names.
+      const { key, cert } = monitoringTlsSecrets(server);
+      expect(values[key]).toBe(stack === 'prod' ? monitoringTls.servers[server].key : undefined);
+      expect(values[cert]).toBe(stack === 'prod' ? monitoringTls.servers[server].certificate : undefined);
+    }
+    for (const key of ['monitoring_ca', 'grafana_tls_key', 'node_exporter_tls_cert'] as const) {
+      if (stack !== 'prod') {
+        expect(stackFile).not.toContain(key);
+        continue;
+      }
+      const versions = { [key]: secretVersion(values[key]!) };
+      expect(stackFile).toContain(`name: ${secretName({ ...settings, secretVersions: versions }, key)}`);
+    }
+  });
 
   it("keeps the deployer's output in the state only as a secret", async () => {
     const r = await runStack(stack);

@@ -18,7 +18,7 @@ export const MOCK_SECRETS = {
   registryPassword: 'docr-password-mock-0123456789',
   pulumiKey:
     '-----BEGIN OPENSSH PRIVATE KEY-----\nmock-pulumi-private-key\n-----END OPENSSH PRIVATE KEY-----\n',
-  /** Private keys in PEM (the Postgres, Redis and api CAs' and servers'); `-<resource name>` follows. */
+  /** Private keys in PEM (the Postgres, Redis, api and monitoring CAs' and servers'); `-<resource name>` follows. */
   tlsKey: '-----BEGIN PRIVATE KEY-----\nmock-tls-private-key',
   managerToken: 'SWMTKN-1-mock-manager-token',
   workerToken: 'SWMTKN-1-mock-worker-token',

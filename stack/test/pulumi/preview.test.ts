@@ -30,6 +30,7 @@ if (engine.status !== 0) console.warn(`preview.test: skipped, no Pulumi engine (
 const SMTP_URL = 'smtp://mailer:preview-smtp-pa55word@smtp.example.com:587';
 const COMPONENTS = [
   'taskstack:app:ApiTls',
+  'taskstack:app:MonitoringTls',
   'taskstack:app:PostgresTls',
   'taskstack:app:RedisTls',
   'taskstack:app:Secrets',
