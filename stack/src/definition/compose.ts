@@ -61,10 +61,13 @@ export const deployed = (
 export const secretRefs = (...keys: SecretKey[]) =>
   keys.map((key) => ({ source: key, target: key, mode: 0o444 }));
 
-/** A private key under /run/secrets/<key>, readable by its owner `uid` alone (the server it is the key of). */
-export const keyRef = (key: SecretKey, uid: number) => ({
+/**
+ * A private key under /run/secrets/<target> (its name unless told), readable by its owner `uid` alone: the user of
+ * the server it is the key of.
+ */
+export const keyRef = (key: string, uid: number, target = key) => ({
   source: key,
-  target: key,
+  target,
   uid: String(uid),
   gid: String(uid),
   mode: 0o400,

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { deployed, logging, placedOn, secretRefs, shortHash, type Service } from './compose.js';
+import { deployed, keyRef, logging, placedOn, secretRefs, shortHash, type Service } from './compose.js';
 import { MONITOR_DATABASE_ROLE } from './database-roles.js';
 import { REDIS_MONITOR_USER } from './redis-acl.js';
 import { monitoringTlsSecrets, POSTGRES_TLS_PARAMS, secretPath, type MonitoringServer } from './secrets.js';
@@ -56,9 +56,13 @@ const ownTls = (server: MonitoringServer) => {
   const { cert, key } = monitoringTlsSecrets(server);
   return [
     { source: cert, target: 'tls_cert', mode: 0o444 },
-    { source: key, target: 'tls_key', mode: 0o444 },
+    keyRef(key, server === 'grafana' ? GRAFANA_UID : NOBODY_UID, 'tls_key'),
   ];
 };
+
+/** The users the monitoring servers run as: `nobody` of the monitoring image, `grafana` of Grafana's. */
+const NOBODY_UID = 65534;
+const GRAFANA_UID = 472;
 
 /** The exporters' and Alertmanager's web configuration (monitoring/prometheus/web.yml): HTTPS with OWN_TLS. */
 const WEB_CONFIG = `--web.config.file=${CONFIG_DIR}/web.yml`;

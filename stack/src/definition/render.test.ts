@@ -481,12 +481,14 @@ describe('renderStack', () => {
     expect(holders('monitoring_ca')).toEqual(['nginx', 'prometheus']);
     for (const server of MONITORING_SERVERS) {
       const { key, cert } = monitoringTlsSecrets(server);
-      // Its key and certificate, and no other server's, at the paths its TLS settings name.
+      // Its key and certificate, and no other server's, at the paths its TLS settings name; the key readable only by
+      // the user the server runs as (nobody in the monitoring image, grafana in Grafana's).
       expect(holders(key), key).toEqual([server]);
       expect(holders(cert), cert).toEqual([server]);
+      const uid = server === 'grafana' ? '472' : '65534';
       expect(services[server]!.secrets).toEqual(
         expect.arrayContaining([
-          { source: key, target: 'tls_key', mode: 0o444 },
+          { source: key, target: 'tls_key', uid, gid: uid, mode: 0o400 },
           { source: cert, target: 'tls_cert', mode: 0o444 },
         ]),
       );
