@@ -1,10 +1,9 @@
-import { ConfigError } from '@taskstack/config';
+import { ConfigError, serverTlsOptions } from '@taskstack/config';
 import { connectDatabase, DataKeyring, logSealing, sealPendingSecrets, Sql } from '@taskstack/db';
 import { createRedis, EmailQueue, QUEUES, TransferQueue, WebhookQueue } from '@taskstack/queues';
 import { createLogger, type Logger } from '@taskstack/runtime';
 import type { DestinationStream } from 'pino';
 import { Queue } from 'bullmq';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -85,8 +84,7 @@ export async function startApi(
   const app = createApp(context, options);
   // HTTPS when the config names a certificate (its files were checked at start-up): the stack's nginx and Prometheus
   // reach the api across nodes, over overlay networks that are not encrypted.
-  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = config;
-  const tls = certFile && keyFile ? { cert: readFileSync(certFile), key: readFileSync(keyFile) } : undefined;
+  const tls = serverTlsOptions(config);
   const server = tls ? https.createServer(tls, app) : http.createServer(app);
   server.listen(options.port ?? config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {

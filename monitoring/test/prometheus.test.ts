@@ -121,7 +121,7 @@ describe('Prometheus configuration', () => {
     ]);
   });
 
-  it('reaches Alertmanager and every exporter over HTTPS, verified against the monitoring CA for its service name', () => {
+  it('reaches Alertmanager, every exporter and the worker over HTTPS, verified against the monitoring CA for its name', () => {
     type Tls = { scheme?: string; tls_config?: Record<string, unknown> };
     type Job = Tls & { job_name: string; relabel_configs?: { replacement?: string }[] };
     const config = parse(readFileSync(join(prometheusDir, 'prometheus.yml'), 'utf8'));
@@ -137,7 +137,7 @@ describe('Prometheus configuration', () => {
       prometheus: { scheme: undefined, tls_config: undefined }, // itself, on localhost
       alertmanager: verifiedAs('alertmanager'),
       api: { scheme: 'https', tls_config: { ca_file: '/run/secrets/api_ca', server_name: 'api' } },
-      worker: { scheme: undefined, tls_config: undefined },
+      worker: verifiedAs('worker'),
       nginx: verifiedAs('nginx-exporter'),
       postgres: verifiedAs('postgres-exporter'),
       redis: verifiedAs('redis-exporter'),

@@ -1,10 +1,12 @@
 import {
+  checkServerTls,
   coreFields,
   dataEncryptionKey,
   emailList,
   loadConfig,
   port,
   s3Fields,
+  serverTlsFields,
   storageFields,
   urlWith,
 } from '@taskstack/config';
@@ -42,6 +44,8 @@ export const workerConfigFields = z.object({
   /** Opens the webhooks' signing secrets, which the api stores encrypted with the same keys. */
   DATA_ENCRYPTION_KEY: dataEncryptionKey,
   WORKER_HTTP_PORT: port(3001),
+  /** HTTPS for /health and /metrics (the stack's Prometheus scrapes them across nodes); plain HTTP without. */
+  ...serverTlsFields,
   /** Jobs processed at once by each queue's worker (backups always run one at a time). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   BACKUP_DIR: z.string().default('.data/backups'),
@@ -142,6 +146,7 @@ export const workerConfigSchema = workerConfigFields.superRefine((config, ctx) =
   if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
     ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
   }
+  checkServerTls(config, ctx);
 });
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 

@@ -11,6 +11,7 @@ import {
   webhookJobs,
   type QueueName,
 } from '@taskstack/queues';
+import { serverTlsOptions } from '@taskstack/config';
 import { createLogger } from '@taskstack/runtime';
 import { Queue, type Worker } from 'bullmq';
 import pg from 'pg';
@@ -192,8 +193,12 @@ export async function startWorker(config: WorkerConfig, tuning: WorkerTuning = {
       lockDurationMs: tuning.lockDurationMs ?? 120_000,
     }),
   ];
-  const http = await startHttp(config.WORKER_HTTP_PORT, config.HOST, metrics.registry, () =>
-    workers.every((w) => w.isRunning()),
+  const http = await startHttp(
+    config.WORKER_HTTP_PORT,
+    config.HOST,
+    metrics.registry,
+    () => workers.every((w) => w.isRunning()),
+    serverTlsOptions(config),
   );
   logger.info({ port: config.WORKER_HTTP_PORT, queues: Object.keys(declared) }, 'worker started');
 

@@ -87,8 +87,8 @@ export const redisUrl = urlWith('redis', 'rediss').superRefine((value, ctx) => {
 
 /**
  * The certificate and key (paths of PEM files, not `_FILE` forms of other keys) a server of ours serves HTTPS with,
- * both or neither: the stack's api, whose clients (nginx, Prometheus) may be on other nodes, across overlay networks
- * that are not encrypted. Without them the server speaks plain HTTP.
+ * both or neither: the stack's api and the worker's metrics, whose clients (nginx, Prometheus) may be on other nodes,
+ * across overlay networks that are not encrypted. Without them the server speaks plain HTTP.
  */
 export const serverTlsFields = {
   TLS_CERT_FILE: z.string().optional(),
@@ -114,6 +114,12 @@ export function checkServerTls(config: ServerTlsSettings, ctx: z.RefinementCtx):
   if ('problem' in key) issue('TLS_KEY_FILE', key.problem);
   if ('value' in certificate && 'value' in key && !certificate.value.checkPrivateKey(key.value))
     issue('TLS_KEY_FILE', `${keyFile} is not the key of the certificate in TLS_CERT_FILE`);
+}
+
+/** The options of `https.createServer` for checked TLS settings; undefined without them (plain HTTP). */
+export function serverTlsOptions(config: ServerTlsSettings): { cert: Buffer; key: Buffer } | undefined {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = config;
+  return certFile && keyFile ? { cert: readFileSync(certFile), key: readFileSync(keyFile) } : undefined;
 }
 
 /** Comma-separated e-mail addresses, e.g. ADMIN_EMAILS. */

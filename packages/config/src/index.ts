@@ -9,6 +9,7 @@ export {
   port,
   s3Fields,
   serverTlsFields,
+  serverTlsOptions,
   storageFields,
   urlWith,
 } from './fields.js';

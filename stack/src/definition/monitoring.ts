@@ -46,23 +46,24 @@ const grafanaFiles = {
 const CONFIG_DIR = '/etc/taskstack-monitoring';
 
 /** Where each monitoring server finds its own certificate and key (the same paths in each: its own secrets). */
-const OWN_TLS = { cert: '/run/secrets/tls_cert', key: '/run/secrets/tls_key' } as const;
+export const OWN_TLS = { cert: '/run/secrets/tls_cert', key: '/run/secrets/tls_key' } as const;
+
+/** The users the monitoring servers run as: `node` of the worker's image, `grafana` of Grafana's, else `nobody`. */
+const SERVER_UIDS: Partial<Record<MonitoringServer, number>> = { worker: 1000, grafana: 472 };
+const NOBODY_UID = 65534;
 
 /**
- * A monitoring server's certificate and key, and no other server's, mounted at OWN_TLS: it serves HTTPS only, as
- * Prometheus (nginx, for Grafana) reaches it across nodes, over overlay networks that are not encrypted.
+ * A monitoring server's certificate and key, and no other server's, mounted at OWN_TLS, the key readable by the
+ * server's user alone: it serves HTTPS only, as Prometheus (nginx, for Grafana) reaches it across nodes, over
+ * overlay networks that are not encrypted.
  */
-const ownTls = (server: MonitoringServer) => {
+export const ownTls = (server: MonitoringServer) => {
   const { cert, key } = monitoringTlsSecrets(server);
   return [
     { source: cert, target: 'tls_cert', mode: 0o444 },
-    keyRef(key, server === 'grafana' ? GRAFANA_UID : NOBODY_UID, 'tls_key'),
+    keyRef(key, SERVER_UIDS[server] ?? NOBODY_UID, 'tls_key'),
   ];
 };
-
-/** The users the monitoring servers run as: `nobody` of the monitoring image, `grafana` of Grafana's. */
-const NOBODY_UID = 65534;
-const GRAFANA_UID = 472;
 
 /** The exporters' and Alertmanager's web configuration (monitoring/prometheus/web.yml): HTTPS with OWN_TLS. */
 const WEB_CONFIG = `--web.config.file=${CONFIG_DIR}/web.yml`;

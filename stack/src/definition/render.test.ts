@@ -477,15 +477,16 @@ describe('renderStack', () => {
       Object.keys(of)
         .filter((name) => ((of[name]!.secrets ?? []) as { source: string }[]).some((s) => s.source === key))
         .sort();
-    // Prometheus verifies every monitoring server, nginx Grafana; no server holds the CA it is verified against.
-    expect(holders('monitoring_ca')).toEqual(['nginx', 'prometheus']);
+    // Prometheus verifies every monitoring server, nginx Grafana; of the servers only the worker holds the CA, for
+    // its healthcheck.
+    expect(holders('monitoring_ca')).toEqual(['nginx', 'prometheus', 'worker']);
     for (const server of MONITORING_SERVERS) {
       const { key, cert } = monitoringTlsSecrets(server);
       // Its key and certificate, and no other server's, at the paths its TLS settings name; the key readable only by
-      // the user the server runs as (nobody in the monitoring image, grafana in Grafana's).
+      // the user the server runs as (node in the worker's image, grafana in Grafana's, nobody in the monitoring one).
       expect(holders(key), key).toEqual([server]);
       expect(holders(cert), cert).toEqual([server]);
-      const uid = server === 'grafana' ? '472' : '65534';
+      const uid = { worker: '1000', grafana: '472' }[server as string] ?? '65534';
       expect(services[server]!.secrets).toEqual(
         expect.arrayContaining([
           { source: key, target: 'tls_key', uid, gid: uid, mode: 0o400 },
@@ -515,20 +516,33 @@ describe('renderStack', () => {
       GF_SERVER_CERT_KEY: '/run/secrets/tls_key',
       GF_SERVER_MIN_TLS_VERSION: 'TLS1.3',
     });
-    expect(JSON.stringify(services)).not.toMatch(/skip-tls|insecure/i);
+    // The worker serves its metrics and health over HTTPS, which its own probe verifies as Prometheus does.
+    expect(services.worker!.environment).toMatchObject({
+      TLS_CERT_FILE: '/run/secrets/tls_cert',
+      TLS_KEY_FILE: '/run/secrets/tls_key',
+    });
+    const probe = services.worker!.healthcheck.test.join(' ');
+    expect(probe).toContain(
+      "require('https').get({host:'127.0.0.1',port:3001,path:'/health',servername:'worker',",
+    );
+    expect(probe).toContain("ca:require('fs').readFileSync('/run/secrets/monitoring_ca')");
+    expect(JSON.stringify(services)).not.toMatch(/skip-tls|insecure|rejectUnauthorized/i);
 
     // Without Grafana, nginx needs no monitoring CA and Grafana's certificate is not made into a secret.
     const withoutGrafana = composeOf({ ...input, grafana: false });
-    expect(holders('monitoring_ca', withoutGrafana.services)).toEqual(['prometheus']);
+    expect(holders('monitoring_ca', withoutGrafana.services)).toEqual(['prometheus', 'worker']);
     expect(withoutGrafana.secrets.grafana_tls_key).toBeUndefined();
     expect(withoutGrafana.secrets.grafana_tls_cert).toBeUndefined();
     expect(withoutGrafana.secrets.node_exporter_tls_key).toBeDefined();
-    // Without monitoring, none of them.
+    // Without monitoring, none of them, and the worker serves plain HTTP on the backend network, to its probe alone.
+    const plain = composeOf({});
     expect(
-      Object.keys(composeOf({}).secrets).filter((key) =>
-        /^monitoring_ca$|exporter|alertmanager_tls|grafana/.test(key),
+      Object.keys(plain.secrets).filter((key) =>
+        /^monitoring_ca$|exporter|alertmanager_tls|grafana|worker_tls/.test(key),
       ),
     ).toEqual([]);
+    expect(plain.services.worker!.environment.TLS_CERT_FILE).toBeUndefined();
+    expect(plain.services.worker!.healthcheck.test.join(' ')).toContain('http://127.0.0.1:3001/health');
   });
 
   it('refuses monitoring without an address for its alerts, naming the setting', () => {

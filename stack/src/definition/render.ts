@@ -15,7 +15,7 @@ import {
   type Service,
 } from './compose.js';
 import { REDIS_PREFIX } from './database-roles.js';
-import { renderMonitoring } from './monitoring.js';
+import { ownTls, OWN_TLS, renderMonitoring } from './monitoring.js';
 import { renderNginxSite } from './nginx.js';
 import { requiredSecrets, secretName, secretPath, type SecretKey } from './secrets.js';
 import { imageRef as image, type StackSettings } from './settings.js';
@@ -75,14 +75,15 @@ const nodeProbe = (script: string) => ({
 const answersOk = (url: string) => `fetch('${url}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
 
 /**
- * Whether the api's `/ready` (Postgres, Redis and migrations) answers 200 over its HTTPS, the server verified as
- * nginx verifies it: against api_ca, for the name `api` (the probe asks its own task at 127.0.0.1, an address the
- * certificate does not name).
+ * Whether `path` answers 200 over the server's HTTPS, verified as its clients verify it: against `ca`, for `name`
+ * (the probe asks its own task at 127.0.0.1, an address the certificate does not name). The api's: `/ready`
+ * (Postgres, Redis and migrations), as nginx verifies it.
  */
-const apiReady =
-  `require('https').get({host:'127.0.0.1',port:3000,path:'/ready',servername:'api',` +
-  `ca:require('fs').readFileSync('${secretPath('api_ca')}')},` +
+const answersOkOverTls = (port: number, path: string, name: string, ca: SecretKey) =>
+  `require('https').get({host:'127.0.0.1',port:${port},path:'${path}',servername:'${name}',` +
+  `ca:require('fs').readFileSync('${secretPath(ca)}')},` +
   `r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`;
+const apiReady = answersOkOverTls(3000, '/ready', 'api', 'api_ca');
 
 /**
  * Environment the api and worker share: where their dependencies are and how they log. Each logs in to Postgres
@@ -382,22 +383,34 @@ function services(settings: StackSettings): Record<string, Service> {
       // The purge of the trash removes attachment files: the api's volume (same node) or its bucket.
       STORAGE_DRIVER: settings.storage.driver,
       ...(s3 ? {} : { STORAGE_DIR: '/data/attachments' }),
+      // With monitoring on, Prometheus scrapes its /metrics across nodes: HTTPS only, verified against the
+      // monitoring CA for the name `worker`.
+      ...(settings.monitoring ? { TLS_CERT_FILE: OWN_TLS.cert, TLS_KEY_FILE: OWN_TLS.key } : {}),
     },
-    secrets: secretRefs(
-      'worker_database_url',
-      'postgres_ca',
-      'worker_redis_url',
-      'redis_ca',
-      'data_encryption_key',
-      'smtp_url',
-      ...s3Secrets,
-      ...backupSecrets,
-    ),
+    secrets: [
+      ...secretRefs(
+        'worker_database_url',
+        'postgres_ca',
+        'worker_redis_url',
+        'redis_ca',
+        'data_encryption_key',
+        'smtp_url',
+        ...s3Secrets,
+        ...backupSecrets,
+        // Its healthcheck's, with monitoring on.
+        ...(settings.monitoring ? (['monitoring_ca'] as const) : []),
+      ),
+      ...(settings.monitoring ? ownTls('worker') : []),
+    ],
     ...confined({
       volumes: ['backups:/backups', 'transfers:/transfers', ...(s3 ? [] : ['attachments:/data/attachments'])],
     }),
     networks: ['backend', 'egress'],
-    healthcheck: nodeProbe(answersOk('http://127.0.0.1:3001/health')),
+    healthcheck: nodeProbe(
+      settings.monitoring
+        ? answersOkOverTls(3001, '/health', 'worker', 'monitoring_ca')
+        : answersOk('http://127.0.0.1:3001/health'),
+    ),
     stop_grace_period: '30s',
     logging,
     deploy: deployed(memory.worker, {

@@ -2,10 +2,12 @@
 import type { StackSettings } from './settings.js';
 
 /**
- * The monitoring services that serve HTTPS to Prometheus (Grafana to nginx): their service names, which their
- * certificates name and their clients check. One CA signs them all; each holds only its own key.
+ * The servers Prometheus (nginx, for Grafana) reaches over HTTPS verified against the monitoring CA, with monitoring
+ * on: the monitoring services and the worker's metrics. Their service names, which their certificates name and
+ * their clients check. One CA signs them all; each holds only its own key.
  */
 export const MONITORING_SERVERS = [
+  'worker',
   'alertmanager',
   'node-exporter',
   'postgres-exporter',

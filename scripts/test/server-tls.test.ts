@@ -1,7 +1,8 @@
 /**
- * The api serves HTTPS with the certificate and key TLS_CERT_FILE and TLS_KEY_FILE name, as the stack's nginx and
- * Prometheus reach it: verified against the CA, for the name `api`, from an address the certificate does not name
- * (the api's own healthcheck asks 127.0.0.1 the same way). Bad TLS settings stop it at start-up in one line.
+ * The api and the worker serve HTTPS with the certificate and key TLS_CERT_FILE and TLS_KEY_FILE name, as the
+ * stack's nginx and Prometheus reach them: verified against the CA, for the server's name, from an address the
+ * certificate does not name (their own healthchecks ask 127.0.0.1 the same way). Bad TLS settings stop either at
+ * start-up in one line.
  */
 import { createTestDatabase } from '@taskstack/db/testing';
 import { freePort, makeCertificates, type Certificates } from '@taskstack/devservices';
@@ -14,27 +15,26 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRY_POINTS, runToExit, serving } from './entry-points.js';
 
-const api = ENTRY_POINTS.find(({ name }) => name === 'api')!;
-
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let certificates: Certificates;
 let other: Certificates;
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'taskstack-api-tls-'));
+const tempDir = () => mkdtempSync(join(tmpdir(), 'taskstack-server-tls-'));
+const names = ENTRY_POINTS.map(({ name }) => name);
 
 beforeAll(async () => {
   db = await createTestDatabase(process.env.TEST_DATABASE_SERVER_URL!);
-  certificates = makeCertificates(tempDir(), ['api']);
-  other = makeCertificates(tempDir(), ['api'], 'another CA');
+  certificates = makeCertificates(tempDir(), names);
+  other = makeCertificates(tempDir(), names, 'another CA');
 }, 60_000);
 
 afterAll(async () => {
   await db?.drop();
 });
 
-/** The environment the api needs to start on `port`, with these TLS settings. */
-const environment = (port: number, tls: Record<string, string>) => ({
-  ...api.env(port),
+/** The environment `server` needs to start on `port`, with these TLS settings. */
+const environment = (server: (typeof ENTRY_POINTS)[number], port: number, tls: Record<string, string>) => ({
+  ...server.env(port),
   DATABASE_URL: db.url,
   REDIS_URL: process.env.TEST_REDIS_URL!,
   REDIS_PREFIX: `t${randomBytes(5).toString('hex')}`,
@@ -42,14 +42,14 @@ const environment = (port: number, tls: Record<string, string>) => ({
   ...tls,
 });
 
-/** GET `path` of 127.0.0.1:`port` over HTTPS, the server verified against `caFile` for the name `api`. */
-function get(port: number, path: string, caFile: string) {
+/** GET `path` of 127.0.0.1:`port` over HTTPS, the server verified against `caFile` for `name`. */
+function get(port: number, path: string, caFile: string, name: string) {
   return new Promise<{ status: number; certificate: X509Certificate }>((resolve, reject) => {
     const options = {
       host: '127.0.0.1',
       port,
       path,
-      servername: 'api',
+      servername: name,
       ca: readFileSync(caFile),
       agent: false,
     };
@@ -63,22 +63,22 @@ function get(port: number, path: string, caFile: string) {
   });
 }
 
-describe('the api with TLS_CERT_FILE and TLS_KEY_FILE', () => {
+describe.each(ENTRY_POINTS)('the $name with TLS_CERT_FILE and TLS_KEY_FILE', (server) => {
   it('serves HTTPS with that certificate, verified against its CA, and no plain HTTP', async () => {
     const port = await freePort();
     const tls = { TLS_CERT_FILE: certificates.certFile, TLS_KEY_FILE: certificates.keyFile };
     const ready = () =>
-      get(port, api.health, certificates.caFile).then(
+      get(port, server.health, certificates.caFile, server.name).then(
         (reply) => reply.status,
         () => 0,
       );
-    const stop = await serving(api.entry, environment(port, tls), ready);
+    const stop = await serving(server.entry, environment(server, port, tls), ready);
     try {
-      const { certificate } = await get(port, '/health', certificates.caFile);
+      const { certificate } = await get(port, '/health', certificates.caFile, server.name);
       const served = new X509Certificate(readFileSync(certificates.certFile));
       expect(certificate.fingerprint256).toBe(served.fingerprint256);
       // A client that trusts another CA refuses the server.
-      await expect(get(port, '/health', other.caFile)).rejects.toThrow(
+      await expect(get(port, '/health', other.caFile, server.name)).rejects.toThrow(
         'unable to verify the first certificate',
       );
       // Plain HTTP on the same port gets no answer.
@@ -89,11 +89,11 @@ describe('the api with TLS_CERT_FILE and TLS_KEY_FILE', () => {
   }, 60_000);
 });
 
-describe('bad TLS settings', () => {
-  /** Starts the api with these TLS settings, expecting it to exit at once; its exit code and stderr lines. */
+describe.each(ENTRY_POINTS)('bad TLS settings of the $name', (server) => {
+  /** Starts the server with these TLS settings, expecting it to exit at once; its exit code and stderr lines. */
   const failedStart = async (tls: Record<string, string>) =>
-    runToExit(api.entry, environment(await freePort(), tls));
-  const line = (text: string) => [`api: invalid configuration: ${text}`];
+    runToExit(server.entry, environment(server, await freePort(), tls));
+  const line = (text: string) => [`${server.name}: invalid configuration: ${text}`];
 
   it('are named in one line: a file missing or without PEM, a key not the certificate’s, one file alone', async () => {
     const { certFile, keyFile } = certificates;
