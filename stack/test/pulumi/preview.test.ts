@@ -105,9 +105,21 @@ describe.skipIf(engine.status !== 0)('pulumi preview with the real engine', () =
   it.each(['staging', 'prod'])(
     '%s: the program runs, registers every component, and stops only at the missing provider plugins',
     (stack) => {
-      const { preview: result, stackFile, state } = preview(stack);
+      const componentsOf = (run: Preview) =>
+        run.steps
+          .filter((step) => step.op === 'create')
+          .map((step) => step.newState.type)
+          .filter((type) => type.startsWith('taskstack:'))
+          .sort();
+      // The engine stops at the first missing plugin while other steps are still running, and now and then a
+      // component registered meanwhile goes unreported (seen once in CI: PublicAddress). A fresh preview reports it;
+      // a component the program never registers is missing from every one.
+      let attempt = preview(stack);
+      for (let retry = 0; retry < 2 && componentsOf(attempt.preview).length < COMPONENTS.length; retry += 1)
+        attempt = preview(stack);
+      const { preview: result, stackFile, state } = attempt;
       const created = result.steps.filter((step) => step.op === 'create').map((step) => step.newState.type);
-      expect(created.filter((type) => type.startsWith('taskstack:')).sort()).toEqual(COMPONENTS);
+      expect(componentsOf(result)).toEqual(COMPONENTS);
       expect(created).toContain('pulumi:pulumi:Stack');
       const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
       expect(errors.length).toBeGreaterThan(0);
