@@ -112,9 +112,9 @@ export class ApiTls extends ServerTls {
 }
 
 /**
- * The monitoring servers' (Alertmanager, the exporters, Grafana): one CA, which Prometheus (and nginx, for Grafana)
- * trusts, and a certificate from it for each server's service name, `<name>-<server>`, with a key of its own that
- * only that server is given. Like the others, the CA lasts ten years and each certificate a year.
+ * The monitoring servers' (the worker's metrics, Alertmanager, the exporters, Grafana): one CA, which Prometheus
+ * (and nginx, for Grafana) trusts, and a certificate from it for each server's service name, `<name>-<server>`,
+ * with a key of its own that only that server is given. Like the others, the CA lasts ten years and each certificate a year.
  */
 export class MonitoringTls extends pulumi.ComponentResource {
   /** The CA certificate and each server's certificate and key (PEM; the keys secrets). */
